@@ -1,0 +1,63 @@
+# mptcp-rs: Multipath TCP (RFC 8684) for Linux as an out-of-tree Rust-for-Linux module.
+#
+# The two commands a newcomer types (each installs what is missing first):
+#   make run     boot our kernel, load mptcp.ko, show what it does over two paths
+#   make check   the whole test suite; ends with "N passed, N failed"
+#
+# Kbuild reads ./Kbuild (not this file) when it builds the module with M=.
+
+SHELL := /bin/bash
+TOOLS := $(CURDIR)/tools
+# Same LLVM toolchain as the kernel build (tools/lib.sh).
+LLVM ?= -19
+export LIBCLANG_PATH ?= /usr/lib/llvm$(LLVM)/lib
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# Build directory of our kernel (cached outside the clone, see tools/kernel.sh).
+KDIR_OURS = $$($(TOOLS)/kernel.sh ours)
+
+.DEFAULT_GOAL := module
+.PHONY: deps kernel kernel-upstream module run check cargo-test guest-test \
+	upstream-selftests fmt fmtcheck clippy clean
+
+deps:
+	@$(TOOLS)/deps.sh
+
+kernel: deps
+	@$(TOOLS)/kernel.sh ours >/dev/null
+
+kernel-upstream: deps
+	@$(TOOLS)/kernel.sh upstream >/dev/null
+
+module: kernel
+	@$(MAKE) -s -C $(KDIR_OURS) M=$(CURDIR) LLVM=$(LLVM) modules
+
+run: module
+	@$(TOOLS)/run-demo.sh
+
+# Everything: userspace tests of the pure core, then one guest boot for KUnit and our
+# selftests. tools/check.sh prints the combined "N passed, N failed" line last.
+check: module
+	@$(TOOLS)/check.sh
+
+cargo-test: deps
+	@cargo test --quiet
+
+upstream-selftests: module
+	@$(TOOLS)/upstream-selftests.sh $(T)
+
+fmt:
+	@rustfmt --edition 2021 --config-path .rustfmt.toml rust/mptcp_main.rs rust/host/lib.rs rust/host/tests/*.rs
+
+fmtcheck:
+	@rustfmt --check --edition 2021 --config-path .rustfmt.toml rust/mptcp_main.rs rust/host/lib.rs rust/host/tests/*.rs
+
+clippy: kernel
+	@$(MAKE) -s -C $(KDIR_OURS) M=$(CURDIR) LLVM=$(LLVM) CLIPPY=1 modules
+	@cargo clippy --quiet --all-targets
+
+# Removes the in-place Kbuild outputs and cargo's target/; the kernel cache stays.
+clean:
+	@find rust include -name '*.o' -o -name '.*.cmd' -o -name '*.rmeta' -o -name '*.d' | xargs rm -f
+	@rm -f mptcp.ko mptcp.mod mptcp.mod.c mptcp.o .mptcp* Module.symvers modules.order .modules.order.cmd
+	@rm -rf build target

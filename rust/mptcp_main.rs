@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Multipath TCP (RFC 8684) as a loadable module.
+//!
+//! Layout (see Documentation/design.md):
+//! - [`proto`]: the pure protocol core, free of kernel types and shared with the userspace
+//!   test crate (`rust/host`);
+//! - `ffi`: the one place that declares the C glue functions (`rust/glue/*.c`);
+//! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
+//! - `kunit`: the core's test vectors, run by KUnit when the module loads.
+//!
+//! What the module does today is listed honestly in the README's status table.
+
+use kernel::prelude::*;
+
+mod ctrl;
+mod ffi;
+mod kunit;
+pub mod proto;
+
+module! {
+    type: Mptcp,
+    name: "mptcp",
+    authors: ["mptcp-rs developers"],
+    description: "Multipath TCP (RFC 8684)",
+    license: "GPL",
+    // `socket(AF_INET{,6}, SOCK_STREAM, IPPROTO_MPTCP)` asks for these (af_inet.c and
+    // af_inet6.c try the -type- form first).
+    alias: [
+        "net-pf-2-proto-262-type-1",
+        "net-pf-2-proto-262",
+        "net-pf-10-proto-262-type-1",
+        "net-pf-10-proto-262",
+    ],
+}
+
+/// The loaded module: registrations, dropped in reverse order of initialisation on unload.
+struct Mptcp {
+    _pernet: ctrl::PernetRegistration,
+}
+
+impl kernel::Module for Mptcp {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let pernet = ctrl::PernetRegistration::new()?;
+        pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
+        Ok(Self { _pernet: pernet })
+    }
+}
+
+impl Drop for Mptcp {
+    fn drop(&mut self) {
+        pr_info!("MPTCP unloading\n");
+    }
+}

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Guest-side runner: runs our selftest scripts (all by default, or those named) one after the
+# other and prints their TAP. Exit status: non-zero if any script failed.
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here" || exit 1
+
+if [ $# -eq 0 ]; then
+	set -- module.sh sysctl.sh kunit.sh
+fi
+failed=0
+for t in "$@"; do
+	echo "# selftest: $t"
+	if ! sh "./$t"; then
+		failed=$((failed + 1))
+		echo "# selftest: $t FAILED"
+	fi
+done
+[ $failed -eq 0 ]

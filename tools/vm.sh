@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Boot a guest kernel under QEMU (TCG: KVM does not work on these machines) with the host's
+# userland visible read-only over virtio-9p, run one command in it, and return its exit status.
+#
+#   tools/vm.sh [-k KERNEL_BUILD_DIR] [-t TIMEOUT_S] [-m MEM] [-c CPUS] [-o OUTDIR] [-q] -- CMD...
+#
+# CMD runs with /bin/sh in the current directory. Its output streams to our stdout (with the
+# kernel's warnings, which share the serial console) and is kept in OUTDIR/output.log. The run
+# fails (exit 125) on any kernel oops, WARN, BUG, KASAN/UBSAN/lockdep report, panic, or a
+# kmemleak report, even if CMD succeeded; the guest log is kept in OUTDIR/dmesg.log. Exit 124
+# means the time limit was hit. No tty needed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+kernel="" timeout_s=600 mem=2G cpus=2 outdir="" quiet=0
+while getopts "k:t:m:c:o:q" o; do
+	case $o in
+	k) kernel=$OPTARG ;;
+	t) timeout_s=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	q) quiet=1 ;;
+	*) die "usage: $0 [-k kdir] [-t timeout] [-m mem] [-c cpus] [-o outdir] [-q] -- cmd..." ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = "--" ] && shift
+[ $# -gt 0 ] || die "no command given"
+[ -n "$kernel" ] || kernel=$("$here/kernel.sh" ours)
+bzimage="$kernel/arch/x86/boot/bzImage"
+[ -f "$bzimage" ] || die "no bzImage in $kernel"
+
+if [ -z "$outdir" ]; then
+	outdir=$(mktemp -d "${TMPDIR:-/tmp}/mptcp-vm.XXXXXX")
+fi
+mkdir -p "$outdir"
+rm -f "$outdir"/{exit-status,output.log,dmesg.log,kmemleak.log,console.log}
+
+# What the guest's init (tools/guest-init.sh) runs, and where: passed as files, since the
+# kernel command line cannot carry arbitrary shell.
+{
+	printf 'cd %q\n' "$PWD"
+	printf 'export MPTCP_REPO=%q MPTCP_CACHE=%q MPTCP_KDIR=%q\n' "$(dirname "$here")" "$MPTCP_CACHE" "$kernel"
+	for v in $(compgen -e | grep -E '^(MPTCP_|SELFTESTS_|T$|V$)' || true); do
+		[ "$v" = MPTCP_CACHE ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	printf '%q ' "$@"
+	echo
+} >"$outdir/cmd.sh"
+# The guest's own limit is a little shorter so it can still collect its logs.
+echo $((timeout_s > 60 ? timeout_s - 30 : timeout_s)) >"$outdir/timeout"
+
+cmdline=(
+	console=ttyS0 loglevel=4 panic=-1 oops=panic reboot=t
+	root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro
+	"init=$here/guest-init.sh" mitigations=off
+)
+qemu=(
+	qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem"
+	-no-reboot -display none -monitor none -serial stdio -nodefaults -no-user-config
+	-kernel "$bzimage" -append "${cmdline[*]}"
+	-fsdev local,id=root,path=/,security_model=none,readonly=on
+	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
+	-fsdev "local,id=out,path=$outdir,security_model=none"
+	-device virtio-9p-pci,fsdev=out,mount_tag=vmout
+)
+
+start=$(date +%s)
+set +e
+if [ $quiet = 1 ]; then
+	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' >"$outdir/console.log"
+else
+	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$outdir/console.log"
+fi
+qemu_rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(($(date +%s) - start))
+
+bad='(Oops|BUG:|WARNING:|Kernel panic|general protection fault|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|INFO: task .* blocked|refcount_t: |kmemleak: [0-9]+ new suspected|Unable to handle kernel)'
+problems=$(cat "$outdir/console.log" "$outdir/dmesg.log" 2>/dev/null | grep -E "$bad" | sort -u | head -n 20 || true)
+if [ -s "$outdir/kmemleak.log" ]; then
+	problems+=$'\n'"kmemleak: $(grep -c '^unreferenced object' "$outdir/kmemleak.log") unreferenced object(s), see $outdir/kmemleak.log"
+fi
+
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	log "guest timed out after ${timeout_s}s (log: $outdir/console.log)"
+	rc=124
+elif [ ! -f "$outdir/exit-status" ]; then
+	log "guest died before the command finished (qemu exit $qemu_rc; log: $outdir/console.log)"
+	rc=125
+else
+	rc=$(cat "$outdir/exit-status")
+fi
+if [ -n "${problems//[$'\n ']/}" ]; then
+	log "kernel reported problems (full log: $outdir/dmesg.log):"
+	echo "$problems" | sed '/^$/d; s/^/    /' >&2
+	[ "$rc" = 124 ] || rc=125
+fi
+[ $quiet = 1 ] || log "guest exit status $rc after ${elapsed}s (logs in $outdir)"
+exit "$rc"
