@@ -34,6 +34,11 @@ mod tests {
     }
 
     #[test]
+    fn seq_expand() {
+        assert_eq!(vectors::check_seq_expand(), Ok(vectors::SEQ_EXPAND.len()));
+    }
+
+    #[test]
     fn option_area_walk() {
         assert_eq!(vectors::check_option_walk(), Ok(()));
     }

@@ -13,6 +13,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 passed=0 failed=0 skipped=0
+check_start=$(date +%s)
 
 echo "== cargo test (pure protocol core, host)"
 (cd "$repo" && cargo test --quiet 2>&1) | tee "$out/cargo-test.log"
@@ -63,5 +64,6 @@ case $vm_rc in
 	;;
 esac
 
+echo "check: tests took $(($(date +%s) - check_start)) s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

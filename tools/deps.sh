@@ -40,7 +40,7 @@ pkgs=(
 	clang-19 libclang-19-dev lld-19 llvm-19
 	# guest and what the tests run inside it (the guest sees the host's userland over 9p)
 	udev iproute2 ethtool iptables nftables socat tcpdump netcat-openbsd procps psmisc
-	util-linux busybox-static
+	util-linux iputils-ping python3
 	# upstream selftest helpers (mptcp_connect, pm_nl_ctl, mptcp_diag, ...)
 	libmnl-dev pkg-config
 )

@@ -4,7 +4,7 @@
 # power off. Plain POSIX sh: this runs before anything else exists.
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/root TERM=dumb LANG=C.UTF-8
+export HOME=/tmp/home TERM=dumb LANG=C.UTF-8
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -12,13 +12,14 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-for d in /tmp /run /var/tmp /var/log /var/lib /root /mnt; do
+# Not /root: the host's ~/.cache (kernel builds) and ~/.cargo must stay visible.
+for d in /tmp /run /var/tmp /var/log /var/lib /mnt; do
 	mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
 chmod 1777 /tmp /var/tmp
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-mkdir -p /tmp/vmout /run/netns /var/lib/nftables
+mkdir -p /tmp/vmout /tmp/home /run/netns /var/lib/nftables
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 vmout /tmp/vmout
 out=/tmp/vmout
 hostname mptcp-guest 2>/dev/null

@@ -56,7 +56,7 @@ echo $((timeout_s > 60 ? timeout_s - 30 : timeout_s)) >"$outdir/timeout"
 cmdline=(
 	console=ttyS0 loglevel=4 panic=-1 oops=panic reboot=t
 	root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro
-	"init=$here/guest-init.sh" mitigations=off
+	"init=$here/guest-init.sh"
 )
 qemu=(
 	qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$cpus" -m "$mem"

@@ -13,5 +13,6 @@
 pub mod dss;
 pub mod mp_capable;
 pub mod option;
+pub mod seq;
 pub mod vectors;
 mod wire;

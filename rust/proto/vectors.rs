@@ -333,3 +333,32 @@ pub fn check_option_walk() -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+/// `seq::expand` cases: (reference, low 32 bits received, expected 64-bit value).
+pub const SEQ_EXPAND: &[(u64, u32, u64)] = &[
+    (0, 0, 0),
+    (100, 150, 150),
+    (100, 50, 50),
+    (0x1_0000_0100, 0x200, 0x1_0000_0200),
+    // Forward wrap: reference just below a boundary, value just past it.
+    (0x1_ffff_fff0, 0x10, 0x2_0000_0010),
+    // Reverse wrap: reference just past a boundary, retransmission from before it.
+    (0x2_0000_0010, 0xffff_fff0, 0x1_ffff_fff0),
+    // Exactly half the space ahead still counts as ahead, one more is behind.
+    (0x1_0000_0000, 0x7fff_ffff, 0x1_7fff_ffff),
+    (0x1_0000_0000, 0x8000_0000, 0x0_8000_0000),
+    // The first epoch has nothing before it: the 64-bit space wraps.
+    (0x10, 0xffff_fff0, 0xffff_ffff_ffff_fff0),
+    // The last epoch wraps forward to the first.
+    (0xffff_ffff_ffff_fff0, 0x10, 0x10),
+];
+
+/// Checks [`SEQ_EXPAND`]; returns the index of the first failing case.
+pub fn check_seq_expand() -> Result<usize, usize> {
+    for (i, &(reference, short, want)) in SEQ_EXPAND.iter().enumerate() {
+        if super::seq::expand(reference, short) != want {
+            return Err(i);
+        }
+    }
+    Ok(SEQ_EXPAND.len())
+}

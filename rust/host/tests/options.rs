@@ -122,3 +122,24 @@ fn random_option_areas_walk_safely() {
         assert!(total <= len);
     }
 }
+
+#[test]
+fn seq_expand_vectors() {
+    assert_eq!(vectors::check_seq_expand(), Ok(vectors::SEQ_EXPAND.len()));
+}
+
+/// For any reference and any value within 2^31 of it, expanding the low 32 bits recovers it.
+#[test]
+fn seq_expand_recovers_nearby_values() {
+    use mptcp_proto::seq::{before64, expand};
+    let mut rng = Rng(7);
+    for _ in 0..200_000 {
+        let reference = rng.next();
+        let offset = (rng.next() % (1 << 31)) as i64 - if rng.next() % 2 == 0 { 0 } else { (1 << 31) - 1 };
+        let value = reference.wrapping_add(offset as u64);
+        assert_eq!(expand(reference, value as u32), value, "reference {reference:#x} offset {offset}");
+        if offset > 0 {
+            assert!(before64(reference, value));
+        }
+    }
+}
