@@ -22,6 +22,11 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mkdir -p /tmp/vmout /tmp/home /run/netns /var/lib/nftables
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 vmout /tmp/vmout
 out=/tmp/vmout
+# Host directories under the paths tmpfs just hid, shared again by vm.sh (parents first).
+while read -r tag path; do
+	mkdir -p "$path" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro "$tag" "$path"
+done <$out/mounts
 hostname mptcp-guest 2>/dev/null
 ip link set lo up
 

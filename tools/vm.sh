@@ -50,6 +50,24 @@ rm -f "$outdir"/{exit-status,output.log,dmesg.log,kmemleak.log,console.log}
 	printf '%q ' "$@"
 	echo
 } >"$outdir/cmd.sh"
+# The guest mounts tmpfs over /tmp, /run, /var/...: directories the command needs from there
+# (a clone under /tmp, say) are shared again at the same path, read-only.
+shares=()
+for d in "$(dirname "$here")" "$MPTCP_CACHE" "$kernel" "$PWD"; do
+	d=$(realpath "$d")
+	case "$d" in
+	/tmp | /tmp/* | /run | /run/* | /var/tmp* | /var/log* | /var/lib* | /mnt*) shares+=("$d") ;;
+	esac
+done
+mapfile -t shares < <(printf '%s\n' "${shares[@]}" | awk 'NF' | sort -u)
+: >"$outdir/mounts"
+share_args=()
+for i in "${!shares[@]}"; do
+	share_args+=(-fsdev "local,id=share$i,path=${shares[$i]},security_model=none,readonly=on"
+		-device "virtio-9p-pci,fsdev=share$i,mount_tag=share$i")
+	echo "share$i ${shares[$i]}" >>"$outdir/mounts"
+done
+
 # The guest's own limit is a little shorter so it can still collect its logs.
 echo $((timeout_s > 60 ? timeout_s - 30 : timeout_s)) >"$outdir/timeout"
 
@@ -66,6 +84,7 @@ qemu=(
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
 	-fsdev "local,id=out,path=$outdir,security_model=none"
 	-device virtio-9p-pci,fsdev=out,mount_tag=vmout
+	"${share_args[@]}"
 )
 
 start=$(date +%s)
