@@ -16,4 +16,11 @@
 int mptcp_glue_pernet_register(void);
 void mptcp_glue_pernet_unregister(void);
 
+/*
+ * Claim the kernel's TCP extension hooks (rust/glue/tcp_ext.c). -EBUSY if another module
+ * holds them. Unregistering waits until no callback runs.
+ */
+int mptcp_glue_tcp_ext_register(void);
+void mptcp_glue_tcp_ext_unregister(void);
+
 #endif /* _MPTCP_GLUE_H */

@@ -29,6 +29,41 @@ mod tests {
     }
 
     #[test]
+    fn mp_join_vectors() {
+        assert!(table_passes(vectors::MP_JOIN));
+    }
+
+    #[test]
+    fn add_addr_vectors() {
+        assert!(table_passes(vectors::ADD_ADDR));
+    }
+
+    #[test]
+    fn remove_addr_vectors() {
+        assert!(table_passes(vectors::REMOVE_ADDR));
+    }
+
+    #[test]
+    fn mp_prio_vectors() {
+        assert!(table_passes(vectors::MP_PRIO));
+    }
+
+    #[test]
+    fn mp_fail_vectors() {
+        assert!(table_passes(vectors::MP_FAIL));
+    }
+
+    #[test]
+    fn mp_fastclose_vectors() {
+        assert!(table_passes(vectors::MP_FASTCLOSE));
+    }
+
+    #[test]
+    fn mp_tcprst_vectors() {
+        assert!(table_passes(vectors::MP_TCPRST));
+    }
+
+    #[test]
     fn generic_vectors() {
         assert!(table_passes(vectors::GENERIC));
     }
@@ -41,5 +76,22 @@ mod tests {
     #[test]
     fn option_area_walk() {
         assert_eq!(vectors::check_option_walk(), Ok(()));
+    }
+}
+
+#[kernel::macros::kunit_tests(mptcp_proto_crypto)]
+mod crypto_tests {
+    use crate::{crypto::KernelDigest, proto::crypto};
+    use kernel::prelude::*;
+
+    /// The core's key/token/IDSN and HMAC vectors, computed with the kernel's lib/crypto
+    /// (the host runs the same table with RustCrypto's implementations).
+    #[test]
+    fn shared_vectors_with_kernel_digest() {
+        let result = crypto::check_vectors(&KernelDigest);
+        if let Err(what) = result {
+            pr_err!("crypto vector failed: {}\n", what);
+        }
+        assert!(result.is_ok());
     }
 }

@@ -6,17 +6,21 @@
 //! - [`proto`]: the pure protocol core, free of kernel types and shared with the userspace
 //!   test crate (`rust/host`);
 //! - `ffi`: the one place that declares the C glue functions (`rust/glue/*.c`);
+//! - `crypto`: the kernel's SHA-256 / HMAC-SHA256 behind the core's `Digest` trait;
 //! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
+//! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
 //! - `kunit`: the core's test vectors, run by KUnit when the module loads.
 //!
 //! What the module does today is listed honestly in the README's status table.
 
 use kernel::prelude::*;
 
+mod crypto;
 mod ctrl;
 mod ffi;
 mod kunit;
 pub mod proto;
+mod tcp_ext;
 
 module! {
     type: Mptcp,
@@ -34,16 +38,21 @@ module! {
     ],
 }
 
-/// The loaded module: registrations, dropped in reverse order of initialisation on unload.
+/// The loaded module. Fields drop in declaration order on unload: the hooks are released
+/// before the per-netns state they will read.
 struct Mptcp {
+    _tcp_ext: tcp_ext::TcpExtRegistration,
     _pernet: ctrl::PernetRegistration,
 }
 
 impl kernel::Module for Mptcp {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let pernet = ctrl::PernetRegistration::new()?;
+        let tcp_ext = tcp_ext::TcpExtRegistration::new().inspect_err(|e| {
+            pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
+        })?;
         pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
-        Ok(Self { _pernet: pernet })
+        Ok(Self { _tcp_ext: tcp_ext, _pernet: pernet })
     }
 }
 

@@ -27,6 +27,12 @@ while read -r tag path; do
 	mkdir -p "$path" 2>/dev/null
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro "$tag" "$path"
 done <$out/mounts
+# This kernel's modules, not the host's, under /lib/modules.
+mods=$(cat $out/modules)
+if [ -d "$mods" ]; then
+	mount -t tmpfs tmpfs /lib/modules
+	for m in "$mods"/*; do ln -s "$m" "/lib/modules/${m##*/}"; done
+fi
 hostname mptcp-guest 2>/dev/null
 ip link set lo up
 

@@ -97,20 +97,21 @@ if [ ! -f "$build/.mptcp-rs-built" ]; then
 	"$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
 		"$here/kernel/base.config" "$here/kernel/$flavor.config" >/dev/null
 	make -s -C "$src" O="$build" "${make_llvm[@]}" olddefconfig >&2
-	# olddefconfig silently drops options whose dependencies are missing: check what we rely on.
-	want=(CONFIG_RUST=y CONFIG_KUNIT=y CONFIG_NET_NS=y CONFIG_VETH=y CONFIG_9P_FS=y
-		CONFIG_INET_DIAG=y CONFIG_NET_SCH_NETEM=y CONFIG_DEBUG_KMEMLEAK=y CONFIG_IPV6=y
-		CONFIG_MODULE_UNLOAD=y CONFIG_KALLSYMS=y CONFIG_CRYPTO_LIB_SHA256=y)
-	grep -v '^#' "$here/kernel/$flavor.config" | grep -q 'CONFIG_MPTCP=y' && want+=(CONFIG_MPTCP=y)
-	for opt in "${want[@]}"; do
-		grep -qx "$opt" "$build/.config" || die "$opt did not survive olddefconfig (see $build/.config)"
-	done
-	if [ "$flavor" = ours ] && grep -qx 'CONFIG_MPTCP=y' "$build/.config"; then
-		die "CONFIG_MPTCP=y in our kernel: the module needs it off"
-	fi
+	# olddefconfig silently drops or demotes options whose dependencies are missing: every
+	# line of the fragments must survive as written.
+	while IFS= read -r line; do
+		opt=${line%%=*}
+		if [ "${line#*=}" = n ]; then
+			! grep -q "^$opt=" "$build/.config" || die "$opt is set in $build/.config; the fragments want it off"
+		else
+			grep -qx "$line" "$build/.config" || die "$line did not survive olddefconfig (got: $(grep "^$opt=" "$build/.config" || echo unset))"
+		fi
+	done < <(grep -hE '^CONFIG_[A-Z0-9_]+=' "$here/kernel/base.config" "$here/kernel/$flavor.config")
 	make -s -C "$src" O="$build" "${make_llvm[@]}" -j"$jobs" >&2
 	# uapi headers for the upstream selftest helpers
 	make -s -C "$src" O="$build" "${make_llvm[@]}" headers >&2
+	# The few =m options (legacy iptables tables) where the guest's modprobe finds them.
+	make -s -C "$src" O="$build" "${make_llvm[@]}" INSTALL_MOD_PATH="$build/mod-install" modules_install >&2
 	echo "$version" >"$build/.mptcp-rs-pkg-version"
 	echo "$src" >"$build/.mptcp-rs-src"
 	touch "$build/.mptcp-rs-built"

@@ -68,6 +68,9 @@ for i in "${!shares[@]}"; do
 	echo "share$i ${shares[$i]}" >>"$outdir/mounts"
 done
 
+# Where the guest's modprobe finds this kernel's modules (tools/kernel.sh installs them).
+echo "$kernel/mod-install/lib/modules" >"$outdir/modules"
+
 # The guest's own limit is a little shorter so it can still collect its logs.
 echo $((timeout_s > 60 ? timeout_s - 30 : timeout_s)) >"$outdir/timeout"
 

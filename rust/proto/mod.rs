@@ -10,9 +10,17 @@
 //! This is a `mod.rs` rather than `proto.rs` + `proto/` on purpose: the host crate includes it
 //! with `#[path]`, and a `mod.rs` resolves its children the same way in both builds.
 
+pub mod add_addr;
+pub mod crypto;
 pub mod dss;
 pub mod mp_capable;
+pub mod mp_fail;
+pub mod mp_fastclose;
+pub mod mp_join;
+pub mod mp_prio;
+pub mod mp_tcprst;
 pub mod option;
+pub mod remove_addr;
 pub mod seq;
 pub mod vectors;
 mod wire;

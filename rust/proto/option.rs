@@ -4,8 +4,15 @@
 //! area, the subtype dispatch, and the error type shared by every subtype's decoder.
 
 use super::{
+    add_addr::AddAddr,
     dss::Dss,
     mp_capable::MpCapable,
+    mp_fail::MpFail,
+    mp_fastclose::FastClose,
+    mp_join::MpJoin,
+    mp_prio::MpPrio,
+    mp_tcprst::TcpRst,
+    remove_addr::RemoveAddr,
     wire::NoSpace, //
 };
 
@@ -71,17 +78,21 @@ pub struct SegmentCtx {
     pub ack: bool,
     /// The segment carries payload.
     pub payload: bool,
+    /// The RST flag is set (MP_TCPRST is only valid on a reset).
+    pub rst: bool,
 }
 
 impl SegmentCtx {
     /// A SYN.
-    pub const SYN: Self = Self { syn: true, ack: false, payload: false };
+    pub const SYN: Self = Self { syn: true, ack: false, payload: false, rst: false };
     /// A SYN/ACK.
-    pub const SYN_ACK: Self = Self { syn: true, ack: true, payload: false };
+    pub const SYN_ACK: Self = Self { syn: true, ack: true, payload: false, rst: false };
     /// A pure ACK.
-    pub const ACK: Self = Self { syn: false, ack: true, payload: false };
+    pub const ACK: Self = Self { syn: false, ack: true, payload: false, rst: false };
     /// An ACK carrying data.
-    pub const DATA: Self = Self { syn: false, ack: true, payload: true };
+    pub const DATA: Self = Self { syn: false, ack: true, payload: true, rst: false };
+    /// A reset with ACK set, the usual form of a reset on an established subflow.
+    pub const RST: Self = Self { syn: false, ack: true, payload: false, rst: true };
 }
 
 /// Why an option was rejected. Rejected options are treated by the caller as absent, which is
@@ -104,12 +115,19 @@ pub enum ParseError {
     /// MP_CAPABLE whose flags require something unsupported (no HMAC-SHA256, or the
     /// extensibility bit set).
     UnsupportedFlags(u8),
-    /// The subtype is not valid on this kind of segment (e.g. MP_CAPABLE without SYN or ACK).
+    /// The subtype is not valid on this kind of segment (e.g. MP_CAPABLE or MP_JOIN without
+    /// SYN or ACK, MP_TCPRST without RST).
     UnexpectedSegment,
-    /// A subtype nibble IANA has not assigned.
+    /// A subtype nibble IANA has not assigned (or 0xf, reserved for private use).
     UnknownSubtype(u8),
-    /// An assigned subtype this core does not decode yet.
-    Unimplemented(Subtype),
+}
+
+impl ParseError {
+    /// [`ParseError::BadLength`] for an option of `subtype` whose body is `len` bytes long.
+    pub(crate) const fn bad_length(subtype: Subtype, len: usize) -> Self {
+        // `len` came from a one-byte length field, so it fits.
+        Self::BadLength { subtype: Some(subtype as u8), len: len as u8 }
+    }
 }
 
 /// Why an option could not be encoded.
@@ -132,8 +150,22 @@ impl From<NoSpace> for EncodeError {
 pub enum MptcpOption {
     /// MP_CAPABLE (subtype 0).
     MpCapable(MpCapable),
+    /// MP_JOIN (subtype 1).
+    MpJoin(MpJoin),
     /// DSS (subtype 2).
     Dss(Dss),
+    /// ADD_ADDR (subtype 3).
+    AddAddr(AddAddr),
+    /// REMOVE_ADDR (subtype 4).
+    RemoveAddr(RemoveAddr),
+    /// MP_PRIO (subtype 5).
+    MpPrio(MpPrio),
+    /// MP_FAIL (subtype 6).
+    MpFail(MpFail),
+    /// MP_FASTCLOSE (subtype 7).
+    FastClose(FastClose),
+    /// MP_TCPRST (subtype 8).
+    TcpRst(TcpRst),
 }
 
 impl MptcpOption {
@@ -141,7 +173,14 @@ impl MptcpOption {
     pub const fn encoded_len(&self) -> usize {
         match self {
             Self::MpCapable(o) => o.encoded_len(),
+            Self::MpJoin(o) => o.encoded_len(),
             Self::Dss(o) => o.encoded_len(),
+            Self::AddAddr(o) => o.encoded_len(),
+            Self::RemoveAddr(o) => o.encoded_len(),
+            Self::MpPrio(o) => o.encoded_len(),
+            Self::MpFail(o) => o.encoded_len(),
+            Self::FastClose(o) => o.encoded_len(),
+            Self::TcpRst(o) => o.encoded_len(),
         }
     }
 
@@ -149,7 +188,14 @@ impl MptcpOption {
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         match self {
             Self::MpCapable(o) => o.encode(out),
+            Self::MpJoin(o) => o.encode(out),
             Self::Dss(o) => o.encode(out),
+            Self::AddAddr(o) => o.encode(out),
+            Self::RemoveAddr(o) => o.encode(out),
+            Self::MpPrio(o) => o.encode(out),
+            Self::MpFail(o) => o.encode(out),
+            Self::FastClose(o) => o.encode(out),
+            Self::TcpRst(o) => o.encode(out),
         }
     }
 }
@@ -169,8 +215,14 @@ pub fn parse(opt: &[u8], seg: SegmentCtx) -> Result<MptcpOption, ParseError> {
     let nibble = subtype_byte >> 4;
     match Subtype::from_nibble(nibble) {
         Some(Subtype::MpCapable) => MpCapable::parse(body, seg).map(MptcpOption::MpCapable),
+        Some(Subtype::MpJoin) => MpJoin::parse(body, seg).map(MptcpOption::MpJoin),
         Some(Subtype::Dss) => Dss::parse(body).map(MptcpOption::Dss),
-        Some(other) => Err(ParseError::Unimplemented(other)),
+        Some(Subtype::AddAddr) => AddAddr::parse(body).map(MptcpOption::AddAddr),
+        Some(Subtype::RemoveAddr) => RemoveAddr::parse(body).map(MptcpOption::RemoveAddr),
+        Some(Subtype::MpPrio) => MpPrio::parse(body).map(MptcpOption::MpPrio),
+        Some(Subtype::MpFail) => MpFail::parse(body).map(MptcpOption::MpFail),
+        Some(Subtype::FastClose) => FastClose::parse(body).map(MptcpOption::FastClose),
+        Some(Subtype::TcpRst) => TcpRst::parse(body, seg).map(MptcpOption::TcpRst),
         None => Err(ParseError::UnknownSubtype(nibble)),
     }
 }

@@ -8,9 +8,16 @@
 //! too small. No allocation: the mutations are built in a stack buffer.
 
 use super::{
+    add_addr::{AddAddr, Address},
     dss::{Dss, Mapping, SeqNum},
     mp_capable::{MpCapable, MpcForm},
+    mp_fail::MpFail,
+    mp_fastclose::FastClose,
+    mp_join::MpJoin,
+    mp_prio::MpPrio,
+    mp_tcprst::TcpRst,
     option::{parse, EncodeError, MptcpOption, ParseError, SegmentCtx, TcpOptions, TCPOPT_MPTCP},
+    remove_addr::RemoveAddr,
 };
 
 /// One decoding case.
@@ -37,9 +44,9 @@ pub enum Failure {
     Encode,
     /// Decoding the first `n` bytes did not report truncation.
     Prefix(usize),
-    /// A declared length one too long was accepted.
+    /// A declared length one too long was accepted (as something inconsistent, see [`check`]).
     Oversized,
-    /// A declared length one too short was accepted.
+    /// A declared length one too short was accepted (as something inconsistent, see [`check`]).
     Undersized,
     /// Encoding into a buffer one byte short did not report `NoSpace`.
     ShortBuffer,
@@ -58,6 +65,37 @@ const fn dss(data_fin: bool, data_ack: Option<SeqNum>, mapping: Option<Mapping>)
 
 const fn map(dsn: SeqNum, subflow_seq: u32, data_len: u16, checksum: Option<u16>) -> Option<Mapping> {
     Some(Mapping { dsn, subflow_seq, data_len, checksum })
+}
+
+const fn mpj(join: MpJoin) -> Result<MptcpOption, ParseError> {
+    Ok(MptcpOption::MpJoin(join))
+}
+
+const fn add(
+    echo: bool,
+    addr_id: u8,
+    addr: Address,
+    port: Option<u16>,
+    hmac: Option<u64>,
+) -> Result<MptcpOption, ParseError> {
+    Ok(MptcpOption::AddAddr(AddAddr { echo, addr_id, addr, port, hmac }))
+}
+
+const fn rm(ids: &[u8]) -> Result<MptcpOption, ParseError> {
+    match RemoveAddr::new(ids) {
+        Some(r) => Ok(MptcpOption::RemoveAddr(r)),
+        // A table mistake (no ids, too many): an error `parse` never returns for subtype 4,
+        // so the vector fails loudly instead of silently testing nothing.
+        None => Err(ParseError::UnknownSubtype(4)),
+    }
+}
+
+const fn prio(backup: bool) -> Result<MptcpOption, ParseError> {
+    Ok(MptcpOption::MpPrio(MpPrio { backup }))
+}
+
+const fn rst(transient: bool, reason: u8) -> Result<MptcpOption, ParseError> {
+    Ok(MptcpOption::TcpRst(TcpRst { transient, reason }))
 }
 
 const fn bad_len(subtype: u8, len: u8) -> Result<MptcpOption, ParseError> {
@@ -79,6 +117,20 @@ const fn non_canonical(mut vector: Vector) -> Vector {
 }
 
 use SegmentCtx as S;
+
+/// A segment with neither SYN nor ACK (nor RST) set.
+const NEITHER: SegmentCtx = SegmentCtx { syn: false, ack: false, payload: false, rst: false };
+/// A reset without ACK (sent in answer to a segment that carried an ACK).
+const RST_NO_ACK: SegmentCtx = SegmentCtx { syn: false, ack: false, payload: false, rst: true };
+
+const V4: Address = Address::V4([192, 0, 2, 1]);
+/// 2001:db8::1
+const V6: Address = Address::V6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+/// The third-ACK HMAC used below: bytes 0x20 to 0x33.
+const HMAC20: [u8; 20] = [
+    0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32,
+    0x33,
+];
 
 /// MP_CAPABLE cases (RFC 8684 section 3.1).
 pub const MP_CAPABLE: &[Vector] = &[
@@ -138,7 +190,7 @@ pub const MP_CAPABLE: &[Vector] = &[
     v("mpc without hmac-sha256", S::SYN, &[30, 4, 0x01, 0x00], Err(ParseError::UnsupportedFlags(0x00))),
     v("mpc extensibility bit", S::SYN, &[30, 4, 0x01, 0x41], Err(ParseError::UnsupportedFlags(0x41))),
     v("mpc syn-ack form on ack", S::ACK, &[30, 12, 0x01, 0x01, 1, 2, 3, 4, 5, 6, 7, 8], bad_len(0, 12)),
-    v("mpc on neither syn nor ack", SegmentCtx { syn: false, ack: false, payload: false }, &[30, 4, 0x01, 0x01], Err(ParseError::UnexpectedSegment)),
+    v("mpc on neither syn nor ack", NEITHER, &[30, 4, 0x01, 0x01], Err(ParseError::UnexpectedSegment)),
     v(
         "mpc ack form on data",
         S::DATA,
@@ -219,19 +271,311 @@ pub const DSS: &[Vector] = &[
     v("dss declared past the buffer", S::DATA, &[30, 14, 0x20, 0x04, 0, 0, 0, 5], Err(ParseError::Truncated)),
 ];
 
+/// MP_JOIN cases (RFC 8684 section 3.2).
+pub const MP_JOIN: &[Vector] = &[
+    v(
+        "mpj syn",
+        S::SYN,
+        &[30, 12, 0x10, 0x05, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4],
+        mpj(MpJoin::Syn { backup: false, addr_id: 5, token: 0xa1a2_a3a4, nonce: 0xb1b2_b3b4 }),
+    ),
+    v(
+        "mpj syn backup",
+        S::SYN,
+        &[30, 12, 0x11, 0x00, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff],
+        mpj(MpJoin::Syn { backup: true, addr_id: 0, token: 1, nonce: u32::MAX }),
+    ),
+    v(
+        "mpj syn-ack",
+        S::SYN_ACK,
+        &[30, 16, 0x11, 0x07, 1, 2, 3, 4, 5, 6, 7, 8, 0xb1, 0xb2, 0xb3, 0xb4],
+        mpj(MpJoin::SynAck { backup: true, addr_id: 7, truncated_hmac: K1, nonce: 0xb1b2_b3b4 }),
+    ),
+    v(
+        "mpj syn-ack not backup",
+        S::SYN_ACK,
+        &[30, 16, 0x10, 0xff, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0, 0, 0, 0],
+        mpj(MpJoin::SynAck { backup: false, addr_id: 255, truncated_hmac: K2, nonce: 0 }),
+    ),
+    v(
+        "mpj third ack",
+        S::ACK,
+        &[
+            30, 24, 0x10, 0x00, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d,
+            0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33,
+        ],
+        mpj(MpJoin::Ack { hmac: HMAC20 }),
+    ),
+    v(
+        "mpj third ack carrying data",
+        S::DATA,
+        &[
+            30, 24, 0x10, 0x00, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d,
+            0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33,
+        ],
+        mpj(MpJoin::Ack { hmac: HMAC20 }),
+    ),
+    non_canonical(v(
+        "mpj syn reserved bits ignored",
+        S::SYN,
+        &[30, 12, 0x1e, 0x05, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4],
+        mpj(MpJoin::Syn { backup: false, addr_id: 5, token: 0xa1a2_a3a4, nonce: 0xb1b2_b3b4 }),
+    )),
+    non_canonical(v(
+        "mpj third ack reserved bits ignored",
+        S::ACK,
+        &[
+            30, 24, 0x1f, 0xff, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d,
+            0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33,
+        ],
+        mpj(MpJoin::Ack { hmac: HMAC20 }),
+    )),
+    v(
+        "mpj syn-ack form on syn",
+        S::SYN,
+        &[30, 16, 0x11, 0x07, 1, 2, 3, 4, 5, 6, 7, 8, 0xb1, 0xb2, 0xb3, 0xb4],
+        bad_len(1, 16),
+    ),
+    v(
+        "mpj syn form on syn-ack",
+        S::SYN_ACK,
+        &[30, 12, 0x10, 0x05, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4],
+        bad_len(1, 12),
+    ),
+    v(
+        "mpj syn form on ack",
+        S::ACK,
+        &[30, 12, 0x10, 0x05, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4],
+        bad_len(1, 12),
+    ),
+    v(
+        "mpj syn-ack form on data",
+        S::DATA,
+        &[30, 16, 0x11, 0x07, 1, 2, 3, 4, 5, 6, 7, 8, 0xb1, 0xb2, 0xb3, 0xb4],
+        bad_len(1, 16),
+    ),
+    v(
+        "mpj third ack form on syn-ack",
+        S::SYN_ACK,
+        &[
+            30, 24, 0x10, 0x00, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d,
+            0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33,
+        ],
+        bad_len(1, 24),
+    ),
+    v("mpj bare header on syn", S::SYN, &[30, 4, 0x10, 0x00], bad_len(1, 4)),
+    v(
+        "mpj on neither syn nor ack",
+        NEITHER,
+        &[30, 12, 0x10, 0x05, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4],
+        Err(ParseError::UnexpectedSegment),
+    ),
+    v("mpj declared past the buffer", S::SYN, &[30, 12, 0x10, 0x05, 0xa1, 0xa2], Err(ParseError::Truncated)),
+];
+
+/// ADD_ADDR cases (RFC 8684 section 3.4.1): every combination of family, port and echo.
+pub const ADD_ADDR: &[Vector] = &[
+    v("add_addr v4 echo", S::ACK, &[30, 8, 0x31, 0x02, 192, 0, 2, 1], add(true, 2, V4, None, None)),
+    v(
+        "add_addr v4 echo port",
+        S::ACK,
+        &[30, 10, 0x31, 0x02, 192, 0, 2, 1, 0x1f, 0x90],
+        add(true, 2, V4, Some(8080), None),
+    ),
+    v(
+        "add_addr v4 hmac",
+        S::ACK,
+        &[30, 16, 0x30, 0x03, 192, 0, 2, 1, 1, 2, 3, 4, 5, 6, 7, 8],
+        add(false, 3, V4, None, Some(K1)),
+    ),
+    v(
+        "add_addr v4 port hmac",
+        S::DATA,
+        &[30, 18, 0x30, 0x03, 192, 0, 2, 1, 0x00, 0x50, 1, 2, 3, 4, 5, 6, 7, 8],
+        add(false, 3, V4, Some(80), Some(K1)),
+    ),
+    v(
+        "add_addr v6 echo",
+        S::ACK,
+        &[30, 20, 0x31, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        add(true, 4, V6, None, None),
+    ),
+    v(
+        "add_addr v6 echo port",
+        S::ACK,
+        &[30, 22, 0x31, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff],
+        add(true, 4, V6, Some(u16::MAX), None),
+    ),
+    v(
+        "add_addr v6 hmac",
+        S::ACK,
+        &[
+            30, 28, 0x30, 0x05, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x11, 0x12, 0x13, 0x14,
+            0x15, 0x16, 0x17, 0x18,
+        ],
+        add(false, 5, V6, None, Some(K2)),
+    ),
+    v(
+        "add_addr v6 port hmac",
+        S::DATA,
+        &[
+            30, 30, 0x30, 0x05, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x01, 0xbb, 0x11, 0x12,
+            0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+        ],
+        add(false, 5, V6, Some(443), Some(K2)),
+    ),
+    v(
+        "add_addr port 0 is still a port field",
+        S::ACK,
+        &[30, 10, 0x31, 0x00, 10, 0, 0, 1, 0, 0],
+        add(true, 0, Address::V4([10, 0, 0, 1]), Some(0), None),
+    ),
+    non_canonical(v(
+        "add_addr reserved bits ignored (echo)",
+        S::ACK,
+        &[30, 8, 0x3f, 0x02, 192, 0, 2, 1],
+        add(true, 2, V4, None, None),
+    )),
+    non_canonical(v(
+        "add_addr reserved bits ignored (hmac)",
+        S::ACK,
+        &[30, 16, 0x3e, 0x03, 192, 0, 2, 1, 1, 2, 3, 4, 5, 6, 7, 8],
+        add(false, 3, V4, None, Some(K1)),
+    )),
+    // Version 0 put IPVer (4 or 6) where version 1 has E: read as v1, E = 0 and the length
+    // leaves no room for the HMAC.
+    v("add_addr v0 layout ipv4", S::ACK, &[30, 8, 0x34, 0x02, 192, 0, 2, 1], bad_len(3, 8)),
+    v(
+        "add_addr v0 layout ipv6",
+        S::ACK,
+        &[30, 20, 0x36, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        bad_len(3, 20),
+    ),
+    v(
+        "add_addr echo with hmac room",
+        S::ACK,
+        &[30, 16, 0x31, 0x03, 192, 0, 2, 1, 1, 2, 3, 4, 5, 6, 7, 8],
+        bad_len(3, 16),
+    ),
+    v("add_addr no address", S::ACK, &[30, 4, 0x31, 0x02], bad_len(3, 4)),
+    v(
+        "add_addr between the families",
+        S::ACK,
+        &[30, 12, 0x31, 0x02, 192, 0, 2, 1, 0, 0, 0, 0],
+        bad_len(3, 12),
+    ),
+    v("add_addr declared past the buffer", S::ACK, &[30, 16, 0x30, 0x03, 192, 0, 2, 1], Err(ParseError::Truncated)),
+];
+
+/// REMOVE_ADDR cases (RFC 8684 section 3.4.2).
+pub const REMOVE_ADDR: &[Vector] = &[
+    v("rm_addr one id", S::ACK, &[30, 4, 0x40, 0x05], rm(&[5])),
+    v("rm_addr id 0", S::ACK, &[30, 4, 0x40, 0x00], rm(&[0])),
+    v("rm_addr three ids", S::DATA, &[30, 6, 0x40, 1, 2, 3], rm(&[1, 2, 3])),
+    v("rm_addr eight ids", S::ACK, &[30, 11, 0x40, 1, 2, 3, 4, 5, 6, 7, 255], rm(&[1, 2, 3, 4, 5, 6, 7, 255])),
+    non_canonical(v("rm_addr reserved bits ignored", S::ACK, &[30, 5, 0x4f, 9, 8], rm(&[9, 8]))),
+    v("rm_addr no ids", S::ACK, &[30, 3, 0x40], bad_len(4, 3)),
+    // RFC 8684 allows more, but upstream Linux drops more than 8 (see remove_addr::MAX_IDS).
+    v("rm_addr nine ids", S::ACK, &[30, 12, 0x40, 1, 2, 3, 4, 5, 6, 7, 8, 9], bad_len(4, 12)),
+    v("rm_addr declared past the buffer", S::ACK, &[30, 6, 0x40, 1, 2], Err(ParseError::Truncated)),
+];
+
+/// MP_PRIO cases (RFC 8684 section 3.3.8).
+pub const MP_PRIO: &[Vector] = &[
+    v("mp_prio backup", S::ACK, &[30, 3, 0x51], prio(true)),
+    v("mp_prio regular", S::ACK, &[30, 3, 0x50], prio(false)),
+    v("mp_prio on data", S::DATA, &[30, 3, 0x51], prio(true)),
+    non_canonical(v("mp_prio reserved bits ignored", S::ACK, &[30, 3, 0x5e], prio(false))),
+    non_canonical(v("mp_prio reserved bits ignored, backup", S::ACK, &[30, 3, 0x5f], prio(true))),
+    // RFC 6824's form with an address id; RFC 8684 and upstream Linux accept length 3 only.
+    v("mp_prio with address id", S::ACK, &[30, 4, 0x51, 0x03], bad_len(5, 4)),
+    v("mp_prio declared past the buffer", S::ACK, &[30, 3], Err(ParseError::Truncated)),
+];
+
+/// MP_FAIL cases (RFC 8684 section 3.7).
+pub const MP_FAIL: &[Vector] = &[
+    v(
+        "mp_fail",
+        S::ACK,
+        &[30, 12, 0x60, 0x00, 1, 2, 3, 4, 5, 6, 7, 8],
+        Ok(MptcpOption::MpFail(MpFail { dsn: K1 })),
+    ),
+    v(
+        "mp_fail on data",
+        S::DATA,
+        &[30, 12, 0x60, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        Ok(MptcpOption::MpFail(MpFail { dsn: u64::MAX })),
+    ),
+    v(
+        "mp_fail on a reset",
+        S::RST,
+        &[30, 12, 0x60, 0x00, 1, 2, 3, 4, 5, 6, 7, 8],
+        Ok(MptcpOption::MpFail(MpFail { dsn: K1 })),
+    ),
+    non_canonical(v(
+        "mp_fail reserved bits ignored",
+        S::ACK,
+        &[30, 12, 0x6f, 0xff, 1, 2, 3, 4, 5, 6, 7, 8],
+        Ok(MptcpOption::MpFail(MpFail { dsn: K1 })),
+    )),
+    v("mp_fail with a 32-bit dsn", S::ACK, &[30, 8, 0x60, 0x00, 1, 2, 3, 4], bad_len(6, 8)),
+    v("mp_fail without dsn", S::ACK, &[30, 4, 0x60, 0x00], bad_len(6, 4)),
+    v("mp_fail declared past the buffer", S::ACK, &[30, 12, 0x60, 0x00, 1, 2, 3, 4], Err(ParseError::Truncated)),
+];
+
+/// MP_FASTCLOSE cases (RFC 8684 section 3.5).
+pub const MP_FASTCLOSE: &[Vector] = &[
+    v(
+        "fastclose on ack",
+        S::ACK,
+        &[30, 12, 0x70, 0x00, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18],
+        Ok(MptcpOption::FastClose(FastClose { receiver_key: K2 })),
+    ),
+    v(
+        "fastclose on a reset",
+        S::RST,
+        &[30, 12, 0x70, 0x00, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18],
+        Ok(MptcpOption::FastClose(FastClose { receiver_key: K2 })),
+    ),
+    non_canonical(v(
+        "fastclose reserved bits ignored",
+        S::ACK,
+        &[30, 12, 0x7a, 0x5a, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18],
+        Ok(MptcpOption::FastClose(FastClose { receiver_key: K2 })),
+    )),
+    v(
+        "fastclose with both keys",
+        S::ACK,
+        &[30, 20, 0x70, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18],
+        bad_len(7, 20),
+    ),
+    v("fastclose without key", S::ACK, &[30, 4, 0x70, 0x00], bad_len(7, 4)),
+    v("fastclose declared past the buffer", S::ACK, &[30, 12, 0x70, 0x00], Err(ParseError::Truncated)),
+];
+
+/// MP_TCPRST cases (RFC 8684 section 3.6).
+pub const MP_TCPRST: &[Vector] = &[
+    v("tcprst transient mptcp error", S::RST, &[30, 4, 0x81, 0x01], rst(true, 1)),
+    v("tcprst permanent middlebox", S::RST, &[30, 4, 0x80, 0x06], rst(false, 6)),
+    v("tcprst on a reset without ack", RST_NO_ACK, &[30, 4, 0x80, 0x00], rst(false, 0)),
+    v("tcprst unassigned reason kept", S::RST, &[30, 4, 0x81, 0xff], rst(true, 0xff)),
+    non_canonical(v("tcprst U V W ignored", S::RST, &[30, 4, 0x8e, 0x02], rst(false, 2))),
+    non_canonical(v("tcprst U V W ignored, transient", S::RST, &[30, 4, 0x8f, 0x03], rst(true, 3))),
+    v("tcprst without rst", S::ACK, &[30, 4, 0x81, 0x01], Err(ParseError::UnexpectedSegment)),
+    v("tcprst on a syn", S::SYN, &[30, 4, 0x81, 0x01], Err(ParseError::UnexpectedSegment)),
+    v("tcprst without reason", S::RST, &[30, 3, 0x81], bad_len(8, 3)),
+    v("tcprst one byte long", S::RST, &[30, 5, 0x81, 0x01, 0x00], bad_len(8, 5)),
+    v("tcprst declared past the buffer", S::RST, &[30, 4, 0x81], Err(ParseError::Truncated)),
+];
+
 /// Cases that are not about one subtype.
 pub const GENERIC: &[Vector] = &[
     v("empty buffer", S::ACK, &[], Err(ParseError::Truncated)),
     v("kind byte only", S::ACK, &[30], Err(ParseError::Truncated)),
     v("not kind 30", S::ACK, &[8, 10, 0, 0, 0, 1, 0, 0, 0, 2], Err(ParseError::NotMptcp)),
     v("unassigned subtype", S::ACK, &[30, 4, 0x90, 0x00], Err(ParseError::UnknownSubtype(9))),
-    v("subtype 0xf", S::ACK, &[30, 4, 0xf0, 0x00], Err(ParseError::UnknownSubtype(15))),
-    v(
-        "mp_join not decoded yet",
-        S::SYN,
-        &[30, 12, 0x10, 0x00, 1, 2, 3, 4, 5, 6, 7, 8],
-        Err(ParseError::Unimplemented(super::option::Subtype::MpJoin)),
-    ),
+    v("subtype 0xf (private use)", S::ACK, &[30, 4, 0xf0, 0x00], Err(ParseError::UnknownSubtype(15))),
+    v("subtype 0xe", S::RST, &[30, 4, 0xe1, 0x01], Err(ParseError::UnknownSubtype(14))),
 ];
 
 const SCRATCH: usize = 64;
@@ -279,16 +623,42 @@ pub fn check(vector: &Vector) -> Result<(), Failure> {
     }
     let mut scratch = [0u8; SCRATCH];
     if let Some(n) = with_declared_len(vector.bytes, len + 1, &mut scratch) {
-        if !matches!(parse(scratch.get(..n).unwrap_or(&[]), vector.seg), Err(ParseError::BadLength { .. })) {
+        if !neighbour_ok(scratch.get(..n).unwrap_or(&[]), vector, &option) {
             return Err(Failure::Oversized);
         }
     }
     if let Some(n) = with_declared_len(vector.bytes, len.saturating_sub(1), &mut scratch) {
-        if !matches!(parse(scratch.get(..n).unwrap_or(&[]), vector.seg), Err(ParseError::BadLength { .. })) {
+        if !neighbour_ok(scratch.get(..n).unwrap_or(&[]), vector, &option) {
             return Err(Failure::Undersized);
         }
     }
     Ok(())
+}
+
+/// Judges a valid vector whose declared length was changed by one (`mutated`, padded with a
+/// zero byte when lengthened).
+///
+/// Normally that must be [`ParseError::BadLength`]. But where one byte more or fewer is itself
+/// a valid form (REMOVE_ADDR carries one address id per byte), a decode is accepted if it is a
+/// different option that re-encodes to exactly the new declared length and decodes back to
+/// itself; for canonical vectors the re-encoding must also be the mutated bytes. A decoder
+/// that ignored the extra byte, or read past the shorter length, fails this: its result would
+/// re-encode to the original length or to other bytes.
+fn neighbour_ok(mutated: &[u8], vector: &Vector, original: &MptcpOption) -> bool {
+    let Some(&declared) = mutated.get(1) else { return false };
+    let declared = usize::from(declared);
+    match parse(mutated, vector.seg) {
+        Err(ParseError::BadLength { .. }) => true,
+        Ok(other) if other != *original && other.encoded_len() == declared => {
+            let mut out = [0u8; SCRATCH];
+            let Ok(n) = other.encode(&mut out) else { return false };
+            let written = out.get(..n).unwrap_or(&[]);
+            n == declared
+                && parse(written, vector.seg) == Ok(other)
+                && (!vector.canonical || Some(written) == mutated.get(..declared))
+        }
+        _ => false,
+    }
 }
 
 /// Checks a table; returns the name and failure of the first case that fails.

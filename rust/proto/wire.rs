@@ -37,6 +37,11 @@ impl<'a> Reader<'a> {
         self.take().map(u64::from_be_bytes)
     }
 
+    /// `N` bytes as they are: addresses and HMACs are byte strings, not integers.
+    pub(crate) fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take()
+    }
+
     pub(crate) fn remaining(&self) -> usize {
         self.rest.len()
     }
@@ -79,6 +84,10 @@ impl<'a> Writer<'a> {
 
     pub(crate) fn u64(&mut self, v: u64) -> Result<(), NoSpace> {
         self.put(&v.to_be_bytes())
+    }
+
+    pub(crate) fn bytes(&mut self, v: &[u8]) -> Result<(), NoSpace> {
+        self.put(v)
     }
 
     pub(crate) fn written(&self) -> usize {
