@@ -26,7 +26,13 @@ impl Digest for KernelDigest {
         // SAFETY: `key` and `msg` are valid slices of their lengths and `out` has room for
         // the 32 bytes written.
         unsafe {
-            ffi::hmac_sha256_usingrawkey(key.as_ptr(), key.len(), msg.as_ptr(), msg.len(), out.as_mut_ptr())
+            ffi::hmac_sha256_usingrawkey(
+                key.as_ptr(),
+                key.len(),
+                msg.as_ptr(),
+                msg.len(),
+                out.as_mut_ptr(),
+            )
         };
         out
     }

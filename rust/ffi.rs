@@ -3,7 +3,7 @@
 //! Declarations of the module's C glue (`rust/glue/*.c`; contract in `include/mptcp_glue.h`).
 //!
 //! This is the only file that declares foreign functions. Nothing outside the small safe
-//! wrappers (`ctrl`, ...) may call them directly.
+//! wrappers (`glue`, `ctrl`, `tcp_ext`, `crypto`, ...) may call them directly.
 
 use kernel::prelude::*;
 

@@ -5,7 +5,8 @@
 //! Layout (see Documentation/design.md):
 //! - [`proto`]: the pure protocol core, free of kernel types and shared with the userspace
 //!   test crate (`rust/host`);
-//! - `ffi`: the one place that declares the C glue functions (`rust/glue/*.c`);
+//! - `ffi`: the one place that declares the C glue functions (`rust/glue/*.c`), and `glue`,
+//!   the safe ownership of their registrations;
 //! - `crypto`: the kernel's SHA-256 / HMAC-SHA256 behind the core's `Digest` trait;
 //! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
 //! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
@@ -18,6 +19,7 @@ use kernel::prelude::*;
 mod crypto;
 mod ctrl;
 mod ffi;
+mod glue;
 mod kunit;
 pub mod proto;
 mod tcp_ext;
@@ -41,18 +43,21 @@ module! {
 /// The loaded module. Fields drop in declaration order on unload: the hooks are released
 /// before the per-netns state they will read.
 struct Mptcp {
-    _tcp_ext: tcp_ext::TcpExtRegistration,
-    _pernet: ctrl::PernetRegistration,
+    _tcp_ext: glue::GlueRegistration,
+    _pernet: glue::GlueRegistration,
 }
 
 impl kernel::Module for Mptcp {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let pernet = ctrl::PernetRegistration::new()?;
-        let tcp_ext = tcp_ext::TcpExtRegistration::new().inspect_err(|e| {
+        let pernet = ctrl::register_pernet()?;
+        let tcp_ext = tcp_ext::claim_hooks().inspect_err(|e| {
             pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
         })?;
         pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
-        Ok(Self { _tcp_ext: tcp_ext, _pernet: pernet })
+        Ok(Self {
+            _tcp_ext: tcp_ext,
+            _pernet: pernet,
+        })
     }
 }
 

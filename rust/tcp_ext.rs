@@ -4,32 +4,18 @@
 //! from this project's kernel patch series): the one registrant slot through which subflows
 //! will write and read MPTCP options.
 
-use crate::ffi;
-use kernel::{error::to_result, prelude::*};
+use crate::{ffi, glue::GlueRegistration};
+use kernel::prelude::*;
 
-/// The hooks are claimed while this value lives.
-///
-/// # Invariants
-///
-/// `mptcp_glue_tcp_ext_register()` succeeded and its unregistration has not run yet.
-pub(crate) struct TcpExtRegistration {
-    _private: (),
-}
-
-impl TcpExtRegistration {
-    /// Claims the hooks; fails with `EBUSY` if another module holds them.
-    pub(crate) fn new() -> Result<Self> {
-        // SAFETY: Registration has no preconditions; module init runs it once.
-        to_result(unsafe { ffi::mptcp_glue_tcp_ext_register() })?;
-        // INVARIANT: The registration above succeeded.
-        Ok(Self { _private: () })
-    }
-}
-
-impl Drop for TcpExtRegistration {
-    fn drop(&mut self) {
-        // SAFETY: By the type invariant the registration succeeded and this is its only
-        // unregistration.
-        unsafe { ffi::mptcp_glue_tcp_ext_unregister() };
+/// Claims the hooks until the returned value drops; fails with `EBUSY` if another module
+/// holds them.
+pub(crate) fn claim_hooks() -> Result<GlueRegistration> {
+    // SAFETY: Registration has no preconditions and returns 0 or -errno; unregistration
+    // undoes it once and returns when no callback runs.
+    unsafe {
+        GlueRegistration::new(
+            ffi::mptcp_glue_tcp_ext_register,
+            ffi::mptcp_glue_tcp_ext_unregister,
+        )
     }
 }

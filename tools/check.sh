@@ -27,6 +27,16 @@ if [ "$cargo_rc" -ne 0 ] && ! grep -qE '^test result: FAILED' "$out/cargo-test.l
 	failed=$((failed + 1))
 fi
 
+echo "== rustfmt (kernel settings, .rustfmt.toml)"
+if (cd "$repo" && make -s fmtcheck >"$out/fmtcheck.log" 2>&1); then
+	echo "ok: sources are rustfmt-clean"
+	passed=$((passed + 1))
+else
+	echo "not ok: rustfmt would change these (run 'make fmt'):"
+	sed 's/^/  /' "$out/fmtcheck.log" | head -n 40
+	failed=$((failed + 1))
+fi
+
 echo "== guest: KUnit and selftests (tools/vm.sh)"
 kdir=$("$here/kernel.sh" ours)
 "$here/vm.sh" -k "$kdir" -t "${MPTCP_CHECK_TIMEOUT:-1200}" -o "$out/vm" -- "$repo/selftests/run.sh"

@@ -86,7 +86,7 @@ pub struct AddAddr {
     pub addr: Address,
     /// The port, when it differs from the one of the subflow this option arrives on.
     pub port: Option<u16>,
-    /// The leftmost 64 bits of the HMAC over id, address and port, absent on an echo.
+    /// The rightmost 64 bits of the HMAC over id, address and port, absent on an echo.
     pub hmac: Option<u64>,
 }
 
@@ -123,9 +123,23 @@ impl AddAddr {
         } else {
             Address::V4(r.bytes().ok_or(bad_length)?)
         };
-        let port = if has_port { Some(r.u16().ok_or(bad_length)?) } else { None };
-        let hmac = if echo { None } else { Some(r.u64().ok_or(bad_length)?) };
-        Ok(Self { echo, addr_id, addr, port, hmac })
+        let port = if has_port {
+            Some(r.u16().ok_or(bad_length)?)
+        } else {
+            None
+        };
+        let hmac = if echo {
+            None
+        } else {
+            Some(r.u64().ok_or(bad_length)?)
+        };
+        Ok(Self {
+            echo,
+            addr_id,
+            addr,
+            port,
+            hmac,
+        })
     }
 
     /// Writes the option at the start of `out`. Reserved bits are sent as zero.

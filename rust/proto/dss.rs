@@ -61,7 +61,11 @@ impl SeqNum {
     }
 
     fn read(r: &mut Reader<'_>, full: bool) -> Option<Self> {
-        if full { r.u64().map(Self::Full) } else { r.u32().map(Self::Short) }
+        if full {
+            r.u64().map(Self::Full)
+        } else {
+            r.u32().map(Self::Short)
+        }
     }
 }
 
@@ -86,7 +90,14 @@ impl Mapping {
     }
 
     const fn wire_len(&self) -> usize {
-        self.dsn.wire_len() + 4 + 2 + if self.checksum.is_some() { CHECKSUM_LEN } else { 0 }
+        self.dsn.wire_len()
+            + 4
+            + 2
+            + if self.checksum.is_some() {
+                CHECKSUM_LEN
+            } else {
+                0
+            }
     }
 }
 
@@ -123,7 +134,10 @@ impl Dss {
     /// reset on mismatch, so the option must still be decoded here).
     pub(crate) fn parse(opt: &[u8]) -> Result<Self, ParseError> {
         let declared = opt.len();
-        let bad_length = ParseError::BadLength { subtype: Some(Subtype::Dss as u8), len: declared as u8 };
+        let bad_length = ParseError::BadLength {
+            subtype: Some(Subtype::Dss as u8),
+            len: declared as u8,
+        };
         let f = *opt.get(3).ok_or(bad_length)?;
         let has_ack = f & flags::DATA_ACK != 0;
         let has_map = f & flags::MAPPING != 0;
@@ -146,17 +160,34 @@ impl Dss {
         };
 
         let mut r = Reader::new(opt.get(BASE_LEN..).ok_or(bad_length)?);
-        let data_ack = if has_ack { Some(SeqNum::read(&mut r, ack64).ok_or(bad_length)?) } else { None };
+        let data_ack = if has_ack {
+            Some(SeqNum::read(&mut r, ack64).ok_or(bad_length)?)
+        } else {
+            None
+        };
         let mapping = if has_map {
             let dsn = SeqNum::read(&mut r, dsn64).ok_or(bad_length)?;
             let subflow_seq = r.u32().ok_or(bad_length)?;
             let data_len = r.u16().ok_or(bad_length)?;
-            let checksum = if has_csum { Some(r.u16().ok_or(bad_length)?) } else { None };
-            Some(Mapping { dsn, subflow_seq, data_len, checksum })
+            let checksum = if has_csum {
+                Some(r.u16().ok_or(bad_length)?)
+            } else {
+                None
+            };
+            Some(Mapping {
+                dsn,
+                subflow_seq,
+                data_len,
+                checksum,
+            })
         } else {
             None
         };
-        Ok(Self { data_fin: f & flags::DATA_FIN != 0, data_ack, mapping })
+        Ok(Self {
+            data_fin: f & flags::DATA_FIN != 0,
+            data_ack,
+            mapping,
+        })
     }
 
     /// Writes the option at the start of `out`. Reserved bits are sent as zero.

@@ -90,7 +90,12 @@ pub struct MpCapable {
 impl MpCapable {
     /// A v1 option with no flags beyond HMAC-SHA256.
     pub const fn new(form: MpcForm) -> Self {
-        Self { version: MPTCP_VERSION, checksum_required: false, deny_join_id0: false, form }
+        Self {
+            version: MPTCP_VERSION,
+            checksum_required: false,
+            deny_join_id0: false,
+            form,
+        }
     }
 
     /// Length on the wire.
@@ -100,7 +105,9 @@ impl MpCapable {
             MpcForm::SynAck { .. } => len::SYN_ACK,
             MpcForm::Ack { .. } => len::ACK,
             MpcForm::AckData { checksum: None, .. } => len::ACK_DATA,
-            MpcForm::AckData { checksum: Some(_), .. } => len::ACK_DATA_CSUM,
+            MpcForm::AckData {
+                checksum: Some(_), ..
+            } => len::ACK_DATA_CSUM,
         }) as usize
     }
 
@@ -110,13 +117,18 @@ impl MpCapable {
     /// length that does not match the segment's form is [`ParseError::BadLength`].
     pub(crate) fn parse(opt: &[u8], seg: SegmentCtx) -> Result<Self, ParseError> {
         let declared = opt.len() as u8;
-        let bad_length = ParseError::BadLength { subtype: Some(Subtype::MpCapable as u8), len: declared };
+        let bad_length = ParseError::BadLength {
+            subtype: Some(Subtype::MpCapable as u8),
+            len: declared,
+        };
         let length_ok = match (seg.syn, seg.ack) {
             (true, false) => declared == len::SYN,
             (true, true) => declared == len::SYN_ACK,
             // Checksum presence is checked against the negotiation later, by the caller:
             // RFC 8684 section 3.3.0 wants a reset for a mismatch, not a silently ignored option.
-            (false, true) if seg.payload => declared == len::ACK_DATA || declared == len::ACK_DATA_CSUM,
+            (false, true) if seg.payload => {
+                declared == len::ACK_DATA || declared == len::ACK_DATA_CSUM
+            }
             (false, true) => declared == len::ACK,
             (false, false) => return Err(ParseError::UnexpectedSegment),
         };
@@ -128,7 +140,11 @@ impl MpCapable {
         let version = r.u8().ok_or(ParseError::Truncated)? & 0x0f;
         // A SYN from a newer peer is still answered (with our version); elsewhere the
         // version must be the one that was agreed.
-        let version_ok = if seg.syn && !seg.ack { version >= MPTCP_VERSION } else { version == MPTCP_VERSION };
+        let version_ok = if seg.syn && !seg.ack {
+            version >= MPTCP_VERSION
+        } else {
+            version == MPTCP_VERSION
+        };
         if !version_ok {
             return Err(ParseError::UnsupportedVersion(version));
         }
@@ -139,16 +155,26 @@ impl MpCapable {
 
         let form = match declared {
             len::SYN => MpcForm::Syn,
-            len::SYN_ACK => MpcForm::SynAck { sender_key: r.u64().ok_or(ParseError::Truncated)? },
+            len::SYN_ACK => MpcForm::SynAck {
+                sender_key: r.u64().ok_or(ParseError::Truncated)?,
+            },
             _ => {
                 let sender_key = r.u64().ok_or(ParseError::Truncated)?;
                 let receiver_key = r.u64().ok_or(ParseError::Truncated)?;
                 if declared == len::ACK {
-                    MpcForm::Ack { sender_key, receiver_key }
+                    MpcForm::Ack {
+                        sender_key,
+                        receiver_key,
+                    }
                 } else {
                     let data_len = r.u16().ok_or(ParseError::Truncated)?;
                     let checksum = if r.remaining() >= 2 { r.u16() } else { None };
-                    MpcForm::AckData { sender_key, receiver_key, data_len, checksum }
+                    MpcForm::AckData {
+                        sender_key,
+                        receiver_key,
+                        data_len,
+                        checksum,
+                    }
                 }
             }
         };
@@ -180,11 +206,19 @@ impl MpCapable {
         match self.form {
             MpcForm::Syn => {}
             MpcForm::SynAck { sender_key } => w.u64(sender_key)?,
-            MpcForm::Ack { sender_key, receiver_key } => {
+            MpcForm::Ack {
+                sender_key,
+                receiver_key,
+            } => {
                 w.u64(sender_key)?;
                 w.u64(receiver_key)?;
             }
-            MpcForm::AckData { sender_key, receiver_key, data_len, checksum } => {
+            MpcForm::AckData {
+                sender_key,
+                receiver_key,
+                data_len,
+                checksum,
+            } => {
                 w.u64(sender_key)?;
                 w.u64(receiver_key)?;
                 w.u16(data_len)?;

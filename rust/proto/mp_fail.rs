@@ -36,7 +36,9 @@ impl MpFail {
             return Err(bad_length);
         }
         let mut r = Reader::new(opt.get(4..).ok_or(bad_length)?);
-        Ok(Self { dsn: r.u64().ok_or(bad_length)? })
+        Ok(Self {
+            dsn: r.u64().ok_or(bad_length)?,
+        })
     }
 
     /// Writes the option at the start of `out`. Reserved bits are sent as zero.

@@ -37,7 +37,9 @@ impl FastClose {
             return Err(bad_length);
         }
         let mut r = Reader::new(opt.get(4..).ok_or(bad_length)?);
-        Ok(Self { receiver_key: r.u64().ok_or(bad_length)? })
+        Ok(Self {
+            receiver_key: r.u64().ok_or(bad_length)?,
+        })
     }
 
     /// Writes the option at the start of `out`. Reserved bits are sent as zero.

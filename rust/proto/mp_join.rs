@@ -111,7 +111,9 @@ impl MpJoin {
             _ => {
                 // The second reserved byte completes the 12 reserved bits; ignored.
                 r.u8().ok_or(bad_length)?;
-                Self::Ack { hmac: r.bytes().ok_or(bad_length)? }
+                Self::Ack {
+                    hmac: r.bytes().ok_or(bad_length)?,
+                }
             }
         })
     }
@@ -119,18 +121,34 @@ impl MpJoin {
     /// Writes the option at the start of `out`. Reserved bits are sent as zero.
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         let subtype = (Subtype::MpJoin as u8) << 4;
-        let with_backup = |backup: bool| if backup { subtype | flags::BACKUP } else { subtype };
+        let with_backup = |backup: bool| {
+            if backup {
+                subtype | flags::BACKUP
+            } else {
+                subtype
+            }
+        };
         let mut w = Writer::new(out);
         w.u8(TCPOPT_MPTCP)?;
         w.u8(self.encoded_len() as u8)?;
         match *self {
-            Self::Syn { backup, addr_id, token, nonce } => {
+            Self::Syn {
+                backup,
+                addr_id,
+                token,
+                nonce,
+            } => {
                 w.u8(with_backup(backup))?;
                 w.u8(addr_id)?;
                 w.u32(token)?;
                 w.u32(nonce)?;
             }
-            Self::SynAck { backup, addr_id, truncated_hmac, nonce } => {
+            Self::SynAck {
+                backup,
+                addr_id,
+                truncated_hmac,
+                nonce,
+            } => {
                 w.u8(with_backup(backup))?;
                 w.u8(addr_id)?;
                 w.u64(truncated_hmac)?;

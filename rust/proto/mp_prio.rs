@@ -42,7 +42,9 @@ impl MpPrio {
     pub(crate) fn parse(opt: &[u8]) -> Result<Self, ParseError> {
         let bad_length = ParseError::bad_length(Subtype::MpPrio, opt.len());
         match *opt {
-            [_, _, first] => Ok(Self { backup: first & flags::BACKUP != 0 }),
+            [_, _, first] => Ok(Self {
+                backup: first & flags::BACKUP != 0,
+            }),
             _ => Err(bad_length),
         }
     }

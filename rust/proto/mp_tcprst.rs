@@ -68,7 +68,10 @@ impl TcpRst {
         if !seg.rst {
             return Err(ParseError::UnexpectedSegment);
         }
-        Ok(Self { transient: first & flags::TRANSIENT != 0, reason })
+        Ok(Self {
+            transient: first & flags::TRANSIENT != 0,
+            reason,
+        })
     }
 
     /// Writes the option at the start of `out`. Unassigned flags are sent as zero.

@@ -84,15 +84,40 @@ pub struct SegmentCtx {
 
 impl SegmentCtx {
     /// A SYN.
-    pub const SYN: Self = Self { syn: true, ack: false, payload: false, rst: false };
+    pub const SYN: Self = Self {
+        syn: true,
+        ack: false,
+        payload: false,
+        rst: false,
+    };
     /// A SYN/ACK.
-    pub const SYN_ACK: Self = Self { syn: true, ack: true, payload: false, rst: false };
+    pub const SYN_ACK: Self = Self {
+        syn: true,
+        ack: true,
+        payload: false,
+        rst: false,
+    };
     /// A pure ACK.
-    pub const ACK: Self = Self { syn: false, ack: true, payload: false, rst: false };
+    pub const ACK: Self = Self {
+        syn: false,
+        ack: true,
+        payload: false,
+        rst: false,
+    };
     /// An ACK carrying data.
-    pub const DATA: Self = Self { syn: false, ack: true, payload: true, rst: false };
+    pub const DATA: Self = Self {
+        syn: false,
+        ack: true,
+        payload: true,
+        rst: false,
+    };
     /// A reset with ACK set, the usual form of a reset on an established subflow.
-    pub const RST: Self = Self { syn: false, ack: true, payload: false, rst: true };
+    pub const RST: Self = Self {
+        syn: false,
+        ack: true,
+        payload: false,
+        rst: true,
+    };
 }
 
 /// Why an option was rejected. Rejected options are treated by the caller as absent, which is
@@ -126,7 +151,10 @@ impl ParseError {
     /// [`ParseError::BadLength`] for an option of `subtype` whose body is `len` bytes long.
     pub(crate) const fn bad_length(subtype: Subtype, len: usize) -> Self {
         // `len` came from a one-byte length field, so it fits.
-        Self::BadLength { subtype: Some(subtype as u8), len: len as u8 }
+        Self::BadLength {
+            subtype: Some(subtype as u8),
+            len: len as u8,
+        }
     }
 }
 

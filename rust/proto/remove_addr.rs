@@ -49,7 +49,10 @@ impl RemoveAddr {
             src = src_rest;
             dst = dst_rest;
         }
-        Some(Self { ids: stored, count: ids.len() as u8 })
+        Some(Self {
+            ids: stored,
+            count: ids.len() as u8,
+        })
     }
 
     /// The address ids, in the order they were sent.
@@ -83,6 +86,8 @@ impl RemoveAddr {
 impl fmt::Debug for RemoveAddr {
     // Only the ids in use: the zero padding is an artefact of the fixed-size storage.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RemoveAddr").field("ids", &self.ids()).finish()
+        f.debug_struct("RemoveAddr")
+            .field("ids", &self.ids())
+            .finish()
     }
 }

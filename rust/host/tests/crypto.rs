@@ -4,8 +4,13 @@
 //! random-input comparisons against the RFC 8684 byte layouts written out here by hand, with
 //! `sha2`/`hmac` used directly rather than through the core's code.
 
+mod common;
+use common::Rng;
+
 use hmac::{Hmac, KeyInit, Mac};
-use mptcp_proto::crypto::{self, AddAddrAuth, Digest, JoinAuth, KeyHash, DIGEST_LEN, THIRD_ACK_HMAC_LEN};
+use mptcp_proto::crypto::{
+    self, AddAddrAuth, Digest, JoinAuth, KeyHash, DIGEST_LEN, THIRD_ACK_HMAC_LEN,
+};
 use sha2::{Digest as _, Sha256};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -13,7 +18,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 struct RustCrypto;
 
 fn hmac_direct(key: &[u8], msg: &[u8]) -> [u8; DIGEST_LEN] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(msg);
     mac.finalize().into_bytes().into()
 }
@@ -25,18 +31,6 @@ impl Digest for RustCrypto {
 
     fn hmac_sha256(&self, key: &[u8], msg: &[u8]) -> [u8; DIGEST_LEN] {
         hmac_direct(key, msg)
-    }
-}
-
-/// xorshift64*: deterministic, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 }
 
@@ -59,7 +53,10 @@ fn shared_vectors() {
 fn host_hmac_is_rfc4231() {
     let mac = RustCrypto.hmac_sha256(b"Jefe", b"what do ya want for nothing?");
     let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    assert_eq!(
+        hex,
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
 }
 
 fn token_idsn_direct(key: u64) -> KeyHash {
@@ -73,13 +70,27 @@ fn token_idsn_direct(key: u64) -> KeyHash {
 #[test]
 fn token_and_idsn_match_direct_sha256() {
     let mut rng = Rng(0x6d70_7463_706b_6579);
-    let keys = [0, 1, u64::MAX, 1 << 63].into_iter().chain((0..2000).map(|_| rng.next()));
+    let keys = [0, 1, u64::MAX, 1 << 63]
+        .into_iter()
+        .chain((0..2000).map(|_| rng.next()));
     for key in keys {
-        assert_eq!(crypto::key_hash(&RustCrypto, key), token_idsn_direct(key), "key {key:#018x}");
+        assert_eq!(
+            crypto::key_hash(&RustCrypto, key),
+            token_idsn_direct(key),
+            "key {key:#018x}"
+        );
     }
     // And the shared table agrees with this independent computation.
     for case in crypto::vectors::KEYS {
-        assert_eq!(token_idsn_direct(case.key), KeyHash { token: case.token, idsn: case.idsn }, "{}", case.name);
+        assert_eq!(
+            token_idsn_direct(case.key),
+            KeyHash {
+                token: case.token,
+                idsn: case.idsn
+            },
+            "{}",
+            case.name
+        );
     }
 }
 
@@ -90,21 +101,36 @@ fn join_hmacs_match_rfc_layout() {
     for _ in 0..1000 {
         let (ka, kb, nonces) = (rng.next(), rng.next(), rng.next());
         let (ra, rb) = ((nonces >> 32) as u32, nonces as u32);
-        let auth = JoinAuth { initiator_key: ka, listener_key: kb, initiator_nonce: ra, listener_nonce: rb };
+        let auth = JoinAuth {
+            initiator_key: ka,
+            listener_key: kb,
+            initiator_nonce: ra,
+            listener_nonce: rb,
+        };
 
         // HMAC-A = HMAC(Key-A || Key-B, R-A || R-B); HMAC-B = HMAC(Key-B || Key-A, R-B || R-A).
-        let hmac_a = hmac_direct(&[ka.to_be_bytes(), kb.to_be_bytes()].concat(), &[ra.to_be_bytes(), rb.to_be_bytes()].concat());
-        let hmac_b = hmac_direct(&[kb.to_be_bytes(), ka.to_be_bytes()].concat(), &[rb.to_be_bytes(), ra.to_be_bytes()].concat());
+        let hmac_a = hmac_direct(
+            &[ka.to_be_bytes(), kb.to_be_bytes()].concat(),
+            &[ra.to_be_bytes(), rb.to_be_bytes()].concat(),
+        );
+        let hmac_b = hmac_direct(
+            &[kb.to_be_bytes(), ka.to_be_bytes()].concat(),
+            &[rb.to_be_bytes(), ra.to_be_bytes()].concat(),
+        );
         assert_eq!(auth.initiator_hmac(&d), hmac_a);
         assert_eq!(auth.listener_hmac(&d), hmac_b);
         assert_eq!(auth.syn_ack_hmac(&d).to_be_bytes(), hmac_b[..8]);
         assert_eq!(auth.third_ack_hmac(&d), hmac_a[..THIRD_ACK_HMAC_LEN]);
 
-        let mut received: [u8; THIRD_ACK_HMAC_LEN] = hmac_a[..THIRD_ACK_HMAC_LEN].try_into().unwrap();
+        let mut received: [u8; THIRD_ACK_HMAC_LEN] =
+            hmac_a[..THIRD_ACK_HMAC_LEN].try_into().unwrap();
         assert!(auth.third_ack_hmac_matches(&d, &received));
         let bit = (rng.next() % (THIRD_ACK_HMAC_LEN as u64 * 8)) as usize;
         received[bit / 8] ^= 1 << (bit % 8);
-        assert!(!auth.third_ack_hmac_matches(&d, &received), "flipped bit {bit} accepted");
+        assert!(
+            !auth.third_ack_hmac_matches(&d, &received),
+            "flipped bit {bit} accepted"
+        );
     }
 }
 
@@ -116,7 +142,10 @@ fn add_addr_direct(sender: u64, receiver: u64, id: u8, addr: IpAddr, port: Optio
     }
     // RFC 8684 section 3.4.1: without a port, two zero octets are hashed all the same.
     msg.extend_from_slice(&port.unwrap_or(0).to_be_bytes());
-    let mac = hmac_direct(&[sender.to_be_bytes(), receiver.to_be_bytes()].concat(), &msg);
+    let mac = hmac_direct(
+        &[sender.to_be_bytes(), receiver.to_be_bytes()].concat(),
+        &msg,
+    );
     u64::from_be_bytes(mac[DIGEST_LEN - 8..].try_into().unwrap())
 }
 
@@ -129,12 +158,28 @@ fn add_addr_hmac_matches_rfc_layout() {
         let addr = if i % 2 == 0 {
             IpAddr::V4(Ipv4Addr::from(r as u32))
         } else {
-            IpAddr::V6(Ipv6Addr::from((u128::from(r) << 64) | u128::from(rng.next())))
+            IpAddr::V6(Ipv6Addr::from(
+                (u128::from(r) << 64) | u128::from(rng.next()),
+            ))
         };
-        let port = if i % 3 == 0 { None } else { Some((r >> 40) as u16) };
+        let port = if i % 3 == 0 {
+            None
+        } else {
+            Some((r >> 40) as u16)
+        };
         let id = (r >> 56) as u8;
-        let auth = AddAddrAuth { sender_key, receiver_key, id, addr, port };
-        assert_eq!(auth.hmac(&d), add_addr_direct(sender_key, receiver_key, id, addr, port), "{auth:?}");
+        let auth = AddAddrAuth {
+            sender_key,
+            receiver_key,
+            id,
+            addr,
+            port,
+        };
+        assert_eq!(
+            auth.hmac(&d),
+            add_addr_direct(sender_key, receiver_key, id, addr, port),
+            "{auth:?}"
+        );
     }
 }
 
@@ -150,7 +195,20 @@ fn key_order_matters() {
         addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: None,
     };
-    assert_ne!(auth.hmac(&d), AddAddrAuth { sender_key: 2, receiver_key: 1, ..auth }.hmac(&d));
-    let join = JoinAuth { initiator_key: 1, listener_key: 2, initiator_nonce: 3, listener_nonce: 4 };
+    assert_ne!(
+        auth.hmac(&d),
+        AddAddrAuth {
+            sender_key: 2,
+            receiver_key: 1,
+            ..auth
+        }
+        .hmac(&d)
+    );
+    let join = JoinAuth {
+        initiator_key: 1,
+        listener_key: 2,
+        initiator_nonce: 3,
+        listener_nonce: 4,
+    };
     assert_ne!(join.initiator_hmac(&d), join.listener_hmac(&d));
 }

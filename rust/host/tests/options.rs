@@ -3,6 +3,9 @@
 //! The shared vectors (also run by KUnit in the guest), plus properties over random input
 //! that only a userspace run can afford.
 
+mod common;
+use common::Rng;
+
 use mptcp_proto::{
     option::{parse, MptcpOption, SegmentCtx, TcpOptions, MAX_TCP_OPTION_SPACE},
     vectors,
@@ -15,7 +18,11 @@ fn run_table(table: &[vectors::Vector]) {
             failures.push(format!("{}: {:?}", v.name, f));
         }
     }
-    assert!(failures.is_empty(), "failing vectors:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failing vectors:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -73,31 +80,31 @@ fn option_area_walk() {
     assert_eq!(vectors::check_option_walk(), Ok(()));
 }
 
-/// xorshift64*: deterministic, so a failure reproduces from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
 const SEGMENTS: [SegmentCtx; 7] = [
     SegmentCtx::SYN,
     SegmentCtx::SYN_ACK,
     SegmentCtx::ACK,
     SegmentCtx::DATA,
     SegmentCtx::RST,
-    SegmentCtx { syn: false, ack: false, payload: false, rst: true },
-    SegmentCtx { syn: false, ack: false, payload: false, rst: false },
+    SegmentCtx {
+        syn: false,
+        ack: false,
+        payload: false,
+        rst: true,
+    },
+    SegmentCtx {
+        syn: false,
+        ack: false,
+        payload: false,
+        rst: false,
+    },
 ];
 
 /// Every length some subtype accepts (MP_CAPABLE, MP_JOIN, DSS, ADD_ADDR, REMOVE_ADDR,
 /// MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST), so the generator reaches all forms often.
-const VALID_LENS: &[u8] = &[3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 18, 20, 22, 24, 28, 30];
+const VALID_LENS: &[u8] = &[
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 18, 20, 22, 24, 28, 30,
+];
 
 /// Any bytes: decoding never panics, reads nothing past the declared length, and whatever it
 /// accepts re-encodes to something that decodes to the same value.
@@ -149,8 +156,14 @@ fn random_options_decode_consistently() {
         let n = opt.encode(&mut out).expect("accepted options encode");
         assert_eq!(parse(&out[..n], seg), Ok(opt), "{input:?} {seg:?}");
     }
-    assert!(accepted > 1000, "the generator should hit valid options ({accepted})");
-    assert!(per_subtype.iter().all(|&n| n >= 100), "every subtype should be hit: {per_subtype:?}");
+    assert!(
+        accepted > 1000,
+        "the generator should hit valid options ({accepted})"
+    );
+    assert!(
+        per_subtype.iter().all(|&n| n >= 100),
+        "every subtype should be hit: {per_subtype:?}"
+    );
 }
 
 /// Any option area: the walk terminates, yields options inside the area, stops after an error.
@@ -195,9 +208,18 @@ fn seq_expand_recovers_nearby_values() {
     let mut rng = Rng(7);
     for _ in 0..200_000 {
         let reference = rng.next();
-        let offset = (rng.next() % (1 << 31)) as i64 - if rng.next().is_multiple_of(2) { 0 } else { (1 << 31) - 1 };
+        let offset = (rng.next() % (1 << 31)) as i64
+            - if rng.next().is_multiple_of(2) {
+                0
+            } else {
+                (1 << 31) - 1
+            };
         let value = reference.wrapping_add(offset as u64);
-        assert_eq!(expand(reference, value as u32), value, "reference {reference:#x} offset {offset}");
+        assert_eq!(
+            expand(reference, value as u32),
+            value,
+            "reference {reference:#x} offset {offset}"
+        );
         if offset > 0 {
             assert!(before64(reference, value));
         }
