@@ -12,7 +12,9 @@
 
 pub mod add_addr;
 pub mod crypto;
+pub mod csum;
 pub mod dss;
+pub mod mapping;
 pub mod mp_capable;
 pub mod mp_fail;
 pub mod mp_fastclose;
