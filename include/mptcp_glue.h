@@ -8,13 +8,22 @@
 #ifndef _MPTCP_GLUE_H
 #define _MPTCP_GLUE_H
 
+struct net;
+struct seq_file;
+
 /*
- * Per-network-namespace state and the net.mptcp sysctl table (rust/glue/pernet.c).
- * Register once at module init; unregister once at exit, after everything that reads
- * per-netns state is gone.
+ * Per-network-namespace state (rust/glue/pernet.c): the net.mptcp sysctl table, mib_count
+ * per-CPU counters and /proc/net/mptcp_netstat. Register once at module init; unregister
+ * once at exit, after everything that reads per-netns state is gone.
  */
-int mptcp_glue_pernet_register(void);
+int mptcp_glue_pernet_register(unsigned int mib_count);
 void mptcp_glue_pernet_unregister(void);
+
+/* Sum over CPUs of counter @index (< mib_count) of @net. */
+unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index);
+
+/* Implemented in Rust (rust/mib.rs): prints /proc/net/mptcp_netstat for @net. */
+int mptcp_rs_netstat_show(struct seq_file *seq, const struct net *net);
 
 /*
  * Claim the kernel's TCP extension hooks (rust/glue/tcp_ext.c). -EBUSY if another module

@@ -5,7 +5,16 @@
 //! This is the only file that declares foreign functions. Nothing outside the small safe
 //! wrappers (`glue`, `ctrl`, `tcp_ext`, `crypto`, ...) may call them directly.
 
+use core::{marker::PhantomData, marker::PhantomPinned};
 use kernel::prelude::*;
+
+/// `struct net`, only ever handled by pointer. (`kernel::bindings::net` exists, but one of
+/// its members is a zero-sized array type that trips `improper_ctypes` at the FFI boundary.)
+#[repr(C)]
+pub(crate) struct Net {
+    _opaque: [u8; 0],
+    _not_send_sync_unpin: PhantomData<(*mut u8, PhantomPinned)>,
+}
 
 extern "C" {
     /// `lib/crypto`'s one-shot SHA-256 (`include/crypto/sha2.h`): writes 32 bytes to `out`.
@@ -31,9 +40,9 @@ extern "C" {
         out: *mut u8,
     );
 
-    /// Registers the per-netns state and the `net.mptcp` sysctl table in every namespace.
-    /// Returns 0 or a negative errno.
-    pub(crate) fn mptcp_glue_pernet_register() -> c_int;
+    /// Registers the per-netns state (the sysctl table, `mib_count` per-CPU counters and
+    /// `/proc/net/mptcp_netstat`) in every namespace. Returns 0 or a negative errno.
+    pub(crate) fn mptcp_glue_pernet_register(mib_count: c_uint) -> c_int;
 
     /// Undoes [`mptcp_glue_pernet_register`].
     ///
@@ -42,6 +51,14 @@ extern "C" {
     /// Must be called exactly once after a successful [`mptcp_glue_pernet_register`], when
     /// nothing can read per-netns state any more.
     pub(crate) fn mptcp_glue_pernet_unregister();
+
+    /// Sum over CPUs of counter `index` of namespace `net`.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace whose per-netns state is registered, and `index` less
+    /// than the `mib_count` given at registration.
+    pub(crate) fn mptcp_glue_mib_read(net: *const Net, index: c_uint) -> c_ulong;
 
     /// Claims the kernel's TCP extension hooks. Returns 0, or `-EBUSY` if another module
     /// holds them.

@@ -9,6 +9,7 @@
 //!   the safe ownership of their registrations;
 //! - `crypto`: the kernel's SHA-256 / HMAC-SHA256 behind the core's `Digest` trait;
 //! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
+//! - `mib`: the `MPTcpExt*` counters and `/proc/net/mptcp_netstat`;
 //! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
 //! - `kunit`: the core's test vectors, run by KUnit when the module loads.
 //!
@@ -21,6 +22,7 @@ mod ctrl;
 mod ffi;
 mod glue;
 mod kunit;
+mod mib;
 pub mod proto;
 mod tcp_ext;
 

@@ -90,7 +90,7 @@ toolchain="$(rustc --version) $(bindgen --version 2>/dev/null) $(clang$MPTCP_LLV
 build_key=$(hash_of "$here/kernel/base.config" "$here/kernel/$flavor.config" -- "$src_key" "$toolchain")
 build="$MPTCP_CACHE/build-$flavor-$build_key"
 if [ ! -f "$build/.mptcp-rs-built" ]; then
-	log "building the '$flavor' kernel in $build (a cold build takes ~10 min on 2 cores)"
+	log "building the '$flavor' kernel in $build (a cold build takes ~15 min on 2 cores)"
 	start=$(date +%s)
 	mkdir -p "$build"
 	make -s -C "$src" O="$build" "${make_llvm[@]}" tinyconfig >&2

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-network-namespace state and the net.mptcp.* sysctls.
+ * Per-network-namespace state: the net.mptcp.* sysctls, the MPTcpExt counters and
+ * /proc/net/mptcp_netstat.
  *
- * The table is upstream's uapi: same directory, names, types and ranges as net/mptcp/ctrl.c,
- * so tools and selftests that write /proc/sys/net/mptcp/... work unchanged. Only knobs the
- * module actually honours are listed; each new one arrives with the code that reads it.
+ * The sysctl table is upstream's uapi: same directory, names, types and ranges as
+ * net/mptcp/ctrl.c, so tools and selftests that write /proc/sys/net/mptcp/... work unchanged.
+ * Only knobs the module actually honours are listed; each new one arrives with the code that
+ * reads it. The counters are per-CPU arrays whose length, names and output format belong to
+ * the Rust side (rust/mib.rs); C only stores, sums and hosts the proc file.
  */
 #include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -16,12 +22,17 @@
 
 #define MPTCP_SYSCTL_PATH "net/mptcp"
 
+#define MPTCP_NETSTAT_FILE "mptcp_netstat"
+
 struct mptcp_pernet {
 	struct ctl_table_header *sysctl_header;
+	unsigned long __percpu *mib;	/* mptcp_mib_count counters per CPU */
 	u8 enabled;
 };
 
 static unsigned int mptcp_pernet_id;
+/* Set once before the pernet ops are registered, constant afterwards. */
+static unsigned int mptcp_mib_count;
 
 static struct mptcp_pernet *mptcp_pernet(const struct net *net)
 {
@@ -41,6 +52,24 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 	},
 };
 
+unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index)
+{
+	const struct mptcp_pernet *pernet = mptcp_pernet(net);
+	unsigned long sum = 0;
+	int cpu;
+
+	if (WARN_ON_ONCE(index >= mptcp_mib_count))
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(pernet->mib, cpu)[index];
+	return sum;
+}
+
+static int mptcp_netstat_show(struct seq_file *seq, void *v)
+{
+	return mptcp_rs_netstat_show(seq, seq_file_single_net(seq));
+}
+
 static int mptcp_pernet_init(struct net *net)
 {
 	struct mptcp_pernet *pernet = mptcp_pernet(net);
@@ -48,18 +77,33 @@ static int mptcp_pernet_init(struct net *net)
 
 	pernet->enabled = 1;
 
+	pernet->mib = __alloc_percpu(mptcp_mib_count * sizeof(unsigned long),
+				     __alignof__(unsigned long));
+	if (!pernet->mib)
+		return -ENOMEM;
+
 	table = kmemdup(mptcp_sysctl_template, sizeof(mptcp_sysctl_template), GFP_KERNEL);
 	if (!table)
-		return -ENOMEM;
+		goto free_mib;
 	table[0].data = &pernet->enabled;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));
-	if (!pernet->sysctl_header) {
-		kfree(table);
-		return -ENOMEM;
-	}
+	if (!pernet->sysctl_header)
+		goto free_table;
+
+	if (!proc_create_net_single(MPTCP_NETSTAT_FILE, 0444, net->proc_net,
+				    mptcp_netstat_show, NULL))
+		goto unregister_sysctl;
 	return 0;
+
+unregister_sysctl:
+	unregister_net_sysctl_table(pernet->sysctl_header);
+free_table:
+	kfree(table);
+free_mib:
+	free_percpu(pernet->mib);
+	return -ENOMEM;
 }
 
 static void mptcp_pernet_exit(struct net *net)
@@ -67,8 +111,11 @@ static void mptcp_pernet_exit(struct net *net)
 	struct mptcp_pernet *pernet = mptcp_pernet(net);
 	const struct ctl_table *table = pernet->sysctl_header->ctl_table_arg;
 
+	/* The proc file goes first: its reader sums the counters. */
+	remove_proc_entry(MPTCP_NETSTAT_FILE, net->proc_net);
 	unregister_net_sysctl_table(pernet->sysctl_header);
 	kfree(table);
+	free_percpu(pernet->mib);
 }
 
 static struct pernet_operations mptcp_pernet_ops = {
@@ -78,8 +125,11 @@ static struct pernet_operations mptcp_pernet_ops = {
 	.size = sizeof(struct mptcp_pernet),
 };
 
-int mptcp_glue_pernet_register(void)
+int mptcp_glue_pernet_register(unsigned int mib_count)
 {
+	if (!mib_count)
+		return -EINVAL;
+	mptcp_mib_count = mib_count;
 	return register_pernet_subsys(&mptcp_pernet_ops);
 }
 

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Per-netns MIB counters with upstream's `MPTcpExt*` names, served in
+//! `/proc/net/mptcp_netstat`.
+//!
+//! With `CONFIG_MPTCP=n` the kernel prints no `MPTcpExt` lines in `/proc/net/netstat`, so the
+//! module serves the same two-line format in its own per-netns file (architecture.md section
+//! 2); `nstat` reads both through `PROC_NET_NETSTAT`. The per-CPU storage lives in the C glue
+//! (`rust/glue/pernet.c`); the names, their order and the output format live here, once.
+
+use crate::ffi;
+use kernel::{bindings, prelude::*, seq_file::SeqFile, seq_print};
+
+macro_rules! counters {
+    ($($name:ident),* $(,)?) => {
+        /// A counter, by upstream's name (net/mptcp/mib.c), in upstream's order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        #[expect(dead_code, reason = "each counter is incremented by the feature that owns it")]
+        pub(crate) enum Counter {
+            $(
+                #[doc = concat!("`MPTcpExt", stringify!($name), "`.")]
+                $name,
+            )*
+        }
+
+        /// Names in the order of [`Counter`]'s discriminants.
+        const NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+counters!(
+    MPCapableSYNRX,
+    MPCapableSYNTX,
+    MPCapableSYNACKRX,
+    MPCapableACKRX,
+    MPCapableFallbackACK,
+    MPCapableFallbackSYNACK,
+    MPCapableSYNTXDrop,
+    MPCapableSYNTXDisabled,
+    MPCapableEndpAttempt,
+    MPFallbackTokenInit,
+    MPTCPRetrans,
+    MPJoinNoTokenFound,
+    MPJoinNoIdFound,
+    MPJoinSynRx,
+    MPJoinSynBackupRx,
+    MPJoinSynAckRx,
+    MPJoinSynAckBackupRx,
+    MPJoinSynAckHMacFailure,
+    MPJoinSynAckNoMPJoin,
+    MPJoinAckRx,
+    MPJoinAckHMacFailure,
+    MPJoinAckNoMPJoin,
+    MPJoinAckNoCtx,
+    MPJoinRejected,
+    MPJoinNotEstablished,
+    MPJoinSynTx,
+    MPJoinSynTxCreatSkErr,
+    MPJoinSynTxBindErr,
+    MPJoinSynTxConnectErr,
+    DSSNotMatching,
+    DSSCorruptionFallback,
+    DSSCorruptionReset,
+    InfiniteMapTx,
+    InfiniteMapRx,
+    DSSNoMatchTCP,
+    DataCsumErr,
+    OFOQueueTail,
+    OFOQueue,
+    OFOMerge,
+    NoDSSInWindow,
+    DuplicateData,
+    AddAddr,
+    AddAddrTx,
+    AddAddrTxDrop,
+    EchoAdd,
+    EchoAddTx,
+    EchoAddTxDrop,
+    PortAdd,
+    AddAddrDrop,
+    MPJoinPortSynRx,
+    MPJoinPortSynAckRx,
+    MPJoinPortAckRx,
+    MismatchPortSynRx,
+    MismatchPortAckRx,
+    RmAddr,
+    RmAddrDrop,
+    RmAddrTx,
+    RmAddrTxDrop,
+    RmSubflow,
+    MPPrioTx,
+    MPPrioRx,
+    MPFailTx,
+    MPFailRx,
+    MPFastcloseTx,
+    MPFastcloseRx,
+    MPRstTx,
+    MPRstRx,
+    SubflowStale,
+    SubflowRecover,
+    SndWndShared,
+    RcvWndShared,
+    RcvWndConflictUpdate,
+    RcvWndConflict,
+    MPCurrEstab,
+    Blackhole,
+    MPCapableDataFallback,
+    MD5SigFallback,
+    MD5SigReset,
+    DssFallback,
+    DssReset,
+    SimultConnectFallback,
+    FallbackFailed,
+    WinProbe,
+    BacklogDrop,
+    RcvPruned,
+    OFOPruned,
+);
+
+/// How many counters each namespace keeps (the C glue allocates this many per CPU).
+pub(crate) const COUNT: u32 = NAMES.len() as u32;
+
+/// Prints the two `MPTcpExt:` lines (names, then values summed over CPUs) for `net`.
+///
+/// # Safety
+///
+/// `seq` must be the seq_file of a `/proc/net/mptcp_netstat` read in progress, used by no
+/// other thread during the call, and `net` the namespace it belongs to, whose counters stay
+/// allocated for the duration of the call (the proc file is removed before they are freed).
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_netstat_show(
+    seq: *mut bindings::seq_file,
+    net: *const ffi::Net,
+) -> c_int {
+    // SAFETY: The caller guarantees `seq` is valid and not shared for this call.
+    let seq = unsafe { SeqFile::from_raw(seq) };
+    seq_print!(seq, "MPTcpExt:");
+    for name in NAMES {
+        seq_print!(seq, " {}", name);
+    }
+    seq_print!(seq, "\nMPTcpExt:");
+    for index in 0..COUNT {
+        // SAFETY: `net`'s counters are allocated (caller) and `index < COUNT`, the number the
+        // glue allocated.
+        let value = unsafe { ffi::mptcp_glue_mib_read(net, index) };
+        seq_print!(seq, " {}", value);
+    }
+    seq_print!(seq, "\n");
+    0
+}
