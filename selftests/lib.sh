@@ -19,7 +19,7 @@ tap_plan() {
 }
 
 # check "description" command [args...]: passes when the command exits 0. The command's
-# output is shown as TAP diagnostics only on failure.
+# output follows as TAP diagnostics ("# ..."), which is where a test reports what it measured.
 check() {
 	_desc=$1
 	shift
@@ -29,8 +29,8 @@ check() {
 	else
 		echo "not ok $_tap_n $_desc"
 		_tap_fail=$((_tap_fail + 1))
-		[ -n "$_out" ] && printf '%s\n' "$_out" | sed 's/^/# /'
 	fi
+	[ -z "$_out" ] || printf '%s\n' "$_out" | head -n 40 | sed 's/^/# /'
 }
 
 skip() {
