@@ -29,8 +29,11 @@ kernel: deps
 kernel-upstream: deps
 	@$(TOOLS)/kernel.sh upstream >/dev/null
 
+# mptcp.ko, and the test-only registrant selftests/tcp_ext.sh uses.
 module: kernel
-	@$(MAKE) -s -C $(KDIR_OURS) M=$(CURDIR) LLVM=$(LLVM) modules
+	@kdir=$(KDIR_OURS) && \
+	$(MAKE) -s -C $$kdir M=$(CURDIR) LLVM=$(LLVM) modules && \
+	$(MAKE) -s -C $$kdir M=$(CURDIR)/selftests/tcp_ext_test LLVM=$(LLVM) modules
 
 run: module
 	@$(TOOLS)/run-demo.sh
@@ -58,6 +61,7 @@ clippy: kernel
 
 # Removes the in-place Kbuild outputs and cargo's target/; the kernel cache stays.
 clean:
-	@find rust include -name '*.o' -o -name '.*.cmd' -o -name '*.rmeta' -o -name '*.d' | xargs rm -f
+	@find rust include selftests -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.rmeta' -o -name '*.d' -o -name '*.order' -o -name '*.symvers' | xargs rm -f
 	@rm -f mptcp.ko mptcp.mod mptcp.mod.c mptcp.o .mptcp* Module.symvers modules.order .modules.order.cmd
 	@rm -rf build target

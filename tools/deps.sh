@@ -50,6 +50,10 @@ apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 	qemu-system-x86 qemu-utils iproute2 >/dev/null
 
+# The guest mounts its kernel's module tree here (tools/guest-init.sh); the host's root is
+# read-only in the guest, so the mount point must exist on the host.
+mkdir -p /lib/modules
+
 log "rustup component add rust-src"
 rustup component add rust-src >/dev/null 2>&1
 

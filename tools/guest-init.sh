@@ -29,7 +29,7 @@ while read -r tag path; do
 done <$out/mounts
 # This kernel's modules, not the host's, under /lib/modules.
 mods=$(cat $out/modules)
-if [ -d "$mods" ]; then
+if [ -d "$mods" ] && [ -d /lib/modules ]; then
 	mount -t tmpfs tmpfs /lib/modules
 	for m in "$mods"/*; do ln -s "$m" "/lib/modules/${m##*/}"; done
 fi
