@@ -17,7 +17,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 KDIR_OURS = $$($(TOOLS)/kernel.sh ours)
 
 .DEFAULT_GOAL := module
-.PHONY: deps kernel kernel-upstream module run check cargo-test guest-test \
+.PHONY: deps kernel kernel-upstream module run check cargo-test bench \
 	upstream-selftests fmt fmtcheck clippy clean
 
 deps:
@@ -45,6 +45,10 @@ check: module
 
 cargo-test: deps
 	@cargo test --quiet
+
+# Figures, not tests: plain TCP vs upstream MPTCP vs ours, single path (tools/bench.sh).
+bench: module kernel-upstream
+	@$(TOOLS)/bench.sh
 
 upstream-selftests: module
 	@$(TOOLS)/upstream-selftests.sh $(T)

@@ -5,11 +5,8 @@
 #   tools/upstream-selftests.sh [script.sh ...|all]     (default: every script but mptcp_join.sh)
 #
 # The scripts and C helpers are built from the downloaded source into a scratch copy under
-# $MPTCP_CACHE and run unmodified, except for the two shims architecture.md section 2 names:
-#   1. an `nstat` wrapper first in PATH that adds the module's per-netns counter file
-#      (/proc/net/mptcp_netstat, MPTcpExt format) to /proc/net/netstat via PROC_NET_NETSTAT;
-#   2. __mptcp_lib_kallsyms_has() in the copy of mptcp_lib.sh strips the "\t[module]" suffix
-#      that module symbols carry in /proc/kallsyms, so "name$" probes can match them.
+# $MPTCP_CACHE (tools/selftest-helpers.sh) and run unmodified, except for the two shims
+# architecture.md section 2 names (nstat wrapper, kallsyms module-suffix strip).
 # Exit status: non-zero only when the run itself breaks (build failure, guest crash, kernel
 # report); failing scripts are scored, not fatal, unless MPTCP_SELFTESTS_STRICT=1.
 set -euo pipefail
@@ -20,8 +17,8 @@ repo=$(dirname "$here")
 
 kdir=$("$here/kernel.sh" ours)
 src=$(cat "$kdir/.mptcp-rs-src")
-sel="$src/tools/testing/selftests"
-all_scripts=$(sed -n '/^TEST_PROGS/,/end of TEST_PROGS/p' "$sel/net/mptcp/Makefile" | grep -oE '[a-z_]+\.sh')
+all_scripts=$(sed -n '/^TEST_PROGS/,/end of TEST_PROGS/p' "$src/tools/testing/selftests/net/mptcp/Makefile" |
+	grep -oE '[a-z_]+\.sh')
 
 scripts=()
 for a in "$@"; do
@@ -35,32 +32,8 @@ if [ ${#scripts[@]} -eq 0 ]; then
 	scripts=($(grep -vx mptcp_join.sh <<<"$all_scripts"))
 fi
 
-# --- build the helpers and install a scratch copy (cached per source tree)
-install_dir="$kdir/mptcp-selftests"
-if [ ! -f "$install_dir/.mptcp-rs-ready" ]; then
-	log "building upstream net/mptcp selftest helpers"
-	rm -rf "$install_dir"
-	make -s -C "$sel" O="$kdir" TARGETS=net/mptcp KSFT_INSTALL_PATH="$install_dir" install >&2
-	lib="$install_dir/net/mptcp/mptcp_lib.sh"
-	grep -q 'grep -q " ${sym}" /proc/kallsyms' "$lib" || die "mptcp_lib.sh changed: kallsyms shim needs updating"
-	# Shim 2 (see header): module symbols end in "\t[mptcp]"; strip it before matching.
-	sed -i 's|grep -q " ${sym}" /proc/kallsyms|sed "s/\\t\\[[^]]*\\]$//" /proc/kallsyms \| grep -q " ${sym}"|' "$lib"
-	# Shim 1: the nstat wrapper.
-	mkdir -p "$install_dir/shim-bin"
-	cat >"$install_dir/shim-bin/nstat" <<'NSTAT'
-#!/bin/sh
-# mptcp-rs shim: with CONFIG_MPTCP=n the kernel prints no MPTcpExt lines in /proc/net/netstat;
-# the module serves them in /proc/net/mptcp_netstat. Feed both to the real nstat.
-t=$(mktemp)
-cat /proc/net/netstat /proc/net/mptcp_netstat >"$t" 2>/dev/null
-PROC_NET_NETSTAT="$t" /usr/bin/nstat "$@"
-rc=$?
-rm -f "$t"
-exit $rc
-NSTAT
-	chmod +x "$install_dir/shim-bin/nstat"
-	touch "$install_dir/.mptcp-rs-ready"
-fi
+# --- the helpers and a scratch copy of the scripts, with the shims (cached per kernel build)
+install_dir=$("$here/selftest-helpers.sh" "$kdir")
 log "upstream selftests: ${scripts[*]}"
 log "shims in use: nstat wrapper (PROC_NET_NETSTAT), kallsyms module-suffix strip in mptcp_lib.sh"
 
