@@ -36,12 +36,13 @@ for r in rows:
     cases.setdefault((label, mode), []).append((nbytes / ns * 1e9 / 2**20, jiffies / 100 / (nbytes / 2**30)))
 base = cases.get(("ours", "TCP"))
 base_mbs = statistics.median(x[0] for x in base) if base else None
-print(f"{'kernel':<10}{'socket':<8}{'runs':>5}{'MiB/s (median)':>16}{'vs TCP on ours':>16}{'CPU s/GiB':>11}")
+print(f"{'kernel':<10}{'socket':<8}{'runs':>5}{'MiB/s (median)':>16}{'min-max':>13}{'vs TCP on ours':>16}{'CPU s/GiB':>11}")
 for (label, mode), v in sorted(cases.items()):
     mbs = statistics.median(x[0] for x in v)
     cpu = statistics.median(x[1] for x in v)
     ratio = f"{mbs / base_mbs:.2f}" if base_mbs else "-"
-    print(f"{label:<10}{mode:<8}{len(v):>5}{mbs:>16.1f}{ratio:>16}{cpu:>11.2f}")
+    spread = f"{min(x[0] for x in v):.1f}-{max(x[0] for x in v):.1f}"
+    print(f"{label:<10}{mode:<8}{len(v):>5}{mbs:>16.1f}{spread:>13}{ratio:>16}{cpu:>11.2f}")
 for n in notes:
     print("note:", n)
 PY
