@@ -17,11 +17,7 @@ unload_module
 
 new_netns hkA
 new_netns hkB
-ip link add hka netns hkA type veth peer name hkb netns hkB
-ip -n hkA addr add 10.9.0.1/24 dev hka
-ip -n hkB addr add 10.9.0.2/24 dev hkb
-ip -n hkA link set hka up
-ip -n hkB link set hkb up
+link_netns hkA hka 10.9.0.1/24 hkB hkb 10.9.0.2/24
 ip netns exec hkA tc qdisc add dev hka root netem rate 100mbit
 
 # 16 MiB at 100 Mbit/s takes over a second, long enough to flip the hooks several times.
@@ -29,12 +25,7 @@ flip_under_traffic() {
 	head -c 16777216 /dev/urandom >/tmp/hooks.in
 	ip netns exec hkB socat -u TCP-LISTEN:6001,bind=10.9.0.2,reuseaddr OPEN:/tmp/hooks.out,creat,trunc &
 	srv=$!
-	i=0
-	while ! ip netns exec hkB ss -Htln 'sport = :6001' | grep -q .; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || { echo "listener never came up"; return 1; }
-		sleep 0.1
-	done
+	wait_listen hkB 6001 $srv || return 1
 	ip netns exec hkA socat -u OPEN:/tmp/hooks.in TCP:10.9.0.2:6001 &
 	cli=$!
 	flips=0

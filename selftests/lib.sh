@@ -69,6 +69,26 @@ new_netns() {
 	ip netns add "$1" && ip -n "$1" link set lo up && _netns_list="$_netns_list $1"
 }
 
+# link_netns NS_A IF_A ADDR_A NS_B IF_B ADDR_B: a veth pair between two namespaces made by
+# new_netns, addresses with prefix (10.9.0.1/24), both ends up.
+link_netns() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
+		ip -n "$1" addr add "$3" dev "$2" && ip -n "$4" addr add "$6" dev "$5" &&
+		ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
+}
+
+# wait_listen NS PORT [PID]: polls (0.1 s steps, 30 s at most) until a TCP listener on PORT
+# exists in NS; fails early if PID (the server) has exited.
+wait_listen() {
+	_i=0
+	until ip netns exec "$1" ss -Htln "sport = :$2" | grep -q .; do
+		_i=$((_i + 1))
+		[ $_i -lt 300 ] || { echo "no listener on port $2 in $1"; return 1; }
+		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || { echo "server exited"; return 1; }
+		sleep 0.1
+	done
+}
+
 cleanup_netns() {
 	for _ns in $_netns_list; do
 		ip netns del "$_ns" 2>/dev/null

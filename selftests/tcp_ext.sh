@@ -17,11 +17,7 @@ check "test registrant loads" insmod "$ko"
 
 new_netns txA
 new_netns txB
-ip link add txa netns txA type veth peer name txb netns txB
-ip -n txA addr add 10.8.0.1/24 dev txa
-ip -n txB addr add 10.8.0.2/24 dev txb
-ip -n txA link set txa up
-ip -n txB link set txb up
+link_netns txA txa 10.8.0.1/24 txB txb 10.8.0.2/24
 # Loss makes the receiver send SACK blocks, which must share the option space with ours.
 ip netns exec txA tc qdisc add dev txa root netem loss 2% delay 1ms
 
@@ -29,15 +25,10 @@ head -c 4194304 /dev/urandom >/tmp/tx.in
 
 # transfer PORT ULP|-: one connection, both ends opted in or not.
 transfer() {
-	rm -f /tmp/tx.out /tmp/tx.ready
-	ip netns exec txB $peer server 10.8.0.2 "$1" "$2" /tmp/tx.out /tmp/tx.ready &
+	rm -f /tmp/tx.out
+	ip netns exec txB $peer server 10.8.0.2 "$1" "$2" /tmp/tx.out &
 	srv=$!
-	i=0
-	while [ ! -e /tmp/tx.ready ]; do
-		i=$((i + 1))
-		[ $i -lt 300 ] || { echo "server not ready"; return 1; }
-		sleep 0.1
-	done
+	wait_listen txB "$1" $srv || return 1
 	ip netns exec txA $peer client 10.8.0.2 "$1" "$2" /tmp/tx.in || { echo "client failed"; return 1; }
 	wait $srv || { echo "server failed"; return 1; }
 	[ "$(sha256sum </tmp/tx.in)" = "$(sha256sum </tmp/tx.out)" ] || { echo "data differs"; return 1; }

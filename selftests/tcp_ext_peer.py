@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tiny TCP peer for tcp_ext.sh: optionally opts its socket into the tcpext_test ULP.
 
-  tcp_ext_peer.py server ADDR PORT ULP|- OUTFILE READYFILE   (accepts one connection)
+  tcp_ext_peer.py server ADDR PORT ULP|- OUTFILE   (accepts one connection)
   tcp_ext_peer.py client ADDR PORT ULP|- INFILE
 """
 import socket
@@ -18,14 +18,13 @@ def opt_in(sock, ulp):
 def main():
     role, addr, port, ulp = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     if role == "server":
-        out, ready = sys.argv[5], sys.argv[6]
+        out = sys.argv[5]
         srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         srv.bind((addr, port))
         opt_in(srv, ulp)
         srv.listen(1)
         srv.settimeout(120)
-        open(ready, "w").close()
         conn, _ = srv.accept()
         conn.settimeout(120)
         with open(out, "wb") as f:
