@@ -12,7 +12,7 @@ use kernel::prelude::*;
 /// Registers the per-netns state (sysctls, counters, `/proc/net/mptcp_netstat`) in every
 /// current and future namespace, until the returned value drops.
 pub(crate) fn register_pernet() -> Result<GlueRegistration> {
-    unsafe extern "C" fn register() -> c_int {
+    extern "C" fn register() -> c_int {
         // SAFETY: No preconditions; the glue allocates `mib::COUNT` counters per namespace,
         // the number `mib` reads.
         unsafe { ffi::mptcp_glue_pernet_register(mib::COUNT) }
