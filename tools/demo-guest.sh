@@ -8,12 +8,15 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "load mptcp.ko"
 insmod "$ko" || exit 1
-dmesg | grep -E 'MPTCP|mptcp' | sed 's/^/  dmesg: /'
+dmesg | grep -E 'MPTCP v' | sed 's/^/  dmesg: /'
 modinfo -F alias "$ko" | sed 's/^/  autoload alias: /'
-if [ -r /sys/kernel/debug/kunit/mptcp_proto_options/results ]; then
-	echo "  KUnit (pure core vectors): $(grep -cE '^\s+ok ' /sys/kernel/debug/kunit/mptcp_proto_options/results) passed," \
-		"$(grep -cE '^\s+not ok ' /sys/kernel/debug/kunit/mptcp_proto_options/results) failed"
-fi
+for r in /sys/kernel/debug/kunit/mptcp_*/results; do
+	[ -r "$r" ] || continue
+	suite=${r%/results}
+	echo "  KUnit ${suite##*/}: $(grep -cE '^\s+ok ' "$r") passed, $(grep -cE '^\s+not ok ' "$r") failed"
+done
+echo "  counters: /proc/net/mptcp_netstat serves $(head -n1 /proc/net/mptcp_netstat | wc -w | awk '{print $1 - 1}') MPTcpExt names"
+grep -q ' tcp_ext_register$' /proc/kallsyms && echo "  kernel: TCP extension hooks present (claimed by mptcp.ko)"
 
 step "two hosts, two paths"
 ip netns add client
