@@ -22,7 +22,9 @@ jobs=${MPTCP_JOBS:-$(nproc)}
 make_llvm=(LLVM="$MPTCP_LLVM")
 
 mkdir -p "$MPTCP_CACHE/debs"
-exec 9>"$MPTCP_CACHE/kernel.lock"
+# Fetching and unpacking the shared source are serialised by one lock; each build directory
+# has its own (below), so a cache hit for one flavour never waits for the other's build.
+exec 9>"$MPTCP_CACHE/source.lock"
 flock 9
 
 # --- 1. the source package
@@ -89,6 +91,8 @@ fi
 toolchain="$(rustc --version) $(bindgen --version 2>/dev/null) $(clang$MPTCP_LLVM --version | head -n1)"
 build_key=$(hash_of "$here/kernel/base.config" "$here/kernel/$flavor.config" -- "$src_key" "$toolchain")
 build="$MPTCP_CACHE/build-$flavor-$build_key"
+exec 9>&- 8>"$build.lock"
+flock 8
 if [ ! -f "$build/.mptcp-rs-built" ]; then
 	log "building the '$flavor' kernel in $build (a cold build takes ~15 min on 2 cores)"
 	start=$(date +%s)
