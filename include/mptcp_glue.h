@@ -32,4 +32,14 @@ int mptcp_rs_netstat_show(struct seq_file *seq, const struct net *net);
 int mptcp_glue_tcp_ext_register(void);
 void mptcp_glue_tcp_ext_unregister(void);
 
+/* The "mptcp" TCP ULP that carries a subflow's state (rust/glue/subflow.c). */
+int mptcp_glue_subflow_ulp_register(void);
+void mptcp_glue_subflow_ulp_unregister(void);
+/* KUnit only: attach the ULP to a kernel socket and release it; 0 or -errno. */
+int mptcp_glue_test_kernel_subflow(void);
+
+/* Implemented in Rust (rust/subflow.rs): a subflow's state, NULL when out of memory. */
+void *mptcp_rs_subflow_new(void);
+void mptcp_rs_subflow_free(void *state);
+
 #endif /* _MPTCP_GLUE_H */

@@ -60,6 +60,21 @@ extern "C" {
     /// than the `mib_count` given at registration.
     pub(crate) fn mptcp_glue_mib_read(net: *const Net, index: c_uint) -> c_ulong;
 
+    /// Registers the "mptcp" TCP ULP. Returns 0 or a negative errno.
+    pub(crate) fn mptcp_glue_subflow_ulp_register() -> c_int;
+
+    /// Undoes [`mptcp_glue_subflow_ulp_register`].
+    ///
+    /// # Safety
+    ///
+    /// Must be called exactly once after a successful [`mptcp_glue_subflow_ulp_register`].
+    pub(crate) fn mptcp_glue_subflow_ulp_unregister();
+
+    /// KUnit only: attaches the ULP to a new kernel TCP socket, checks the subflow state is
+    /// there, releases the socket. Returns 0 or a negative errno.
+    #[cfg(CONFIG_KUNIT = "y")]
+    pub(crate) fn mptcp_glue_test_kernel_subflow() -> c_int;
+
     /// Claims the kernel's TCP extension hooks. Returns 0, or `-EBUSY` if another module
     /// holds them.
     pub(crate) fn mptcp_glue_tcp_ext_register() -> c_int;

@@ -122,3 +122,18 @@ mod dataplane_tests {
         assert_eq!(result, Ok(csum::vectors::KNOWN.len()));
     }
 }
+
+#[kernel::macros::kunit_tests(mptcp_glue)]
+mod glue_tests {
+    use crate::ffi;
+
+    /// A kernel TCP socket takes the "mptcp" ULP and gets subflow state; releasing the
+    /// socket frees it (kmemleak in the selftests checks the freeing).
+    #[test]
+    fn kernel_socket_takes_subflow_ulp() {
+        // SAFETY: The helper has no preconditions; the module (and so the ULP) is registered
+        // when KUnit runs its suites (MODULE_STATE_LIVE).
+        let err = unsafe { ffi::mptcp_glue_test_kernel_subflow() };
+        assert_eq!(err, 0);
+    }
+}

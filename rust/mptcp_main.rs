@@ -10,6 +10,7 @@
 //! - `crypto`: the kernel's SHA-256 / HMAC-SHA256 behind the core's `Digest` trait;
 //! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
 //! - `mib`: the `MPTcpExt*` counters and `/proc/net/mptcp_netstat`;
+//! - `subflow`: the "mptcp" TCP ULP's per-subflow state;
 //! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
 //! - `kunit`: the core's test vectors, run by KUnit when the module loads.
 //!
@@ -24,6 +25,7 @@ mod glue;
 mod kunit;
 mod mib;
 pub mod proto;
+mod subflow;
 mod tcp_ext;
 
 module! {
@@ -46,18 +48,21 @@ module! {
 /// before the per-netns state they will read.
 struct Mptcp {
     _tcp_ext: glue::GlueRegistration,
+    _subflow_ulp: glue::GlueRegistration,
     _pernet: glue::GlueRegistration,
 }
 
 impl kernel::Module for Mptcp {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let pernet = ctrl::register_pernet()?;
+        let subflow_ulp = subflow::register_ulp()?;
         let tcp_ext = tcp_ext::claim_hooks().inspect_err(|e| {
             pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
         })?;
         pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
         Ok(Self {
             _tcp_ext: tcp_ext,
+            _subflow_ulp: subflow_ulp,
             _pernet: pernet,
         })
     }

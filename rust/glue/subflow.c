@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "mptcp" TCP ULP: it marks an ordinary kernel TCP socket as a subflow and carries the
+ * subflow's state (rust/subflow.rs), whose pointer lives in icsk_ulp_data.
+ *
+ * As upstream, only sockets the kernel created itself (sock_create_kern()) may take it:
+ * setsockopt(TCP_ULP, "mptcp") from userspace fails with EOPNOTSUPP. Listeners cannot take it
+ * yet (no .clone callback): passive subflows arrive with the data plane.
+ */
+#include <linux/module.h>
+#include <linux/net.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
+
+#include "mptcp_glue.h"
+
+static int mptcp_subflow_ulp_init(struct sock *sk)
+{
+	void *state;
+
+	if (!sk->sk_kern_sock)
+		return -EOPNOTSUPP;
+
+	state = mptcp_rs_subflow_new();
+	if (!state)
+		return -ENOMEM;
+	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, state);
+	return 0;
+}
+
+static void mptcp_subflow_ulp_release(struct sock *sk)
+{
+	/* The socket is being destroyed: no reader can still hold the state. */
+	void *state = rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data, true);
+
+	RCU_INIT_POINTER(inet_csk(sk)->icsk_ulp_data, NULL);
+	mptcp_rs_subflow_free(state);
+}
+
+static struct tcp_ulp_ops mptcp_subflow_ulp = {
+	.name = "mptcp",
+	.owner = THIS_MODULE,
+	.init = mptcp_subflow_ulp_init,
+	.release = mptcp_subflow_ulp_release,
+};
+
+int mptcp_glue_subflow_ulp_register(void)
+{
+	return tcp_register_ulp(&mptcp_subflow_ulp);
+}
+
+void mptcp_glue_subflow_ulp_unregister(void)
+{
+	tcp_unregister_ulp(&mptcp_subflow_ulp);
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * For KUnit: a kernel TCP socket takes the ULP through the ordinary setsockopt path and gets
+ * subflow state; releasing the socket frees it (kmemleak checks that part).
+ */
+int mptcp_glue_test_kernel_subflow(void)
+{
+	char name[] = "mptcp";
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(&init_net, PF_INET, SOCK_STREAM, IPPROTO_TCP, &sock);
+	if (err)
+		return err;
+	err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR(name),
+				    sizeof(name) - 1);
+	if (!err && (inet_csk(sock->sk)->icsk_ulp_ops != &mptcp_subflow_ulp ||
+		     !rcu_access_pointer(inet_csk(sock->sk)->icsk_ulp_data)))
+		err = -EBADE;
+	sock_release(sock);
+	return err;
+}
+#endif
