@@ -17,7 +17,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 KDIR_OURS = $$($(TOOLS)/kernel.sh ours)
 
 .DEFAULT_GOAL := module
-.PHONY: deps kernel kernel-upstream module run check cargo-test bench \
+.PHONY: deps kernel kernel-upstream module run check cargo-test bench interop \
 	upstream-selftests fmt fmtcheck clippy clean
 
 deps:
@@ -45,6 +45,10 @@ check: module
 
 cargo-test: deps
 	@cargo test --quiet
+
+# Our kernel + module against upstream MPTCP in a second guest (tools/interop.sh).
+interop: module kernel-upstream
+	@$(TOOLS)/interop.sh
 
 # Figures, not tests: plain TCP vs upstream MPTCP vs ours, single path (tools/bench.sh).
 bench: module kernel-upstream

@@ -2,7 +2,12 @@
 # Boot a guest kernel under QEMU (TCG: KVM does not work on these machines) with the host's
 # userland visible read-only over virtio-9p, run one command in it, and return its exit status.
 #
-#   tools/vm.sh [-k KERNEL_BUILD_DIR] [-t TIMEOUT_S] [-m MEM] [-c CPUS] [-o OUTDIR] [-q] -- CMD...
+#   tools/vm.sh [-k KERNEL_BUILD_DIR] [-t TIMEOUT_S] [-m MEM] [-c CPUS] [-o OUTDIR] [-q]
+#               [-n NETDEV] -- CMD...
+#
+# -n adds a virtio NIC (eth0 in the guest) on a QEMU netdev, e.g.
+# "socket,listen=127.0.0.1:PORT" in one guest and "socket,connect=127.0.0.1:PORT" in another:
+# two guests joined by a link that is a TCP connection over the host's loopback.
 #
 # CMD runs with /bin/sh in the current directory. Its output streams to our stdout (with the
 # kernel's warnings, which share the serial console) and is kept in OUTDIR/output.log. The run
@@ -14,8 +19,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-kernel="" timeout_s=600 mem=2G cpus=2 outdir="" quiet=0
-while getopts "k:t:m:c:o:q" o; do
+kernel="" timeout_s=600 mem=2G cpus=2 outdir="" quiet=0 netdev=""
+while getopts "k:t:m:c:o:qn:" o; do
 	case $o in
 	k) kernel=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
@@ -23,6 +28,7 @@ while getopts "k:t:m:c:o:q" o; do
 	c) cpus=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	q) quiet=1 ;;
+	n) netdev=$OPTARG ;;
 	*) die "usage: $0 [-k kdir] [-t timeout] [-m mem] [-c cpus] [-o outdir] [-q] -- cmd..." ;;
 	esac
 done
@@ -89,6 +95,11 @@ qemu=(
 	-device virtio-9p-pci,fsdev=out,mount_tag=vmout
 	"${share_args[@]}"
 )
+if [ -n "$netdev" ]; then
+	# A MAC derived from the spec, so the two ends of a link differ.
+	mac=52:54:00:$(echo "$netdev" | sha256sum | sed 's/^\(..\)\(..\)\(..\).*/\1:\2:\3/')
+	qemu+=(-netdev "$netdev,id=net0" -device "virtio-net-pci,netdev=net0,mac=$mac")
+fi
 
 start=$(date +%s)
 set +e
