@@ -10,30 +10,80 @@ mb=${MPTCP_INTEROP_MB:-64}
 
 if [ "$side" = ours ]; then
 	insmod "$MPTCP_REPO/mptcp.ko" || exit 1
-	me=10.200.0.1 peer=10.200.0.2
+	me=10.200.0.1 peer=10.200.0.2 me6=fd00:200::1 peer6=fd00:200::2
 else
-	me=10.200.0.2 peer=10.200.0.1
+	me=10.200.0.2 peer=10.200.0.1 me6=fd00:200::2 peer6=fd00:200::1
 fi
 ip link set eth0 up
 ip addr add $me/24 dev eth0
+ip addr add $me6/64 dev eth0 nodad
 head -c $((mb * 1048576)) /dev/urandom >/tmp/send.bin
 sent_sha=$(sha256sum </tmp/send.bin | cut -d' ' -f1)
 
 # Counter deltas come from the upstream guest's /proc/net/netstat (MPTcpExt lines).
 counter() { nstat -az "MPTcpExt$1" 2>/dev/null | awk -v c="MPTcpExt$1" '$1 == c { print $2 }'; }
 
-# name port server-side server-socket client-socket [counter to report on the client]
+# name port family server-side server-socket client-socket counter-to-report-on-the-client
+# A line "netem ..." switches both guests' link to that netem setting from there on.
 cases="
-tcp-to-ours 5001 ours TCP TCP -
-tcp-to-upstream 5002 upstream TCP TCP -
-mptcp-to-plain-ours-falls-back 5003 ours TCP MPTCP MPCapableFallbackSYNACK
-mptcp-ours-to-upstream 5004 upstream MPTCP MPTCP -
-mptcp-upstream-to-ours 5005 ours MPTCP MPTCP -
+tcp-to-ours 5001 4 ours TCP TCP -
+tcp-to-upstream 5002 4 upstream TCP TCP -
+mptcp-to-plain-ours-falls-back 5003 4 ours TCP MPTCP MPCapableFallbackSYNACK
+mptcp-ours-to-upstream 5004 4 upstream MPTCP MPTCP -
+mptcp-upstream-to-ours 5005 4 ours MPTCP MPTCP -
+mptcp-ours-to-upstream-v6 5006 6 upstream MPTCP MPTCP -
+mptcp-upstream-to-ours-v6 5007 6 ours MPTCP MPTCP -
+netem delay 5ms reorder 25% 50% loss 1%
+tcp-to-ours-lossy 5008 4 ours TCP TCP -
+mptcp-ours-to-upstream-lossy 5009 4 upstream MPTCP MPTCP -
+mptcp-upstream-to-ours-lossy 5010 4 ours MPTCP MPTCP -
 "
-echo "$cases" | while read -r name port server ssock csock ctr; do
+# Can our side create MPTCP sockets at all? (Not until the data plane lands.)
+our_mptcp=yes
+if [ "$side" = ours ]; then
+	python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)' 2>/dev/null ||
+		our_mptcp=no
+fi
+
+# Lockstep: before each case the ours guest listens on a barrier port and tells the upstream
+# guest "go" or "skip" (our side cannot take part); both wait at most 10 minutes.
+barrier() {
+	if [ "$side" = ours ]; then
+		echo "$1" | timeout 600 nc -N -l "$me" "$2" >/dev/null
+		echo "$1"
+	else
+		for _ in $(seq 600); do
+			word=$(timeout 5 nc -w 5 "$peer" "$2" </dev/null 2>/dev/null)
+			[ -n "$word" ] && { echo "$word"; return; }
+			sleep 1
+		done
+		echo timeout
+	fi
+}
+
+i=0
+echo "$cases" | while read -r name port family server ssock csock ctr; do
 	[ -n "$name" ] || continue
-	if [ "$server" = "$side" ]; then
-		timeout 120 "$helper" -l -p "$port" -s "$ssock" -t 60 0.0.0.0 </dev/null >/tmp/recv.bin 2>/tmp/err
+	if [ "$name" = netem ]; then
+		tc qdisc replace dev eth0 root netem $port $family $server $ssock $csock $ctr
+		continue
+	fi
+	i=$((i + 1))
+	if [ "$server" = "$side" ]; then role=server mine=$ssock; else role=client mine=$csock; fi
+	verdict=go
+	[ "$side" = ours ] && [ "$mine" = MPTCP ] && [ $our_mptcp = no ] && verdict=skip
+	verdict=$(barrier $verdict $((6000 + i)))
+	if [ "$verdict" != go ]; then
+		echo "CASE $name $role $verdict -"
+		continue
+	fi
+	if [ "$family" = 6 ]; then
+		v=-6 any=:: to=$peer6
+	else
+		v= any=0.0.0.0 to=$peer
+	fi
+	if [ $role = server ]; then
+		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any </dev/null >/tmp/recv.bin 2>/tmp/err
 		rc=$?
 		echo "CASE $name server $rc $(sha256sum </tmp/recv.bin | cut -d' ' -f1)"
 	else
@@ -41,7 +91,7 @@ echo "$cases" | while read -r name port server ssock csock ctr; do
 		rc=1
 		# The server may not be listening yet: retry, bounded (30 tries, 1 s apart).
 		for _ in $(seq 30); do
-			timeout 120 "$helper" -p "$port" -s "$csock" -t 60 "$peer" </tmp/send.bin >/dev/null 2>/tmp/err
+			timeout 300 "$helper" $v -p "$port" -s "$csock" -t 60 "$to" </tmp/send.bin >/dev/null 2>/tmp/err
 			rc=$?
 			[ $rc = 0 ] && break
 			sleep 1
