@@ -13,8 +13,11 @@ LLVM ?= -19
 export LIBCLANG_PATH ?= /usr/lib/llvm$(LLVM)/lib
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-# Build directory of our kernel (cached outside the clone, see tools/kernel.sh).
-KDIR_OURS = $$($(TOOLS)/kernel.sh ours)
+# Which of our kernels to build against and boot: ours (default) or debug (KASAN, lockdep...),
+# e.g. `make check FLAVOR=debug`. Build directories are cached outside the clone.
+FLAVOR ?= ours
+export MPTCP_FLAVOR := $(FLAVOR)
+KDIR = $$($(TOOLS)/kernel.sh $(FLAVOR))
 
 .DEFAULT_GOAL := module
 .PHONY: deps kernel kernel-upstream module run check cargo-test bench interop \
@@ -24,14 +27,14 @@ deps:
 	@$(TOOLS)/deps.sh
 
 kernel: deps
-	@$(TOOLS)/kernel.sh ours >/dev/null
+	@$(TOOLS)/kernel.sh $(FLAVOR) >/dev/null
 
 kernel-upstream: deps
 	@$(TOOLS)/kernel.sh upstream >/dev/null
 
 # mptcp.ko, and the test-only registrant selftests/tcp_ext.sh uses.
 module: kernel
-	@kdir=$(KDIR_OURS) && \
+	@kdir=$(KDIR) && \
 	$(MAKE) -s -C $$kdir M=$(CURDIR) LLVM=$(LLVM) modules && \
 	$(MAKE) -s -C $$kdir M=$(CURDIR)/selftests/tcp_ext_test LLVM=$(LLVM) modules
 
@@ -64,7 +67,7 @@ fmtcheck:
 	@rustfmt --check --edition 2021 --config-path .rustfmt.toml rust/mptcp_main.rs rust/host/lib.rs rust/host/tests/*.rs
 
 clippy: kernel
-	@$(MAKE) -s -C $(KDIR_OURS) M=$(CURDIR) LLVM=$(LLVM) CLIPPY=1 modules
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) CLIPPY=1 modules
 	@cargo clippy --quiet --all-targets
 
 # Removes the in-place Kbuild outputs and cargo's target/; the kernel cache stays.

@@ -38,7 +38,7 @@ else
 fi
 
 echo "== guest: KUnit and selftests (tools/vm.sh)"
-kdir=$("$here/kernel.sh" ours)
+kdir=$("$here/kernel.sh" "${MPTCP_FLAVOR:-ours}")
 "$here/vm.sh" -k "$kdir" -t "${MPTCP_CHECK_TIMEOUT:-1200}" -o "$out/vm" -- "$repo/selftests/run.sh"
 vm_rc=$?
 log="$out/vm/output.log"

@@ -5,4 +5,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 repo=$(dirname "$here")
-exec "$here/vm.sh" -k "$("$here/kernel.sh" ours)" -t 600 -o "$repo/build/run" -- "$here/demo-guest.sh"
+exec "$here/vm.sh" -k "$("$here/kernel.sh" "${MPTCP_FLAVOR:-ours}")" -t 600 -o "$repo/build/run" -- "$here/demo-guest.sh"

@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 repo=$(dirname "$here")
 
-kdir=$("$here/kernel.sh" ours)
+kdir=$("$here/kernel.sh" "${MPTCP_FLAVOR:-ours}")
 src=$(cat "$kdir/.mptcp-rs-src")
 all_scripts=$(sed -n '/^TEST_PROGS/,/end of TEST_PROGS/p' "$src/tools/testing/selftests/net/mptcp/Makefile" |
 	grep -oE '[a-z_]+\.sh')
