@@ -3,6 +3,7 @@
 #
 #   tools/kernel.sh ours       -> CONFIG_MPTCP=n, the kernel mptcp.ko loads into
 #   tools/kernel.sh upstream   -> the same source with upstream's built-in MPTCP (baseline, peer)
+#   tools/kernel.sh debug      -> ours plus KASAN, lockdep and other checkers (slow under TCG)
 #
 # Prints the build directory (O=) on stdout. Everything lives under $MPTCP_CACHE, keyed by the
 # hash of its inputs (source package version, patches, config fragments, toolchain versions),
@@ -13,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 flavor=${1:-ours}
-[ -f "$here/kernel/$flavor.config" ] || die "unknown kernel flavor '$flavor' (ours|upstream)"
+[ -f "$here/kernel/$flavor.config" ] || die "unknown kernel flavor '$flavor' (ours|upstream|debug)"
 
 # The version this project was tested with; the newest 7.3.x the archive has is the fallback.
 pinned_version=${MPTCP_KERNEL_PKG_VERSION:-7.3.4-1~bpo13+1}
