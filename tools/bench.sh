@@ -6,15 +6,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-repo=$(dirname "$here")
 
-ours=$("$here/kernel.sh" ours)
-upstream=$("$here/kernel.sh" upstream)
-export MPTCP_BENCH_HELPERS="$("$here/selftest-helpers.sh" "$ours")/net/mptcp"
+two_kernel_setup bench
+export MPTCP_BENCH_HELPERS=$helpers
 export MPTCP_BENCH_MB=${MPTCP_BENCH_MB:-128} MPTCP_BENCH_RUNS=${MPTCP_BENCH_RUNS:-5}
-out="$repo/build/bench"
-rm -rf "$out"
-mkdir -p "$out"
 
 log "bench: ${MPTCP_BENCH_RUNS} runs of ${MPTCP_BENCH_MB} MiB per case"
 MPTCP_BENCH_LOAD_MODULE=1 "$here/vm.sh" -q -k "$ours" -t 1800 -o "$out/ours" -- \

@@ -7,14 +7,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-repo=$(dirname "$here")
 
-ours=$("$here/kernel.sh" ours)
-upstream=$("$here/kernel.sh" upstream)
-export MPTCP_INTEROP_HELPERS="$("$here/selftest-helpers.sh" "$ours")/net/mptcp"
-out="$repo/build/interop"
-rm -rf "$out"
-mkdir -p "$out"
+two_kernel_setup interop
+export MPTCP_INTEROP_HELPERS=$helpers
 
 # A free loopback port for the link.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

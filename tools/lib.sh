@@ -42,3 +42,17 @@ hash_of() {
 		printf '%s\n' "${strings[@]}"
 	} | sha256sum | cut -c1-16
 }
+
+# For tools that compare our kernel with upstream's (bench, interop): sets `ours` and
+# `upstream` (kernel build directories), `helpers` (upstream's selftest helpers) and `out`
+# (a fresh build/NAME directory in the repository).
+two_kernel_setup() {
+	local repo
+	repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	ours=$("$repo/tools/kernel.sh" ours)
+	upstream=$("$repo/tools/kernel.sh" upstream)
+	helpers="$("$repo/tools/selftest-helpers.sh" "$ours")/net/mptcp"
+	out="$repo/build/$1"
+	rm -rf "$out"
+	mkdir -p "$out"
+}

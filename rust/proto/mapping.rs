@@ -79,6 +79,17 @@ impl Mapping {
         checksum: None,
     };
 
+    /// A mapping of `data_len` payload bytes, without DATA_FIN or checksum.
+    pub const fn new(dsn: u64, ssn: u32, data_len: u16) -> Self {
+        Self {
+            dsn,
+            ssn,
+            data_len,
+            data_fin: false,
+            checksum: None,
+        }
+    }
+
     /// A DATA_FIN on a segment without data: RFC 8684 section 3.3.1 asks for subflow sequence
     /// number 0 and data-level length 1, `dsn` being the DATA_FIN's own DSN.
     pub const fn data_fin_only(dsn: u64, checksum: Option<u16>) -> Self {

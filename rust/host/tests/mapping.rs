@@ -15,13 +15,7 @@ use mptcp_proto::{
 };
 
 fn m(dsn: u64, ssn: u32, data_len: u16) -> Mapping {
-    Mapping {
-        dsn,
-        ssn,
-        data_len,
-        data_fin: false,
-        checksum: None,
-    }
+    Mapping::new(dsn, ssn, data_len)
 }
 
 /// A subflow start within 64 KiB either side of the 2^32 wrap, so that most sessions cross it.

@@ -8,13 +8,7 @@ use super::{
 };
 
 const fn m(dsn: u64, ssn: u32, data_len: u16) -> Mapping {
-    Mapping {
-        dsn,
-        ssn,
-        data_len,
-        data_fin: false,
-        checksum: None,
-    }
+    Mapping::new(dsn, ssn, data_len)
 }
 
 const fn fin(dsn: u64, ssn: u32, data_len: u16) -> Mapping {
