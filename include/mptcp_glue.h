@@ -8,8 +8,11 @@
 #ifndef _MPTCP_GLUE_H
 #define _MPTCP_GLUE_H
 
+#include <linux/types.h>
+
 struct net;
 struct seq_file;
+struct socket;
 
 /*
  * Per-network-namespace state (rust/glue/pernet.c): the net.mptcp sysctl table, mib_count
@@ -18,6 +21,9 @@ struct seq_file;
  */
 int mptcp_glue_pernet_register(unsigned int mib_count);
 void mptcp_glue_pernet_unregister(void);
+
+/* net.mptcp.enabled of @net. */
+bool mptcp_glue_enabled(const struct net *net);
 
 /* Sum over CPUs of counter @index (< mib_count) of @net. */
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index);
@@ -35,8 +41,20 @@ void mptcp_glue_tcp_ext_unregister(void);
 /* The "mptcp" TCP ULP that carries a subflow's state (rust/glue/subflow.c). */
 int mptcp_glue_subflow_ulp_register(void);
 void mptcp_glue_subflow_ulp_unregister(void);
+/*
+ * A new subflow: a kernel TCP socket of @family in @net that holds a reference on @net (it
+ * serves a user's msk). Process context.
+ */
+int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp);
 /* KUnit only: attach the ULP to a kernel socket and release it; 0 or -errno. */
 int mptcp_glue_test_kernel_subflow(void);
+
+/*
+ * IPPROTO_MPTCP sockets for AF_INET and AF_INET6 (rust/glue/msk.c). Unregistering waits
+ * until no socket() can reach them; existing sockets pin the module.
+ */
+int mptcp_glue_msk_register(void);
+void mptcp_glue_msk_unregister(void);
 
 /* Implemented in Rust (rust/subflow.rs): a subflow's state, NULL when out of memory. */
 void *mptcp_rs_subflow_new(void);

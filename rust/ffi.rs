@@ -75,6 +75,17 @@ extern "C" {
     #[cfg(CONFIG_KUNIT = "y")]
     pub(crate) fn mptcp_glue_test_kernel_subflow() -> c_int;
 
+    /// Registers `IPPROTO_MPTCP` sockets for AF_INET and AF_INET6. Returns 0 or a negative
+    /// errno.
+    pub(crate) fn mptcp_glue_msk_register() -> c_int;
+
+    /// Undoes [`mptcp_glue_msk_register`]; returns once no `socket()` call can reach it.
+    ///
+    /// # Safety
+    ///
+    /// Must be called exactly once after a successful [`mptcp_glue_msk_register`].
+    pub(crate) fn mptcp_glue_msk_unregister();
+
     /// Claims the kernel's TCP extension hooks. Returns 0, or `-EBUSY` if another module
     /// holds them.
     pub(crate) fn mptcp_glue_tcp_ext_register() -> c_int;

@@ -10,6 +10,7 @@
 //! - `crypto`: the kernel's SHA-256 / HMAC-SHA256 behind the core's `Digest` trait;
 //! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
 //! - `mib`: the `MPTcpExt*` counters and `/proc/net/mptcp_netstat`;
+//! - `msk`: `IPPROTO_MPTCP` sockets (`rust/glue/msk.c`);
 //! - `subflow`: the "mptcp" TCP ULP's per-subflow state;
 //! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
 //! - `kunit`: the core's test vectors, run by KUnit when the module loads.
@@ -24,6 +25,7 @@ mod ffi;
 mod glue;
 mod kunit;
 mod mib;
+mod msk;
 pub mod proto;
 mod subflow;
 mod tcp_ext;
@@ -44,9 +46,10 @@ module! {
     ],
 }
 
-/// The loaded module. Fields drop in declaration order on unload: the hooks are released
-/// before the per-netns state they will read.
+/// The loaded module. Fields drop in declaration order on unload: sockets can no longer be
+/// created, then the hooks are released, before the per-netns state they read goes.
 struct Mptcp {
+    _sockets: glue::GlueRegistration,
     _tcp_ext: glue::GlueRegistration,
     _subflow_ulp: glue::GlueRegistration,
     _pernet: glue::GlueRegistration,
@@ -59,8 +62,10 @@ impl kernel::Module for Mptcp {
         let tcp_ext = tcp_ext::claim_hooks().inspect_err(|e| {
             pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
         })?;
+        let sockets = msk::register_sockets()?;
         pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
         Ok(Self {
+            _sockets: sockets,
             _tcp_ext: tcp_ext,
             _subflow_ulp: subflow_ulp,
             _pernet: pernet,

@@ -52,6 +52,11 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 	},
 };
 
+bool mptcp_glue_enabled(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->enabled);
+}
+
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index)
 {
 	const struct mptcp_pernet *pernet = mptcp_pernet(net);

@@ -54,6 +54,20 @@ void mptcp_glue_subflow_ulp_unregister(void)
 	tcp_unregister_ulp(&mptcp_subflow_ulp);
 }
 
+int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp)
+{
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(net, family, SOCK_STREAM, IPPROTO_TCP, &sock);
+	if (err)
+		return err;
+	/* A kernel socket does not pin its namespace; one serving a user's msk must. */
+	sk_net_refcnt_upgrade(sock->sk);
+	*sockp = sock;
+	return 0;
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /*
  * For KUnit: a kernel TCP socket takes the ULP through the ordinary setsockopt path and gets

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MPTCP socket (msk) that applications see: socket(AF_INET{,6}, SOCK_STREAM,
+ * IPPROTO_MPTCP).
+ *
+ * An msk is a `struct proto` object starting with an inet_connection_sock. It owns its first
+ * subflow, an ordinary kernel TCP socket created with the msk and carrying the "mptcp" ULP
+ * (subflow.c), which does the MPTCP signalling on the wire through the TCP extension hooks.
+ *
+ * With one subflow the byte stream of the connection *is* the subflow's byte stream (the
+ * data sequence space is a fixed offset of the subflow's, see rust/proto/single.rs), so every
+ * socket call is served by the first subflow: this file forwards them, and mirrors the
+ * subflow's state and errors onto the msk where generic socket code reads the msk itself
+ * (SO_ERROR, SO_ACCEPTCONN). Reading from and writing to several subflows needs the msk's own
+ * queues (Documentation/dataplane-plan.md) and replaces the forwarding of data calls then.
+ *
+ * Locking: the msk socket lock is not taken here; each forwarded call locks the subflow as
+ * plain TCP does. `first` is set at creation (or accept) and cleared only at release, when no
+ * other call can run on the socket.
+ */
+#include <linux/module.h>
+#include <linux/net.h>
+#include <net/inet_common.h>
+#include <net/inet_connection_sock.h>
+#include <net/ipv6.h>
+#include <net/protocol.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/transp_v6.h>
+
+#include "mptcp_glue.h"
+
+struct mptcp_rs_sock {
+	/* First: inet_create() and generic code treat the object as an inet socket. */
+	struct inet_connection_sock icsk;
+	struct socket *first;	/* the first subflow; NULL only before init and after release */
+	/* The subflow's own callbacks, chained to and restored on detach. */
+	void (*sf_state_change)(struct sock *ssk);
+	void (*sf_error_report)(struct sock *ssk);
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+struct mptcp_rs_sock6 {
+	struct mptcp_rs_sock msk;
+	struct ipv6_pinfo np;
+};
+#endif
+
+static struct proto mptcp_rs_prot;
+#if IS_ENABLED(CONFIG_IPV6)
+static struct proto mptcp_rs_v6_prot;
+#endif
+
+static struct mptcp_rs_sock *msk_of(const struct sock *sk)
+{
+	return (struct mptcp_rs_sock *)sk;
+}
+
+static struct socket *first_of(const struct socket *sock)
+{
+	return msk_of(sock->sk)->first;
+}
+
+/*
+ * Subflow callbacks: keep the msk's state and pending error in step with its subflow, for
+ * generic code that reads the msk (sk_getsockopt(SO_ERROR), SO_ACCEPTCONN, diag). Wake-ups
+ * need no relaying: poll and blocking calls wait on the subflow itself. sk_user_data points
+ * to the msk while it is attached; the msk outlives the attachment (detach_first()).
+ */
+static void mptcp_rs_sf_state_change(struct sock *ssk)
+{
+	void (*chained)(struct sock *ssk) = NULL;
+	struct sock *sk;
+
+	read_lock_bh(&ssk->sk_callback_lock);
+	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+	if (sk) {
+		inet_sk_set_state(sk, inet_sk_state_load(ssk));
+		chained = msk_of(sk)->sf_state_change;
+	}
+	read_unlock_bh(&ssk->sk_callback_lock);
+	if (chained)
+		chained(ssk);
+}
+
+static void mptcp_rs_sf_error_report(struct sock *ssk)
+{
+	void (*chained)(struct sock *ssk) = NULL;
+	struct sock *sk;
+
+	read_lock_bh(&ssk->sk_callback_lock);
+	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+	if (sk) {
+		WRITE_ONCE(sk->sk_err, READ_ONCE(ssk->sk_err));
+		inet_sk_set_state(sk, inet_sk_state_load(ssk));
+		chained = msk_of(sk)->sf_error_report;
+	}
+	read_unlock_bh(&ssk->sk_callback_lock);
+	if (chained)
+		chained(ssk);
+}
+
+/*
+ * Subflow callbacks on and off. A listener has them off: children clone a listener's
+ * callbacks, and must start from the subflow's own.
+ */
+static void sf_callbacks_set(struct sock *sk, struct sock *ssk)
+{
+	write_lock_bh(&ssk->sk_callback_lock);
+	msk_of(sk)->sf_state_change = ssk->sk_state_change;
+	msk_of(sk)->sf_error_report = ssk->sk_error_report;
+	__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
+	ssk->sk_state_change = mptcp_rs_sf_state_change;
+	ssk->sk_error_report = mptcp_rs_sf_error_report;
+	write_unlock_bh(&ssk->sk_callback_lock);
+}
+
+static void sf_callbacks_restore(struct sock *sk, struct sock *ssk)
+{
+	write_lock_bh(&ssk->sk_callback_lock);
+	if (ssk->sk_state_change == mptcp_rs_sf_state_change) {
+		rcu_assign_sk_user_data(ssk, NULL);
+		ssk->sk_state_change = msk_of(sk)->sf_state_change;
+		ssk->sk_error_report = msk_of(sk)->sf_error_report;
+	}
+	write_unlock_bh(&ssk->sk_callback_lock);
+}
+
+static void attach_first(struct sock *sk, struct socket *first)
+{
+	sf_callbacks_set(sk, first->sk);
+	msk_of(sk)->first = first;
+	inet_sk_set_state(sk, inet_sk_state_load(first->sk));
+}
+
+/* Takes the first subflow back from the msk; the caller releases it. */
+static struct socket *detach_first(struct sock *sk)
+{
+	struct socket *first = msk_of(sk)->first;
+
+	if (!first)
+		return NULL;
+	sf_callbacks_restore(sk, first->sk);
+	msk_of(sk)->first = NULL;
+	/* The subflow only borrowed the msk's file for splice (mptcp_rs_splice_read()). */
+	first->file = NULL;
+	return first;
+}
+
+/* ---- struct proto ---- */
+
+static int mptcp_rs_init_sock(struct sock *sk)
+{
+	struct net *net = sock_net(sk);
+	struct socket *first;
+	int err;
+
+	/* As upstream: a namespace with net.mptcp.enabled = 0 has no MPTCP sockets. */
+	if (!mptcp_glue_enabled(net))
+		return -ENOPROTOOPT;
+
+	err = mptcp_glue_subflow_create(net, sk->sk_family, &first);
+	if (err)
+		return err;
+	attach_first(sk, first);
+	return 0;
+}
+
+static void mptcp_rs_destroy(struct sock *sk)
+{
+	struct socket *first = detach_first(sk);
+
+	if (first)
+		sock_release(first);
+}
+
+static void mptcp_rs_close(struct sock *sk, long timeout)
+{
+	/* The subflow lingers (or not) by its own SO_LINGER, mirrored from the msk. */
+	inet_sk_set_state(sk, TCP_CLOSE);
+	sk_common_release(sk);
+}
+
+static void mptcp_rs_unhash(struct sock *sk)
+{
+	/* The msk is never in a lookup table: its subflows are. */
+}
+
+static int mptcp_rs_hash(struct sock *sk)
+{
+	return 0;
+}
+
+static int mptcp_rs_get_port(struct sock *sk, unsigned short snum)
+{
+	return -EOPNOTSUPP;
+}
+
+static struct proto mptcp_rs_prot = {
+	.name		= "MPTCP",
+	.owner		= THIS_MODULE,
+	.init		= mptcp_rs_init_sock,
+	.destroy	= mptcp_rs_destroy,
+	.close		= mptcp_rs_close,
+	.hash		= mptcp_rs_hash,
+	.unhash		= mptcp_rs_unhash,
+	.get_port	= mptcp_rs_get_port,
+	.obj_size	= sizeof(struct mptcp_rs_sock),
+};
+
+/* ---- struct proto_ops: forwarded to the first subflow ---- */
+
+static int mptcp_rs_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk)
+		return 0;
+	sock->sk = NULL;
+	/* sk_common_release() -> destroy releases the subflow, which closes like TCP. */
+	sk->sk_prot->close(sk, 0);
+	return 0;
+}
+
+static int mptcp_rs_bind(struct socket *sock, struct sockaddr_unsized *addr, int len)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->bind(first, addr, len);
+}
+
+static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, int len,
+			    int flags)
+{
+	struct socket *first = first_of(sock);
+	int err;
+
+	err = READ_ONCE(first->ops)->connect(first, addr, len, flags);
+	sock->state = first->state;
+	return err;
+}
+
+static int mptcp_rs_listen(struct socket *sock, int backlog)
+{
+	struct socket *first = first_of(sock);
+	int err;
+
+	sf_callbacks_restore(sock->sk, first->sk);
+	err = READ_ONCE(first->ops)->listen(first, backlog);
+	if (err) {
+		sf_callbacks_set(sock->sk, first->sk);
+		return err;
+	}
+	inet_sk_set_state(sock->sk, TCP_LISTEN);
+	return 0;
+}
+
+/* Wraps an accepted subflow in a new msk bound to @newsock (whose ops are already ours). */
+static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
+				  struct socket *sub, bool kern)
+{
+	struct sock *sk;
+
+	sk = sk_alloc(sock_net(listener), listener->sk_family, GFP_KERNEL | __GFP_ZERO,
+		      listener->sk_prot, kern);
+	if (!sk)
+		return -ENOMEM;
+	sock_init_data(newsock, sk);
+	sk->sk_protocol = IPPROTO_MPTCP;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (listener->sk_family == AF_INET6)
+		inet_sk(sk)->pinet6 = &((struct mptcp_rs_sock6 *)sk)->np;
+#endif
+	attach_first(sk, sub);
+	newsock->state = SS_CONNECTED;
+	return 0;
+}
+
+static int mptcp_rs_accept(struct socket *sock, struct socket *newsock,
+			   struct proto_accept_arg *arg)
+{
+	struct socket *first = first_of(sock);
+	struct socket *sub;
+	int err;
+
+	err = kernel_accept(first, &sub, arg->flags);
+	if (err)
+		return err;
+	err = mptcp_rs_wrap_accepted(sock->sk, newsock, sub, arg->kern);
+	if (err)
+		sock_release(sub);
+	return err;
+}
+
+static int mptcp_rs_getname(struct socket *sock, struct sockaddr *addr, int peer)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->getname(first, addr, peer);
+}
+
+static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct socket *first = first_of(sock);
+
+	/* Waits on the subflow's queue, which its wake-ups reach. */
+	return READ_ONCE(first->ops)->poll(file, first, wait);
+}
+
+static int mptcp_rs_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->ioctl(first, cmd, arg);
+}
+
+static int mptcp_rs_gettstamp(struct socket *sock, void __user *userstamp, bool timeval,
+			      bool time32)
+{
+	return sock_gettstamp(first_of(sock), userstamp, timeval, time32);
+}
+
+static int mptcp_rs_shutdown(struct socket *sock, int how)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->shutdown(first, how);
+}
+
+/*
+ * SOL_SOCKET options land on the msk (so getsockopt reads them back) and on the subflow,
+ * where they take effect (timeouts, buffers, mark, device, linger, keepalive...). Everything
+ * else is the subflow's.
+ */
+static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sockptr_t optval,
+			       unsigned int optlen)
+{
+	struct socket *first = first_of(sock);
+	int err;
+
+	if (level == SOL_SOCKET) {
+		err = sock_setsockopt(sock, level, optname, optval, optlen);
+		if (err)
+			return err;
+		return sock_setsockopt(first, level, optname, optval, optlen);
+	}
+	return READ_ONCE(first->ops)->setsockopt(first, level, optname, optval, optlen);
+}
+
+static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
+			       char __user *optval, int __user *optlen)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->getsockopt(first, level, optname, optval, optlen);
+}
+
+static int mptcp_rs_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->sendmsg(first, msg, len);
+}
+
+static int mptcp_rs_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->recvmsg(first, msg, len, flags);
+}
+
+static ssize_t mptcp_rs_splice_read(struct socket *sock, loff_t *ppos,
+				    struct pipe_inode_info *pipe, size_t len,
+				    unsigned int flags)
+{
+	struct socket *first = first_of(sock);
+
+	/* tcp_splice_read() reads O_NONBLOCK from sock->file, which a kernel socket lacks. */
+	if (!first->file)
+		first->file = sock->file;
+	return READ_ONCE(first->ops)->splice_read(first, ppos, pipe, len, flags);
+}
+
+static int mptcp_rs_set_rcvlowat(struct sock *sk, int val)
+{
+	struct socket *first = msk_of(sk)->first;
+
+	WRITE_ONCE(sk->sk_rcvlowat, val ? : 1);
+	return READ_ONCE(first->ops)->set_rcvlowat(first->sk, val);
+}
+
+static int mptcp_rs_peek_len(struct socket *sock)
+{
+	struct socket *first = first_of(sock);
+
+	return READ_ONCE(first->ops)->peek_len(first);
+}
+
+#define MPTCP_RS_STREAM_OPS(fam)				\
+	.family		= fam,					\
+	.owner		= THIS_MODULE,				\
+	.release	= mptcp_rs_release,			\
+	.bind		= mptcp_rs_bind,			\
+	.connect	= mptcp_rs_connect,			\
+	.socketpair	= sock_no_socketpair,			\
+	.accept		= mptcp_rs_accept,			\
+	.getname	= mptcp_rs_getname,			\
+	.poll		= mptcp_rs_poll,			\
+	.ioctl		= mptcp_rs_ioctl,			\
+	.gettstamp	= mptcp_rs_gettstamp,			\
+	.listen		= mptcp_rs_listen,			\
+	.shutdown	= mptcp_rs_shutdown,			\
+	.setsockopt	= mptcp_rs_setsockopt,			\
+	.getsockopt	= mptcp_rs_getsockopt,			\
+	.sendmsg	= mptcp_rs_sendmsg,			\
+	.recvmsg	= mptcp_rs_recvmsg,			\
+	.mmap		= sock_no_mmap,				\
+	.splice_read	= mptcp_rs_splice_read,			\
+	.set_rcvlowat	= mptcp_rs_set_rcvlowat,		\
+	.peek_len	= mptcp_rs_peek_len
+
+static const struct proto_ops mptcp_rs_stream_ops = { MPTCP_RS_STREAM_OPS(PF_INET) };
+
+static struct inet_protosw mptcp_rs_protosw = {
+	.type		= SOCK_STREAM,
+	.protocol	= IPPROTO_MPTCP,
+	.prot		= &mptcp_rs_prot,
+	.ops		= &mptcp_rs_stream_ops,
+};
+
+#if IS_ENABLED(CONFIG_IPV6)
+static const struct proto_ops mptcp_rs_v6_stream_ops = { MPTCP_RS_STREAM_OPS(PF_INET6) };
+
+static struct inet_protosw mptcp_rs_v6_protosw = {
+	.type		= SOCK_STREAM,
+	.protocol	= IPPROTO_MPTCP,
+	.prot		= &mptcp_rs_v6_prot,
+	.ops		= &mptcp_rs_v6_stream_ops,
+};
+#endif
+
+int mptcp_glue_msk_register(void)
+{
+	int err;
+
+	err = proto_register(&mptcp_rs_prot, 1);
+	if (err)
+		return err;
+	inet_register_protosw(&mptcp_rs_protosw);
+#if IS_ENABLED(CONFIG_IPV6)
+	mptcp_rs_v6_prot = mptcp_rs_prot;
+	strscpy(mptcp_rs_v6_prot.name, "MPTCPv6", sizeof(mptcp_rs_v6_prot.name));
+	mptcp_rs_v6_prot.slab = NULL;
+	mptcp_rs_v6_prot.obj_size = sizeof(struct mptcp_rs_sock6);
+	mptcp_rs_v6_prot.ipv6_pinfo_offset = offsetof(struct mptcp_rs_sock6, np);
+	err = proto_register(&mptcp_rs_v6_prot, 1);
+	if (err)
+		goto out_v4;
+	err = inet6_register_protosw(&mptcp_rs_v6_protosw);
+	if (err)
+		goto out_v6_prot;
+#endif
+	return 0;
+
+#if IS_ENABLED(CONFIG_IPV6)
+out_v6_prot:
+	proto_unregister(&mptcp_rs_v6_prot);
+out_v4:
+	inet_unregister_protosw(&mptcp_rs_protosw);
+	proto_unregister(&mptcp_rs_prot);
+	return err;
+#endif
+}
+
+void mptcp_glue_msk_unregister(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	inet6_unregister_protosw(&mptcp_rs_v6_protosw);
+	proto_unregister(&mptcp_rs_v6_prot);
+#endif
+	/* Waits for a grace period: no socket() can still be looking at the protosw. */
+	inet_unregister_protosw(&mptcp_rs_protosw);
+	proto_unregister(&mptcp_rs_prot);
+}
