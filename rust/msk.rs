@@ -12,10 +12,5 @@ pub(crate) fn register_sockets() -> Result<GlueRegistration> {
     // SAFETY: Registration has no preconditions and returns 0 or -errno; unregistration undoes
     // it once. Every socket pins the module (its proto and proto_ops name it as owner), so
     // none exists when the registration drops at unload.
-    unsafe {
-        GlueRegistration::new(
-            ffi::mptcp_glue_msk_register,
-            ffi::mptcp_glue_msk_unregister,
-        )
-    }
+    unsafe { GlueRegistration::new(ffi::mptcp_glue_msk_register, ffi::mptcp_glue_msk_unregister) }
 }

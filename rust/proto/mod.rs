@@ -11,6 +11,7 @@
 //! with `#[path]`, and a `mod.rs` resolves its children the same way in both builds.
 
 pub mod add_addr;
+pub mod conn;
 pub mod crypto;
 pub mod csum;
 pub mod dss;

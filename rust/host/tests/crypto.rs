@@ -5,7 +5,7 @@
 //! `sha2`/`hmac` used directly rather than through the core's code.
 
 mod common;
-use common::Rng;
+use common::{Rng, RustCrypto};
 
 use hmac::{Hmac, KeyInit, Mac};
 use mptcp_proto::crypto::{
@@ -14,24 +14,11 @@ use mptcp_proto::crypto::{
 use sha2::{Digest as _, Sha256};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// The host's digest provider.
-struct RustCrypto;
-
 fn hmac_direct(key: &[u8], msg: &[u8]) -> [u8; DIGEST_LEN] {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(msg);
     mac.finalize().into_bytes().into()
-}
-
-impl Digest for RustCrypto {
-    fn sha256(&self, data: &[u8]) -> [u8; DIGEST_LEN] {
-        Sha256::digest(data).into()
-    }
-
-    fn hmac_sha256(&self, key: &[u8], msg: &[u8]) -> [u8; DIGEST_LEN] {
-        hmac_direct(key, msg)
-    }
 }
 
 #[test]

@@ -3,8 +3,10 @@
 //! Helpers shared by the integration tests.
 
 /// xorshift64*: deterministic, so a failure reproduces from the seed in the test.
+#[allow(dead_code, reason = "not every test binary draws random numbers")]
 pub struct Rng(pub u64);
 
+#[allow(dead_code, reason = "not every test binary draws random numbers")]
 impl Rng {
     /// The next pseudo-random value.
     pub fn next(&mut self) -> u64 {
@@ -12,5 +14,24 @@ impl Rng {
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+/// The host's digest provider (RustCrypto's `sha2` and `hmac`).
+#[allow(dead_code, reason = "not every test binary hashes")]
+pub struct RustCrypto;
+
+impl mptcp_proto::crypto::Digest for RustCrypto {
+    fn sha256(&self, data: &[u8]) -> [u8; mptcp_proto::crypto::DIGEST_LEN] {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(data).into()
+    }
+
+    fn hmac_sha256(&self, key: &[u8], msg: &[u8]) -> [u8; mptcp_proto::crypto::DIGEST_LEN] {
+        use hmac::{KeyInit, Mac};
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key)
+            .expect("HMAC takes keys of any length");
+        mac.update(msg);
+        mac.finalize().into_bytes().into()
     }
 }

@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The single-subflow connection state machine (`proto::conn`), both ends driven against each
+//! other: MP_CAPABLE handshake, DSS on every segment, DATA_ACK and DATA_FIN, retransmissions,
+//! fallbacks, resets, and what malformed or missing options lead to.
+
+mod common;
+use common::RustCrypto;
+
+use mptcp_proto::{
+    conn::{Conn, Event, Events, InSeg, OutSeg, Phase, Request, Verdict, SYN_RETRIES_WITH_MPC},
+    crypto::key_hash,
+    csum,
+    dss::SeqNum,
+    mp_capable::MpcForm,
+    mp_tcprst::reason,
+    option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP},
+};
+
+const CLIENT_KEY: u64 = 0x0123_4567_89ab_cdef;
+const SERVER_KEY: u64 = 0xfedc_ba98_7654_3210;
+const CLIENT_ISN: u32 = 0xffff_fff0; // wraps soon after the first data
+const SERVER_ISN: u32 = 1000;
+
+#[derive(Default)]
+struct Counted(Vec<Event>);
+
+impl Events for Counted {
+    fn event(&mut self, event: Event) {
+        self.0.push(event);
+    }
+}
+
+fn options(buf: &[u8], ctx: SegmentCtx) -> Vec<MptcpOption> {
+    TcpOptions::new(buf)
+        .map(|o| o.expect("well-formed option area"))
+        .filter(|(kind, _)| *kind == TCPOPT_MPTCP)
+        .map(|(_, opt)| parse(opt, ctx).expect("our own options parse"))
+        .collect()
+}
+
+fn no_sum() -> u32 {
+    panic!("checksum asked for without checksums")
+}
+
+/// Both ends after the handshake, and what was counted on the way.
+struct Pair {
+    client: Conn,
+    server: Conn,
+    events: Counted,
+    /// Next sequence numbers each side sends.
+    c_seq: u32,
+    s_seq: u32,
+}
+
+fn handshake(client_csum: bool, server_csum: bool) -> Pair {
+    let d = RustCrypto;
+    let mut events = Counted::default();
+    let mut client = Conn::idle(CLIENT_KEY, client_csum);
+    let mut buf = [0u8; 40];
+
+    let len = client.syn_options(CLIENT_ISN, &mut buf, &mut events);
+    assert_eq!(len, 4);
+    assert_eq!(client.phase(), Phase::SynSent);
+    let syn = buf[..len].to_vec();
+
+    let req = Request::from_syn(&syn, SERVER_KEY, server_csum, &mut events).expect("MPC SYN");
+    assert_eq!(Request::from_words(req.to_words()), Some(req));
+    let len = req.synack_options(&mut buf);
+    assert_eq!(len, 12);
+    let synack = buf[..len].to_vec();
+    client.syn_ack(SERVER_ISN, &synack, &d, &mut events);
+    assert_eq!(client.phase(), Phase::Established);
+    assert_eq!(client.checksums(), client_csum || server_csum);
+
+    let server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN);
+    assert_eq!(server.phase(), Phase::AwaitKeys);
+    Pair {
+        client,
+        server,
+        events,
+        c_seq: CLIENT_ISN.wrapping_add(1),
+        s_seq: SERVER_ISN.wrapping_add(1),
+    }
+}
+
+impl Pair {
+    /// The client sends `payload` bytes (and FIN); the server receives them. Returns the
+    /// client's options and the server's verdict.
+    fn client_sends(&mut self, payload: u32, fin: bool) -> (Vec<MptcpOption>, Verdict) {
+        let seg = OutSeg {
+            seq: self.c_seq,
+            payload,
+            fin,
+            rst: false,
+            snd_una: self.c_seq,
+            rcv_nxt: self.s_seq,
+        };
+        let mut buf = [0u8; 40];
+        let mut sum = || 0x1234u32;
+        let len = self
+            .client
+            .established_options(&seg, &mut sum, &mut buf, &mut self.events);
+        assert_eq!(len % 4, 0);
+        let ctx = if payload > 0 {
+            SegmentCtx::DATA
+        } else {
+            SegmentCtx::ACK
+        };
+        let opts = options(&buf[..len], ctx);
+        let verdict = self.server.incoming(
+            &InSeg {
+                seq: self.c_seq,
+                payload,
+                ack: true,
+                fin,
+                rcv_nxt: self.c_seq,
+                ..Default::default()
+            },
+            &buf[..len],
+            &RustCrypto,
+            &mut self.events,
+        );
+        self.c_seq = self.c_seq.wrapping_add(payload + u32::from(fin));
+        (opts, verdict)
+    }
+
+    /// The server sends a segment; the client receives it.
+    fn server_sends(&mut self, payload: u32, fin: bool) -> (Vec<MptcpOption>, Verdict) {
+        let seg = OutSeg {
+            seq: self.s_seq,
+            payload,
+            fin,
+            rst: false,
+            snd_una: self.s_seq,
+            rcv_nxt: self.c_seq,
+        };
+        let mut buf = [0u8; 40];
+        let mut sum = || 0x4321u32;
+        let len = self
+            .server
+            .established_options(&seg, &mut sum, &mut buf, &mut self.events);
+        let ctx = if payload > 0 {
+            SegmentCtx::DATA
+        } else {
+            SegmentCtx::ACK
+        };
+        let opts = options(&buf[..len], ctx);
+        let verdict = self.client.incoming(
+            &InSeg {
+                seq: self.s_seq,
+                payload,
+                ack: true,
+                fin,
+                rcv_nxt: self.s_seq,
+                ..Default::default()
+            },
+            &buf[..len],
+            &RustCrypto,
+            &mut self.events,
+        );
+        self.s_seq = self.s_seq.wrapping_add(payload + u32::from(fin));
+        (opts, verdict)
+    }
+}
+
+fn idsn(key: u64) -> u64 {
+    key_hash(&RustCrypto, key).idsn
+}
+
+fn only_dss(opts: &[MptcpOption]) -> mptcp_proto::dss::Dss {
+    match opts {
+        [MptcpOption::Dss(d)] => *d,
+        other => panic!("expected one DSS, got {other:?}"),
+    }
+}
+
+#[test]
+fn handshake_third_ack_and_first_data() {
+    let mut p = handshake(false, false);
+    // Third ACK: both keys.
+    let (opts, verdict) = p.client_sends(0, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert!(matches!(
+        opts.as_slice(),
+        [MptcpOption::MpCapable(m)] if m.form == MpcForm::Ack { sender_key: CLIENT_KEY, receiver_key: SERVER_KEY }
+    ));
+    assert_eq!(p.server.phase(), Phase::Established);
+    // The client has not heard a DSS yet: its first data segment repeats the keys with the
+    // implicit mapping.
+    let (opts, verdict) = p.client_sends(1000, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert!(matches!(
+        opts.as_slice(),
+        [MptcpOption::MpCapable(m)] if matches!(m.form, MpcForm::AckData { data_len: 1000, checksum: None, .. })
+    ));
+    // The server answers with DSS: DATA_ACK is the client's IDSN + 1 + 1000.
+    let (opts, _) = p.server_sends(0, false);
+    let dss = only_dss(&opts);
+    assert_eq!(
+        dss.data_ack,
+        Some(SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(1001)))
+    );
+    assert!(dss.mapping.is_none());
+    // From now on the client sends DSS; across the 2^32 wrap of its subflow sequence space
+    // the DSN keeps counting.
+    let (opts, verdict) = p.client_sends(500, false);
+    assert_eq!(verdict, Verdict::Accept);
+    let m = only_dss(&opts).mapping.expect("mapping");
+    assert_eq!(m.dsn, SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(1001)));
+    assert_eq!(m.subflow_seq, 1001);
+    assert_eq!(m.data_len, 500);
+    assert_eq!(
+        p.events.0,
+        [
+            Event::MpcSynTx,
+            Event::MpcSynRx,
+            Event::MpcSynAckRx,
+            Event::MpcAckRx
+        ]
+    );
+}
+
+#[test]
+fn lost_third_ack_first_data_carries_keys() {
+    let mut p = handshake(false, false);
+    // The pure third ACK never reaches the server; the data segment does.
+    let seg = OutSeg {
+        seq: p.c_seq,
+        payload: 0,
+        snd_una: p.c_seq,
+        rcv_nxt: p.s_seq,
+        ..Default::default()
+    };
+    let mut buf = [0u8; 40];
+    let len = p
+        .client
+        .established_options(&seg, &mut no_sum, &mut buf, &mut p.events);
+    assert_eq!(len, 20);
+    let (_, verdict) = p.client_sends(100, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert_eq!(p.server.phase(), Phase::Established);
+}
+
+#[test]
+fn server_data_first() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    let (opts, verdict) = p.server_sends(2000, false);
+    assert_eq!(verdict, Verdict::Accept);
+    let m = only_dss(&opts).mapping.expect("mapping");
+    assert_eq!(m.dsn, SeqNum::Full(idsn(SERVER_KEY).wrapping_add(1)));
+    assert_eq!(m.subflow_seq, 1);
+    // The client got a DSS: no more MP_CAPABLE, even on the first-data position.
+    let (opts, _) = p.client_sends(0, false);
+    assert_eq!(
+        only_dss(&opts).data_ack,
+        Some(SeqNum::Full(idsn(SERVER_KEY).wrapping_add(2001)))
+    );
+}
+
+#[test]
+fn retransmission_repeats_the_original_mapping() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    let start = p.c_seq;
+    p.client_sends(3000, false);
+    // The middle 1000 bytes go again on their own (a split TSO segment).
+    let seg = OutSeg {
+        seq: start.wrapping_add(1000),
+        payload: 1000,
+        snd_una: start,
+        rcv_nxt: p.s_seq,
+        ..Default::default()
+    };
+    let mut buf = [0u8; 40];
+    let len = p
+        .client
+        .established_options(&seg, &mut no_sum, &mut buf, &mut p.events);
+    let m = only_dss(&options(&buf[..len], SegmentCtx::DATA))
+        .mapping
+        .expect("mapping");
+    assert_eq!(m.subflow_seq, start.wrapping_sub(CLIENT_ISN));
+    assert_eq!(m.data_len, 3000);
+    // The receiver accepts it: the same mapping again.
+    let verdict = p.server.incoming(
+        &InSeg {
+            seq: seg.seq,
+            payload: 1000,
+            ack: true,
+            rcv_nxt: seg.seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Accept);
+}
+
+#[test]
+fn data_fin_alone_is_acknowledged_at_once() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    p.client_sends(700, false);
+    // DATA_FIN on a pure ACK (upstream closes the connection level first).
+    let (opts, verdict) = p.client_sends(0, true);
+    let dss = only_dss(&opts);
+    assert!(dss.data_fin);
+    let m = dss.mapping.expect("DATA_FIN mapping");
+    assert_eq!((m.subflow_seq, m.data_len), (0, 1));
+    assert_eq!(m.dsn, SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(701)));
+    // `client_sends` counted the FIN flag too; the server sees a segment without payload
+    // whose subflow FIN it acknowledges itself, so this one is a plain accept.
+    assert_eq!(verdict, Verdict::Accept);
+    let (opts, _) = p.server_sends(0, false);
+    assert_eq!(
+        only_dss(&opts).data_ack,
+        Some(SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(702)))
+    );
+}
+
+#[test]
+fn data_fin_on_a_pure_ack_asks_for_an_ack() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    // A DATA_FIN-only DSS without the TCP FIN, as upstream sends it.
+    let fin_dsn = idsn(CLIENT_KEY).wrapping_add(1);
+    let mut buf = [0u8; 40];
+    let dss = mptcp_proto::dss::Dss {
+        data_fin: true,
+        data_ack: None,
+        mapping: Some(mptcp_proto::dss::Mapping {
+            dsn: SeqNum::Full(fin_dsn),
+            subflow_seq: 0,
+            data_len: 1,
+            checksum: None,
+        }),
+    };
+    let len = mptcp_proto::conn::write_padded(&MptcpOption::Dss(dss), &mut buf);
+    let verdict = p.server.incoming(
+        &InSeg {
+            seq: p.c_seq,
+            ack: true,
+            rcv_nxt: p.c_seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::AcceptAckNow);
+    let (opts, _) = p.server_sends(0, false);
+    assert_eq!(
+        only_dss(&opts).data_ack,
+        Some(SeqNum::Full(fin_dsn.wrapping_add(1)))
+    );
+}
+
+#[test]
+fn mismatched_mapping_resets_with_mp_tcprst() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    let mut buf = [0u8; 40];
+    let dss = mptcp_proto::dss::Dss {
+        data_fin: false,
+        data_ack: None,
+        mapping: Some(mptcp_proto::dss::Mapping {
+            dsn: SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(5)), // should be + 1
+            subflow_seq: 1,
+            data_len: 100,
+            checksum: None,
+        }),
+    };
+    let len = mptcp_proto::conn::write_padded(&MptcpOption::Dss(dss), &mut buf);
+    let verdict = p.server.incoming(
+        &InSeg {
+            seq: p.c_seq,
+            payload: 100,
+            ack: true,
+            rcv_nxt: p.c_seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Reset(reason::MPTCP_ERROR));
+    assert_eq!(p.server.phase(), Phase::Reset);
+    let rst = OutSeg {
+        rst: true,
+        ..Default::default()
+    };
+    let len = p
+        .server
+        .established_options(&rst, &mut no_sum, &mut buf, &mut p.events);
+    let opts = options(&buf[..len], SegmentCtx::RST);
+    assert!(matches!(opts.as_slice(), [MptcpOption::TcpRst(r)] if r.reason == reason::MPTCP_ERROR));
+    assert!(p.events.0.contains(&Event::DssNotMatching));
+    assert!(p.events.0.contains(&Event::RstTx));
+}
+
+#[test]
+fn checksums_negotiated_by_either_end() {
+    let mut p = handshake(false, true);
+    assert!(p.client.checksums() && p.server.checksums());
+    p.client_sends(0, false);
+    let (opts, verdict) = p.client_sends(100, false);
+    assert_eq!(verdict, Verdict::Accept);
+    let MptcpOption::MpCapable(m) = opts[0] else {
+        panic!("expected MP_CAPABLE, got {opts:?}")
+    };
+    let MpcForm::AckData {
+        checksum: Some(c),
+        data_len,
+        ..
+    } = m.form
+    else {
+        panic!("expected a checksummed data form, got {m:?}")
+    };
+    let mapping = mptcp_proto::mapping::Mapping::new(idsn(CLIENT_KEY).wrapping_add(1), 1, data_len);
+    assert_eq!(c, csum::checksum(&mapping, 0x1234));
+    // A mapping without checksum is a protocol error now.
+    p.server_sends(0, false);
+    let mut buf = [0u8; 40];
+    let dss = mptcp_proto::dss::Dss {
+        data_fin: false,
+        data_ack: None,
+        mapping: Some(mptcp_proto::dss::Mapping {
+            dsn: SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(101)),
+            subflow_seq: 101,
+            data_len: 10,
+            checksum: None,
+        }),
+    };
+    let len = mptcp_proto::conn::write_padded(&MptcpOption::Dss(dss), &mut buf);
+    let verdict = p.server.incoming(
+        &InSeg {
+            seq: p.c_seq,
+            payload: 10,
+            ack: true,
+            rcv_nxt: p.c_seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Reset(reason::MPTCP_ERROR));
+}
+
+#[test]
+fn syn_ack_without_mp_capable_falls_back() {
+    let mut events = Counted::default();
+    let mut client = Conn::idle(CLIENT_KEY, false);
+    let mut buf = [0u8; 40];
+    client.syn_options(CLIENT_ISN, &mut buf, &mut events);
+    // No option, a truncated one, and a SYN/ACK carrying the wrong form all mean TCP.
+    for synack in [
+        &[][..],
+        &[30, 12, 0x01, 0x81, 1, 2][..],
+        &[30, 4, 0x01, 0x81][..],
+    ] {
+        let mut c = Conn::idle(CLIENT_KEY, false);
+        c.syn_options(CLIENT_ISN, &mut buf, &mut events);
+        c.syn_ack(SERVER_ISN, synack, &RustCrypto, &mut events);
+        assert_eq!(c.phase(), Phase::Fallback, "{synack:?}");
+        let seg = OutSeg {
+            payload: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            c.established_options(&seg, &mut no_sum, &mut buf, &mut events),
+            0
+        );
+    }
+    assert_eq!(
+        events
+            .0
+            .iter()
+            .filter(|e| **e == Event::FallbackSynAck)
+            .count(),
+        3
+    );
+    client.syn_ack(SERVER_ISN, &[], &RustCrypto, &mut events);
+    assert_eq!(client.phase(), Phase::Fallback);
+}
+
+#[test]
+fn unanswered_mpc_syns_fall_back_to_plain_syns() {
+    let mut events = Counted::default();
+    let mut client = Conn::idle(CLIENT_KEY, false);
+    let mut buf = [0u8; 40];
+    for _ in 0..SYN_RETRIES_WITH_MPC {
+        assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 4);
+    }
+    assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 0);
+    assert_eq!(client.phase(), Phase::Fallback);
+    assert_eq!(events.0, [Event::MpcSynTx, Event::MpcSynTxDrop]);
+}
+
+#[test]
+fn third_ack_without_keys_falls_back() {
+    for third_ack in [
+        &[][..],
+        // MP_CAPABLE ACK echoing a different server key.
+        &[
+            30, 20, 0x01, 0x81, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2,
+        ][..],
+        // Declared length shorter than the form.
+        &[
+            30, 19, 0x01, 0x81, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+        ][..],
+    ] {
+        let mut events = Counted::default();
+        let req = Request {
+            local_key: SERVER_KEY,
+            checksums: false,
+        };
+        let mut server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN);
+        let verdict = server.incoming(
+            &InSeg {
+                seq: CLIENT_ISN.wrapping_add(1),
+                ack: true,
+                rcv_nxt: CLIENT_ISN.wrapping_add(1),
+                ..Default::default()
+            },
+            third_ack,
+            &RustCrypto,
+            &mut events,
+        );
+        assert_eq!(verdict, Verdict::Accept);
+        assert_eq!(server.phase(), Phase::Fallback, "{third_ack:?}");
+        assert_eq!(events.0, [Event::FallbackAck]);
+    }
+}
+
+#[test]
+fn syn_without_mp_capable_is_plain_tcp() {
+    let mut events = Counted::default();
+    for syn in [
+        &[][..],
+        &[30, 4, 0x01][..],
+        &[30, 3, 0x01, 0x81][..],
+        &[30, 5, 0x01, 0x81, 0][..],
+    ] {
+        assert_eq!(
+            Request::from_syn(syn, SERVER_KEY, false, &mut events),
+            None,
+            "{syn:?}"
+        );
+    }
+    assert!(events.0.is_empty());
+    assert_eq!(Request::from_words([SERVER_KEY, 0]), None);
+}
+
+#[test]
+fn data_without_dss_before_any_dss_falls_back() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    // The server (or a middlebox on its side) strips the options from its data.
+    let verdict = p.client.incoming(
+        &InSeg {
+            seq: p.s_seq,
+            payload: 100,
+            ack: true,
+            rcv_nxt: p.s_seq,
+            ..Default::default()
+        },
+        &[],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Accept);
+    assert_eq!(p.client.phase(), Phase::Fallback);
+    assert!(p.events.0.contains(&Event::DataFallback));
+}
+
+#[test]
+fn fastclose_with_our_key_resets() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    let mut buf = [0u8; 40];
+    let fc = mptcp_proto::mp_fastclose::FastClose {
+        receiver_key: CLIENT_KEY,
+    };
+    let len = mptcp_proto::conn::write_padded(&MptcpOption::FastClose(fc), &mut buf);
+    let verdict = p.client.incoming(
+        &InSeg {
+            seq: p.s_seq,
+            ack: true,
+            rcv_nxt: p.s_seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert!(matches!(verdict, Verdict::Reset(_)));
+    assert!(p.events.0.contains(&Event::FastcloseRx));
+}
+
+#[test]
+fn options_always_fit_next_to_timestamps() {
+    let mut p = handshake(true, true);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    for (payload, fin) in [
+        (0, false),
+        (1, false),
+        (65535, false),
+        (70000, false),
+        (10, true),
+        (0, true),
+    ] {
+        let seg = OutSeg {
+            seq: p.c_seq,
+            payload,
+            fin,
+            snd_una: p.c_seq,
+            rcv_nxt: p.s_seq,
+            ..Default::default()
+        };
+        let mut buf = [0u8; 40];
+        let mut sum = || 7u32;
+        let len = p
+            .client
+            .established_options(&seg, &mut sum, &mut buf, &mut p.events);
+        assert!(
+            len <= mptcp_proto::conn::MAX_ESTABLISHED_LEN,
+            "{payload} {fin}: {len}"
+        );
+        assert!(len > 0);
+        // Too little room: nothing written, rather than a truncated option.
+        let mut small = [0u8; 8];
+        assert_eq!(
+            p.client
+                .established_options(&seg, &mut sum, &mut small, &mut p.events),
+            0
+        );
+        p.c_seq = p.c_seq.wrapping_add(payload);
+    }
+}

@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One MPTCP connection over a single subflow, as one end sees it: the MP_CAPABLE handshake,
+//! the DSS option on every segment, DATA_ACK, DATA_FIN and the fallback decisions
+//! (RFC 8684 sections 3.1, 3.3 and 3.7).
+//!
+//! With one subflow and no reinjection, every byte's data sequence number is a fixed offset of
+//! its subflow sequence number: the first data byte of the subflow (relative SSN 1) has DSN
+//! IDSN + 1. Each end therefore derives the mapping of any segment it sends from the segment's
+//! sequence number, and checks that every mapping it receives follows the same rule; data flows
+//! through the subflow's own queues unchanged. Several subflows need connection-level queues
+//! and replace this offset with real reassembly (Documentation/dataplane-plan.md).
+//!
+//! The glue calls in with plain values taken from the socket and segment ([`OutSeg`],
+//! [`InSeg`]) and the raw TCP option bytes; everything is validated here. Counted events go to
+//! an [`Events`] sink the glue maps to its `MPTcpExt*` counters.
+
+use super::{
+    crypto::{key_hash, Digest},
+    csum,
+    dss::{self, Dss},
+    mapping::{Mapping, PushError, TxMappings},
+    mp_capable::{MpCapable, MpcForm},
+    mp_fastclose::FastClose,
+    mp_tcprst::{reason, TcpRst},
+    option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP, TCPOPT_NOP},
+    seq::expand,
+};
+
+/// Mappings kept for retransmission: with TSO each covers up to 64 KiB, so the table spans a
+/// window of megabytes; without, about 90 KiB (past that, segments are mapped exactly and a
+/// retransmission that splits one could be refused by the peer).
+pub const TX_MAPPINGS: usize = 64;
+
+/// How many times a SYN goes out with MP_CAPABLE before the connection falls back and retries
+/// without it (upstream's `syn_retrans_before_tcp_fallback` default).
+pub const SYN_RETRIES_WITH_MPC: u8 = 2;
+
+/// The largest option length [`Conn::established_options`] writes (DSS with a 64-bit
+/// DATA_ACK, a 64-bit mapping and its checksum), which leaves room for timestamps.
+pub const MAX_ESTABLISHED_LEN: usize = 28;
+
+/// Where the connection stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing sent yet (a socket before `connect()`, or a listener).
+    Idle,
+    /// Active opener: SYN with MP_CAPABLE sent, SYN/ACK not seen yet.
+    SynSent,
+    /// Passive opener: SYN/ACK with our key sent; the third ACK must bring both keys.
+    AwaitKeys,
+    /// Keys exchanged: every segment carries MPTCP options.
+    Established,
+    /// Plain TCP: no MPTCP option is sent or acted on any more.
+    Fallback,
+    /// The subflow is being reset for a protocol error; the RST carries MP_TCPRST.
+    Reset,
+}
+
+/// Events the glue counts, named after upstream's `MPTcpExt*` counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A SYN with MP_CAPABLE was sent (`MPCapableSYNTX`).
+    MpcSynTx,
+    /// MP_CAPABLE SYNs went unanswered; retrying as plain TCP (`MPCapableSYNTXDrop`).
+    MpcSynTxDrop,
+    /// A SYN with MP_CAPABLE arrived at a listener (`MPCapableSYNRX`).
+    MpcSynRx,
+    /// A SYN/ACK with MP_CAPABLE arrived (`MPCapableSYNACKRX`).
+    MpcSynAckRx,
+    /// The third ACK carried valid keys (`MPCapableACKRX`).
+    MpcAckRx,
+    /// The SYN/ACK had no (valid) MP_CAPABLE: fallback (`MPCapableFallbackSYNACK`).
+    FallbackSynAck,
+    /// The third ACK had no (valid) MP_CAPABLE: fallback (`MPCapableFallbackACK`).
+    FallbackAck,
+    /// Data arrived before the peer ever sent a DSS, without one: fallback
+    /// (`MPCapableDataFallback`).
+    DataFallback,
+    /// A mapping did not match the data sequence space (`DSSNotMatching`).
+    DssNotMatching,
+    /// The peer sent an infinite mapping (`InfiniteMapRx`).
+    InfiniteMapRx,
+    /// MP_FASTCLOSE with our key arrived (`MPFastcloseRx`).
+    FastcloseRx,
+    /// A reset carried MP_TCPRST (`MPRstRx`).
+    RstRx,
+    /// A reset we send carries MP_TCPRST (`MPRstTx`).
+    RstTx,
+}
+
+/// Where counted events go.
+pub trait Events {
+    /// Records one occurrence of `event`.
+    fn event(&mut self, event: Event);
+}
+
+/// An outgoing segment (other than a SYN or SYN/ACK), as the options hook sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutSeg {
+    /// Sequence number of the first byte.
+    pub seq: u32,
+    /// Payload bytes (the FIN not counted).
+    pub payload: u32,
+    /// The FIN flag is set.
+    pub fin: bool,
+    /// The RST flag is set.
+    pub rst: bool,
+    /// The subflow's first unacknowledged sequence number.
+    pub snd_una: u32,
+    /// The subflow's next expected receive sequence number.
+    pub rcv_nxt: u32,
+}
+
+/// An incoming segment, as the incoming hook sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InSeg {
+    /// Sequence number of the first byte.
+    pub seq: u32,
+    /// Payload bytes.
+    pub payload: u32,
+    /// Flags.
+    pub syn: bool,
+    /// The ACK flag is set.
+    pub ack: bool,
+    /// The FIN flag is set.
+    pub fin: bool,
+    /// The RST flag is set.
+    pub rst: bool,
+    /// The subflow's next expected sequence number before this segment.
+    pub rcv_nxt: u32,
+}
+
+impl InSeg {
+    const fn ctx(&self) -> SegmentCtx {
+        SegmentCtx {
+            syn: self.syn,
+            ack: self.ack,
+            payload: self.payload != 0,
+            rst: self.rst,
+        }
+    }
+}
+
+/// What TCP should do with an incoming segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Process it as usual.
+    Accept,
+    /// Process it and acknowledge at once (a DATA_FIN arrived on a segment TCP would not
+    /// acknowledge by itself).
+    AcceptAckNow,
+    /// Drop it and reset the subflow; the RST carries MP_TCPRST with this reason.
+    Reset(u8),
+}
+
+/// The state of a passive open that the listener keeps in the request socket (two 64-bit
+/// words of `tcp_rsk(req)->ext_data`) between the SYN and the child socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The key the SYN/ACK announces.
+    pub local_key: u64,
+    /// DSS checksums are to be used (either end asked).
+    pub checksums: bool,
+}
+
+const REQ_MPTCP: u64 = 1;
+const REQ_CHECKSUMS: u64 = 2;
+
+impl Request {
+    /// The SYN's answer: `None` if the SYN did not ask for MPTCP (no or an invalid
+    /// MP_CAPABLE), which makes the connection plain TCP. `checksums` is the listener's own
+    /// setting; the peer's A flag turns checksums on too.
+    pub fn from_syn(
+        syn_options: &[u8],
+        local_key: u64,
+        checksums: bool,
+        events: &mut dyn Events,
+    ) -> Option<Self> {
+        let mpc = find_mp_capable(syn_options, SegmentCtx::SYN)?;
+        if mpc.form != MpcForm::Syn {
+            return None;
+        }
+        events.event(Event::MpcSynRx);
+        Some(Self {
+            local_key,
+            checksums: checksums || mpc.checksum_required,
+        })
+    }
+
+    /// The two words stored in the request socket (all zero means "plain TCP").
+    pub const fn to_words(self) -> [u64; 2] {
+        let flags = REQ_MPTCP | if self.checksums { REQ_CHECKSUMS } else { 0 };
+        [self.local_key, flags]
+    }
+
+    /// Reads back [`to_words`](Self::to_words); `None` for a plain TCP request.
+    pub const fn from_words(words: [u64; 2]) -> Option<Self> {
+        if words[1] & REQ_MPTCP == 0 {
+            return None;
+        }
+        Some(Self {
+            local_key: words[0],
+            checksums: words[1] & REQ_CHECKSUMS != 0,
+        })
+    }
+
+    /// The SYN/ACK's options; returns the length written (0 if `buf` is too small).
+    pub fn synack_options(&self, buf: &mut [u8]) -> usize {
+        let mut mpc = MpCapable::new(MpcForm::SynAck {
+            sender_key: self.local_key,
+        });
+        mpc.checksum_required = self.checksums;
+        write_padded(&MptcpOption::MpCapable(mpc), buf)
+    }
+}
+
+/// The connection, as one end sees it.
+///
+/// # Invariants
+///
+/// `local_idsn` and `remote_idsn` are the IDSNs of `local_key` and `remote_key` once the
+/// phase has been [`Phase::Established`]; `isn` and `irs` are the subflow's initial sequence
+/// numbers (ours and the peer's) from the handshake on.
+pub struct Conn {
+    phase: Phase,
+    checksums: bool,
+    local_key: u64,
+    remote_key: u64,
+    local_idsn: u64,
+    remote_idsn: u64,
+    isn: u32,
+    irs: u32,
+    /// MP_CAPABLE SYNs sent.
+    syns_sent: u8,
+    /// The peer has shown (with a DSS) that it holds our key: MP_CAPABLE forms stop.
+    peer_has_keys: bool,
+    /// 64-bit relative positions last seen in each direction: the references that expand
+    /// 32-bit subflow sequence numbers (so connections can carry more than 4 GiB).
+    snd_rel: u64,
+    rcv_rel: u64,
+    /// DSN of the peer's DATA_FIN, once announced.
+    rcv_data_fin: Option<u64>,
+    /// MP_TCPRST reason for the reset being sent.
+    reset_reason: u8,
+    tx: TxMappings<TX_MAPPINGS>,
+}
+
+impl Conn {
+    fn new(phase: Phase, local_key: u64, checksums: bool) -> Self {
+        Self {
+            phase,
+            checksums,
+            local_key,
+            remote_key: 0,
+            local_idsn: 0,
+            remote_idsn: 0,
+            isn: 0,
+            irs: 0,
+            syns_sent: 0,
+            peer_has_keys: false,
+            snd_rel: 1,
+            rcv_rel: 1,
+            rcv_data_fin: None,
+            reset_reason: reason::UNSPECIFIED,
+            tx: TxMappings::new(),
+        }
+    }
+
+    /// A subflow that has not connected yet: it becomes an active opener with `local_key`
+    /// on its first SYN. `checksums` is this end's setting.
+    pub fn idle(local_key: u64, checksums: bool) -> Self {
+        Self::new(Phase::Idle, local_key, checksums)
+    }
+
+    /// A plain TCP connection (a child of a SYN without MP_CAPABLE).
+    pub fn plain() -> Self {
+        Self::new(Phase::Fallback, 0, false)
+    }
+
+    /// The child of a request that asked for MPTCP: it waits for the keys in the third ACK.
+    pub fn passive(req: &Request, isn: u32, irs: u32) -> Self {
+        let mut conn = Self::new(Phase::AwaitKeys, req.local_key, req.checksums);
+        conn.isn = isn;
+        conn.irs = irs;
+        conn
+    }
+
+    /// The current phase.
+    pub const fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// MPTCP options are being exchanged (neither plain TCP nor being reset).
+    pub const fn is_mptcp(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::SynSent | Phase::AwaitKeys | Phase::Established
+        )
+    }
+
+    /// DSS checksums are in use.
+    pub const fn checksums(&self) -> bool {
+        self.checksums
+    }
+
+    /// Options for a SYN whose sequence number is `isn`. After
+    /// [`SYN_RETRIES_WITH_MPC`] unanswered MP_CAPABLE SYNs the connection falls back and the
+    /// SYN goes without.
+    pub fn syn_options(&mut self, isn: u32, buf: &mut [u8], events: &mut dyn Events) -> usize {
+        match self.phase {
+            Phase::Idle => self.phase = Phase::SynSent,
+            Phase::SynSent => {}
+            _ => return 0,
+        }
+        if self.syns_sent >= SYN_RETRIES_WITH_MPC {
+            self.phase = Phase::Fallback;
+            events.event(Event::MpcSynTxDrop);
+            return 0;
+        }
+        self.isn = isn;
+        let mut mpc = MpCapable::new(MpcForm::Syn);
+        mpc.checksum_required = self.checksums;
+        let len = write_padded(&MptcpOption::MpCapable(mpc), buf);
+        if len != 0 {
+            self.syns_sent = self.syns_sent.saturating_add(1);
+            if self.syns_sent == 1 {
+                events.event(Event::MpcSynTx);
+            }
+        }
+        len
+    }
+
+    /// The SYN/ACK that completes our active open: `irs` is its sequence number and
+    /// `options` its TCP option bytes. Without a valid MP_CAPABLE carrying the peer's key
+    /// the connection falls back to TCP.
+    pub fn syn_ack(
+        &mut self,
+        irs: u32,
+        options: &[u8],
+        hasher: &dyn Digest,
+        events: &mut dyn Events,
+    ) {
+        if self.phase != Phase::SynSent {
+            return;
+        }
+        let key = match find_mp_capable(options, SegmentCtx::SYN_ACK) {
+            Some(MpCapable {
+                form: MpcForm::SynAck { sender_key },
+                checksum_required,
+                ..
+            }) => {
+                self.checksums |= checksum_required;
+                sender_key
+            }
+            _ => {
+                self.phase = Phase::Fallback;
+                events.event(Event::FallbackSynAck);
+                return;
+            }
+        };
+        events.event(Event::MpcSynAckRx);
+        self.irs = irs;
+        self.establish(key, hasher);
+    }
+
+    fn establish(&mut self, remote_key: u64, hasher: &dyn Digest) {
+        self.remote_key = remote_key;
+        self.local_idsn = key_hash(hasher, self.local_key).idsn;
+        self.remote_idsn = key_hash(hasher, remote_key).idsn;
+        self.phase = Phase::Established;
+    }
+
+    /// The DSN of the byte at relative subflow position `rel` of our sending direction.
+    const fn snd_dsn(&self, rel: u64) -> u64 {
+        self.local_idsn.wrapping_add(rel)
+    }
+
+    /// The DSN the peer's byte at relative position `rel` must carry.
+    const fn rcv_dsn(&self, rel: u64) -> u64 {
+        self.remote_idsn.wrapping_add(rel)
+    }
+
+    /// The DATA_ACK for a subflow whose next expected byte is `rcv_nxt`: one past the peer's
+    /// DATA_FIN once all data before it arrived.
+    fn data_ack(&mut self, rcv_nxt: u32) -> u64 {
+        self.rcv_rel = expand(self.rcv_rel, rcv_nxt.wrapping_sub(self.irs));
+        let next = self.rcv_dsn(self.rcv_rel);
+        match self.rcv_data_fin {
+            Some(fin) if fin == next => next.wrapping_add(1),
+            _ => next,
+        }
+    }
+
+    /// Options for any segment but a SYN or SYN/ACK, at most [`MAX_ESTABLISHED_LEN`] bytes
+    /// (0 if `buf` is smaller than needed). `payload_sum` returns the partial checksum of the
+    /// segment's payload ([`csum::from_native`] applied to the kernel's), asked for only when
+    /// checksums are on and the segment starts a new mapping.
+    pub fn established_options(
+        &mut self,
+        seg: &OutSeg,
+        payload_sum: &mut dyn FnMut() -> u32,
+        buf: &mut [u8],
+        events: &mut dyn Events,
+    ) -> usize {
+        if seg.rst {
+            return self.rst_options(buf, events);
+        }
+        if self.phase != Phase::Established {
+            return 0;
+        }
+        let rel32 = seg.seq.wrapping_sub(self.isn);
+        self.snd_rel = expand(self.snd_rel, rel32);
+        self.tx.purge_acked(seg.snd_una.wrapping_sub(self.isn));
+        let data_ack = self.data_ack(seg.rcv_nxt);
+
+        // Until the peer shows it has our key, the segments at the first data position (the
+        // third ACK, and the first data segment if the ACK was lost) repeat both keys.
+        if !self.peer_has_keys && rel32 == 1 && !seg.fin {
+            if let Some(len) = self.mpc_ack_options(seg, payload_sum, buf) {
+                return len;
+            }
+        }
+        let mapping = self.mapping_for(seg, rel32, payload_sum);
+        let dss = Dss {
+            data_fin: mapping.is_some_and(|m| m.data_fin),
+            data_ack: Some(dss::SeqNum::Full(data_ack)),
+            mapping: mapping.map(|m| m.to_option()),
+        };
+        write_padded(&MptcpOption::Dss(dss), buf)
+    }
+
+    /// The MP_CAPABLE third-ACK form, with the first data segment's implicit mapping when it
+    /// carries data. `None` when the segment does not fit the form (more than 64 KiB).
+    fn mpc_ack_options(
+        &mut self,
+        seg: &OutSeg,
+        payload_sum: &mut dyn FnMut() -> u32,
+        buf: &mut [u8],
+    ) -> Option<usize> {
+        let form = if seg.payload == 0 {
+            MpcForm::Ack {
+                sender_key: self.local_key,
+                receiver_key: self.remote_key,
+            }
+        } else {
+            let data_len = u16::try_from(seg.payload).ok()?;
+            let mut mapping = Mapping::new(self.snd_dsn(1), 1, data_len);
+            if self.checksums {
+                mapping.checksum = Some(csum::checksum(&mapping, payload_sum()));
+            }
+            // A retransmission finds the mapping already recorded.
+            if self.tx.lookup(1).is_none() {
+                let _ = self.tx.push(mapping);
+            }
+            let _ = self.tx.freeze(1);
+            MpcForm::AckData {
+                sender_key: self.local_key,
+                receiver_key: self.remote_key,
+                data_len,
+                checksum: mapping.checksum,
+            }
+        };
+        let mut mpc = MpCapable::new(form);
+        mpc.checksum_required = self.checksums;
+        Some(write_padded(&MptcpOption::MpCapable(mpc), buf))
+    }
+
+    /// The mapping for an outgoing segment starting at relative position `rel32`: the one
+    /// recorded when its first byte was first sent (so a split retransmission repeats what the
+    /// peer may have half consumed), or a new one covering the segment.
+    fn mapping_for(
+        &mut self,
+        seg: &OutSeg,
+        rel32: u32,
+        payload_sum: &mut dyn FnMut() -> u32,
+    ) -> Option<Mapping> {
+        if seg.payload == 0 {
+            if !seg.fin {
+                return None;
+            }
+            // A DATA_FIN alone: SSN 0, length 1, the DSN right after the last data byte.
+            let dsn = self.snd_dsn(self.snd_rel);
+            let mut fin = Mapping::data_fin_only(dsn, None);
+            if self.checksums {
+                fin.checksum = Some(csum::checksum(&fin, 0));
+            }
+            return Some(fin);
+        }
+        if let Some(known) = self.tx.freeze(rel32) {
+            return Some(*known);
+        }
+        let payload = u16::try_from(seg.payload).unwrap_or(u16::MAX);
+        let mut mapping = Mapping::new(self.snd_dsn(self.snd_rel), rel32, payload);
+        // The DATA_FIN rides after the last byte when the whole payload is mapped and the
+        // length field has room for it.
+        if seg.fin && u32::from(payload) == seg.payload && payload < u16::MAX {
+            mapping.data_fin = true;
+            mapping.data_len = payload.saturating_add(1);
+        }
+        if self.checksums {
+            mapping.checksum = Some(csum::checksum(&mapping, payload_sum()));
+        }
+        match self.tx.push(mapping) {
+            Ok(_) => {
+                let _ = self.tx.freeze(rel32);
+            }
+            // Not recorded: sent exactly as computed, and recomputed if retransmitted.
+            Err(PushError::Full | PushError::Gap | PushError::AfterDataFin) => {}
+            Err(PushError::NoPayload) => {}
+        }
+        Some(mapping)
+    }
+
+    fn rst_options(&mut self, buf: &mut [u8], events: &mut dyn Events) -> usize {
+        if self.phase != Phase::Reset {
+            return 0;
+        }
+        events.event(Event::RstTx);
+        let rst = TcpRst {
+            transient: false,
+            reason: self.reset_reason,
+        };
+        write_padded(&MptcpOption::TcpRst(rst), buf)
+    }
+
+    /// Decides the subflow must be reset with MP_TCPRST `why`.
+    fn reset(&mut self, why: u8) -> Verdict {
+        self.phase = Phase::Reset;
+        self.reset_reason = why;
+        Verdict::Reset(why)
+    }
+
+    /// An incoming segment (not the SYN/ACK of our active open): `options` are its TCP option
+    /// bytes.
+    pub fn incoming(
+        &mut self,
+        seg: &InSeg,
+        options: &[u8],
+        hasher: &dyn Digest,
+        events: &mut dyn Events,
+    ) -> Verdict {
+        if seg.rst {
+            if self.is_mptcp()
+                && find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::TcpRst(_)))
+                    .is_some()
+            {
+                events.event(Event::RstRx);
+            }
+            return Verdict::Accept;
+        }
+        match self.phase {
+            Phase::AwaitKeys => self.third_ack(seg, options, hasher, events),
+            Phase::Established => self.established_incoming(seg, options, events),
+            _ => Verdict::Accept,
+        }
+    }
+
+    /// The first segment on a passive child: the third ACK, or the first data segment if
+    /// that ACK was lost. It must echo both keys, ours as the receiver's.
+    fn third_ack(
+        &mut self,
+        seg: &InSeg,
+        options: &[u8],
+        hasher: &dyn Digest,
+        events: &mut dyn Events,
+    ) -> Verdict {
+        let keys = match find_mp_capable(options, seg.ctx()) {
+            Some(MpCapable {
+                form:
+                    MpcForm::Ack {
+                        sender_key,
+                        receiver_key,
+                    }
+                    | MpcForm::AckData {
+                        sender_key,
+                        receiver_key,
+                        ..
+                    },
+                ..
+            }) if receiver_key == self.local_key => Some(sender_key),
+            _ => None,
+        };
+        let Some(remote_key) = keys else {
+            self.phase = Phase::Fallback;
+            events.event(Event::FallbackAck);
+            return Verdict::Accept;
+        };
+        events.event(Event::MpcAckRx);
+        self.establish(remote_key, hasher);
+        // It echoed our key: no MP_CAPABLE forms from this end.
+        self.peer_has_keys = true;
+        self.established_incoming(seg, options, events)
+    }
+
+    fn established_incoming(
+        &mut self,
+        seg: &InSeg,
+        options: &[u8],
+        events: &mut dyn Events,
+    ) -> Verdict {
+        let ctx = seg.ctx();
+        let mut dss = None;
+        let mut mpc_data = None;
+        for (kind, opt) in TcpOptions::new(options).flatten() {
+            if kind != TCPOPT_MPTCP {
+                continue;
+            }
+            match parse(opt, ctx) {
+                Ok(MptcpOption::Dss(d)) => dss = Some(d),
+                Ok(MptcpOption::MpCapable(MpCapable {
+                    form:
+                        MpcForm::AckData {
+                            data_len, checksum, ..
+                        },
+                    ..
+                })) => mpc_data = Some((data_len, checksum)),
+                Ok(MptcpOption::FastClose(FastClose { receiver_key }))
+                    if receiver_key == self.local_key =>
+                {
+                    events.event(Event::FastcloseRx);
+                    return self.reset(reason::UNSPECIFIED);
+                }
+                _ => {}
+            }
+        }
+        let rel32 = seg.seq.wrapping_sub(self.irs);
+        let mapping = match (dss, mpc_data) {
+            (Some(d), _) => {
+                self.peer_has_keys = true;
+                d.mapping
+                    .map(|m| Mapping::from_option(&m, d.data_fin, self.rcv_dsn(self.rcv_rel)))
+            }
+            (None, Some((data_len, checksum))) if rel32 == 1 => Some(Mapping {
+                dsn: self.rcv_dsn(1),
+                ssn: 1,
+                data_len,
+                data_fin: false,
+                checksum,
+            }),
+            _ => {
+                if seg.payload != 0 && !self.peer_has_keys {
+                    // The peer never spoke DSS and sends data without it: it (or a
+                    // middlebox) is plain TCP from here on.
+                    self.phase = Phase::Fallback;
+                    events.event(Event::DataFallback);
+                }
+                return Verdict::Accept;
+            }
+        };
+        let Some(mapping) = mapping else {
+            return Verdict::Accept;
+        };
+        if mapping.is_infinite() {
+            self.phase = Phase::Fallback;
+            events.event(Event::InfiniteMapRx);
+            return Verdict::Accept;
+        }
+        if mapping.checksum.is_some() != self.checksums {
+            events.event(Event::DssNotMatching);
+            return self.reset(reason::MPTCP_ERROR);
+        }
+        if !mapping.is_data_fin_only() {
+            let rel = expand(self.rcv_rel, mapping.ssn);
+            if mapping.dsn != self.rcv_dsn(rel) {
+                events.event(Event::DssNotMatching);
+                return self.reset(reason::MPTCP_ERROR);
+            }
+        }
+        let Some(fin) = mapping.data_fin_dsn() else {
+            return Verdict::Accept;
+        };
+        if self.rcv_data_fin.is_none() {
+            self.rcv_data_fin = Some(fin);
+        }
+        // TCP acknowledges data and FINs by itself; a DATA_FIN alone on a pure ACK needs a
+        // nudge when everything before it has arrived.
+        self.rcv_rel = expand(self.rcv_rel, seg.rcv_nxt.wrapping_sub(self.irs));
+        if seg.payload == 0 && !seg.fin && fin == self.rcv_dsn(self.rcv_rel) {
+            Verdict::AcceptAckNow
+        } else {
+            Verdict::Accept
+        }
+    }
+}
+
+/// Finds the first MPTCP option in `options` that `want` accepts.
+fn find_option(
+    options: &[u8],
+    ctx: SegmentCtx,
+    want: impl Fn(&MptcpOption) -> bool,
+) -> Option<MptcpOption> {
+    TcpOptions::new(options)
+        .flatten()
+        .filter(|(kind, _)| *kind == TCPOPT_MPTCP)
+        .filter_map(|(_, opt)| parse(opt, ctx).ok())
+        .find(|o| want(o))
+}
+
+/// The first valid MP_CAPABLE in `options` (a malformed one counts as absent, RFC 8684 3.1).
+fn find_mp_capable(options: &[u8], ctx: SegmentCtx) -> Option<MpCapable> {
+    match find_option(options, ctx, |o| matches!(o, MptcpOption::MpCapable(_)))? {
+        MptcpOption::MpCapable(mpc) => Some(mpc),
+        _ => None,
+    }
+}
+
+/// Encodes `opt` into `buf` padded with NOPs to a multiple of 4, as TCP needs; 0 if it does
+/// not fit.
+pub fn write_padded(opt: &MptcpOption, buf: &mut [u8]) -> usize {
+    let len = opt.encoded_len();
+    let padded = (len + 3) & !3;
+    let Some(area) = buf.get_mut(..padded) else {
+        return 0;
+    };
+    match opt.encode(area) {
+        Ok(written) if written == len => {
+            if let Some(pad) = area.get_mut(len..) {
+                pad.fill(TCPOPT_NOP);
+            }
+            padded
+        }
+        _ => 0,
+    }
+}
