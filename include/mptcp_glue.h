@@ -12,6 +12,7 @@
 
 struct net;
 struct seq_file;
+struct sk_buff;
 struct socket;
 
 /*
@@ -56,8 +57,59 @@ int mptcp_glue_test_kernel_subflow(void);
 int mptcp_glue_msk_register(void);
 void mptcp_glue_msk_unregister(void);
 
-/* Implemented in Rust (rust/subflow.rs): a subflow's state, NULL when out of memory. */
-void *mptcp_rs_subflow_new(void);
+/* net.mptcp.checksum_enabled of @net. */
+bool mptcp_glue_checksum_enabled(const struct net *net);
+/* Adds one to counter @index of @net. Any context. */
+void mptcp_glue_mib_inc(const struct net *net, unsigned int index);
+/* skb_checksum() of all of @skb's data (a segment's payload before its header is pushed). */
+u32 mptcp_glue_skb_payload_sum(const struct sk_buff *skb);
+
+/*
+ * Implemented in Rust (rust/subflow.rs): a subflow's state and the hook callbacks on it.
+ * Except for _new and _clone, callers hold the subflow's socket lock.
+ */
+void *mptcp_rs_subflow_new(const struct net *net);
+void *mptcp_rs_subflow_clone(const u64 *req_words, u32 isn, u32 irs);
+bool mptcp_rs_subflow_is_mptcp(void *state);
 void mptcp_rs_subflow_free(void *state);
+
+/* An outgoing segment (all zero for a size query). */
+struct mptcp_rs_out_seg {
+	u32 seq;
+	u32 payload;
+	u32 snd_una;
+	u32 rcv_nxt;
+	bool fin;
+	bool rst;
+};
+
+/* An incoming segment. */
+struct mptcp_rs_in_seg {
+	u32 seq;
+	u32 payload;
+	u32 rcv_nxt;
+	bool syn;
+	bool ack;
+	bool fin;
+	bool rst;
+};
+
+enum mptcp_rs_verdict {
+	MPTCP_RS_ACCEPT = 0,
+	MPTCP_RS_ACK_NOW = 1,
+	MPTCP_RS_RESET = 2,
+};
+
+unsigned int mptcp_rs_syn_options(void *state, const struct net *net, u32 isn, u8 *buf,
+				  unsigned int remaining);
+unsigned int mptcp_rs_synack_options(const struct net *net, u64 *req_words,
+				     const u8 *syn_opts, unsigned int syn_len, u8 *buf,
+				     unsigned int remaining);
+unsigned int mptcp_rs_established_options(void *state, const struct net *net,
+					  const struct mptcp_rs_out_seg *seg,
+					  const struct sk_buff *skb, u8 *buf,
+					  unsigned int remaining);
+int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
+		      const u8 *opts, unsigned int len);
 
 #endif /* _MPTCP_GLUE_H */

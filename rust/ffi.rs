@@ -16,7 +16,39 @@ pub(crate) struct Net {
     _not_send_sync_unpin: PhantomData<(*mut u8, PhantomPinned)>,
 }
 
+/// `struct sk_buff`, only ever handled by pointer.
+#[repr(C)]
+pub(crate) struct SkBuff {
+    _opaque: [u8; 0],
+    _not_send_sync_unpin: PhantomData<(*mut u8, PhantomPinned)>,
+}
+
 extern "C" {
+    /// A random 64-bit value from the kernel's CRNG. Any context.
+    pub(crate) fn get_random_u64() -> u64;
+
+    /// `net.mptcp.checksum_enabled` of `net`.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace whose per-netns state is registered.
+    pub(crate) fn mptcp_glue_checksum_enabled(net: *const Net) -> bool;
+
+    /// Adds one to counter `index` of namespace `net` (on this CPU). Any context.
+    ///
+    /// # Safety
+    ///
+    /// As [`mptcp_glue_mib_read`].
+    pub(crate) fn mptcp_glue_mib_inc(net: *const Net, index: c_uint);
+
+    /// The kernel's 32-bit partial checksum (`skb_checksum()`, host byte order) of all of
+    /// `skb`'s data: the payload of a segment before its TCP header is pushed.
+    ///
+    /// # Safety
+    ///
+    /// `skb` must be a live skb not modified during the call.
+    pub(crate) fn mptcp_glue_skb_payload_sum(skb: *const SkBuff) -> u32;
+
     /// `lib/crypto`'s one-shot SHA-256 (`include/crypto/sha2.h`): writes 32 bytes to `out`.
     /// Any context.
     ///

@@ -16,7 +16,7 @@ macro_rules! counters {
         /// A counter, by upstream's name (net/mptcp/mib.c), in upstream's order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[repr(u32)]
-        #[expect(dead_code, reason = "each counter is incremented by the feature that owns it")]
+        #[allow(dead_code, reason = "each counter is incremented by the feature that owns it")]
         pub(crate) enum Counter {
             $(
                 #[doc = concat!("`MPTcpExt", stringify!($name), "`.")]
@@ -117,6 +117,16 @@ counters!(
     RcvPruned,
     OFOPruned,
 );
+
+/// Adds one to `counter` in `net`.
+///
+/// # Safety
+///
+/// `net` must be a live namespace (whose per-netns state is registered while the module is).
+pub(crate) unsafe fn inc(net: *const ffi::Net, counter: Counter) {
+    // SAFETY: `net` is live (caller) and every `Counter` discriminant is below `COUNT`.
+    unsafe { ffi::mptcp_glue_mib_inc(net, counter as c_uint) };
+}
 
 /// How many counters each namespace keeps (the C glue allocates this many per CPU).
 pub(crate) const COUNT: u32 = NAMES.len() as u32;

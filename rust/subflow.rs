@@ -1,56 +1,160 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Per-subflow state: what the "mptcp" TCP ULP context of a subflow (an ordinary kernel TCP
-//! socket, see `rust/glue/subflow.c`) points to. It lives from the moment the ULP attaches
-//! until the socket is destroyed.
+//! Per-subflow state and the TCP extension hook callbacks that act on it.
+//!
+//! The "mptcp" TCP ULP context of a subflow (an ordinary kernel TCP socket, see
+//! `rust/glue/subflow.c`) points to a [`Subflow`], from the moment the ULP attaches (or the
+//! child of a listener is cloned) until the socket is destroyed. The hook trampolines in
+//! `rust/glue/tcp_ext.c` take the plain values out of the socket and segment and call the
+//! `mptcp_rs_*` functions here, which hand them to the pure core ([`Conn`]).
+//!
+//! # Concurrency
+//!
+//! Every callback that reaches a `Subflow` runs with its socket locked (by the owner or by
+//! softirq processing), or before the socket is visible to anyone else (ULP init and clone):
+//! that lock is what makes the `&mut Subflow` below exclusive.
 
 use crate::{
+    crypto::KernelDigest,
     ffi,
     glue::GlueRegistration,
-    proto::mapping::{RxMappings, TxMappings}, //
+    mib::{self, Counter},
+    proto::{
+        conn::{self, Conn, Event, Events, InSeg, OutSeg, Request, Verdict},
+        csum,
+    },
 };
 use kernel::prelude::*;
 
-/// Mappings a subflow keeps before the data they describe is acknowledged (TX) or read (RX).
-/// With ~1400-byte mappings this covers a window of roughly 90 KiB each way; the data path
-/// stops pushing on a full TX table and drops (for retransmission) on a full RX table.
-const TX_MAPPINGS: usize = 64;
-const RX_MAPPINGS: usize = 64;
-
 /// The state of one subflow.
-#[expect(
-    dead_code,
-    reason = "the data path (issue 3) reads and fills the tables"
-)]
 pub(crate) struct Subflow {
-    /// Mappings sent on this subflow and not yet acknowledged, looked up by the
-    /// established-options hook for every (re)transmitted segment.
-    tx: TxMappings<TX_MAPPINGS>,
-    /// Mappings announced by the peer's DSS options, consumed as subflow data is read.
-    rx: RxMappings<RX_MAPPINGS>,
+    conn: Conn,
 }
 
-/// Allocates a subflow's state when the ULP attaches (process context, socket locked).
-/// Returns NULL when out of memory; the ULP attach then fails with ENOMEM.
-#[no_mangle]
-extern "C" fn mptcp_rs_subflow_new() -> *mut c_void {
-    let state = Subflow {
-        tx: TxMappings::new(),
-        // Relative subflow sequence 1 is the first data byte (the SYN takes 0).
-        rx: RxMappings::new(1),
-    };
-    match KBox::new(state, GFP_KERNEL) {
+/// Counts the core's events in the `MPTcpExt*` counters of a namespace.
+struct NetCounters(*const ffi::Net);
+
+impl Events for NetCounters {
+    fn event(&mut self, event: Event) {
+        let counter = match event {
+            Event::MpcSynTx => Counter::MPCapableSYNTX,
+            Event::MpcSynTxDrop => Counter::MPCapableSYNTXDrop,
+            Event::MpcSynRx => Counter::MPCapableSYNRX,
+            Event::MpcSynAckRx => Counter::MPCapableSYNACKRX,
+            Event::MpcAckRx => Counter::MPCapableACKRX,
+            Event::FallbackSynAck => Counter::MPCapableFallbackSYNACK,
+            Event::FallbackAck => Counter::MPCapableFallbackACK,
+            Event::DataFallback => Counter::MPCapableDataFallback,
+            Event::DssNotMatching => Counter::DSSNotMatching,
+            Event::InfiniteMapRx => Counter::InfiniteMapRx,
+            Event::FastcloseRx => Counter::MPFastcloseRx,
+            Event::RstRx => Counter::MPRstRx,
+            Event::RstTx => Counter::MPRstTx,
+        };
+        // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
+        // while its socket is.
+        unsafe { mib::inc(self.0, counter) };
+    }
+}
+
+/// A fresh 64-bit key. (Token uniqueness only matters once MP_JOIN looks tokens up.)
+fn new_key() -> u64 {
+    // SAFETY: `get_random_u64` has no preconditions and may be called in any context.
+    unsafe { ffi::get_random_u64() }
+}
+
+fn into_raw(state: Subflow, flags: kernel::alloc::Flags) -> *mut c_void {
+    match KBox::new(state, flags) {
         Ok(boxed) => KBox::into_raw(boxed).cast(),
         Err(_) => core::ptr::null_mut(),
     }
+}
+
+/// # Safety
+///
+/// `state` must come from [`mptcp_rs_subflow_new`] or [`mptcp_rs_subflow_clone`], not be
+/// freed, and its socket be locked by the caller (or not yet visible) for `'a`.
+unsafe fn subflow<'a>(state: *mut c_void) -> &'a mut Subflow {
+    // SAFETY: Per the function's contract the pointer is a live `Subflow` to which the
+    // caller has exclusive access.
+    unsafe { &mut *state.cast::<Subflow>() }
+}
+
+/// # Safety
+///
+/// `ptr` must be valid for reads (writes for `_mut`) of `len` bytes for `'a`, or `len` 0.
+unsafe fn bytes<'a>(ptr: *const u8, len: c_uint) -> &'a [u8] {
+    if ptr.is_null() || len == 0 {
+        return &[];
+    }
+    // SAFETY: Per the function's contract.
+    unsafe { core::slice::from_raw_parts(ptr, len as usize) }
+}
+
+/// # Safety
+///
+/// As [`bytes`], for writes.
+unsafe fn bytes_mut<'a>(ptr: *mut u8, len: c_uint) -> &'a mut [u8] {
+    if ptr.is_null() || len == 0 {
+        return &mut [];
+    }
+    // SAFETY: Per the function's contract.
+    unsafe { core::slice::from_raw_parts_mut(ptr, len as usize) }
+}
+
+/// State for a subflow the module creates for an msk (process context, socket locked):
+/// it becomes an active opener on its first SYN. NULL when out of memory.
+///
+/// # Safety
+///
+/// `net` must be the live namespace of the socket.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
+    // SAFETY: `net` is live (contract).
+    let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
+    into_raw(
+        Subflow {
+            conn: Conn::idle(new_key(), checksums),
+        },
+        GFP_KERNEL,
+    )
+}
+
+/// State for the child of a listener (softirq): MPTCP if the request recorded an
+/// MP_CAPABLE SYN in `words` (`tcp_rsk(req)->ext_data`), plain TCP otherwise. `isn` and `irs`
+/// are the child's initial sequence numbers, ours and the peer's. NULL when out of memory.
+///
+/// # Safety
+///
+/// `words` must point to the two readable words of the request.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_clone(words: *const u64, isn: u32, irs: u32) -> *mut c_void {
+    // SAFETY: Two readable words (contract).
+    let words = unsafe { [*words, *words.add(1)] };
+    let conn = match Request::from_words(words) {
+        Some(req) => Conn::passive(&req, isn, irs),
+        None => Conn::plain(),
+    };
+    into_raw(Subflow { conn }, GFP_ATOMIC)
+}
+
+/// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_is_mptcp(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.is_mptcp()
 }
 
 /// Frees a subflow's state when the ULP is released (socket destruction).
 ///
 /// # Safety
 ///
-/// `state` must come from [`mptcp_rs_subflow_new`] and not have been freed; nothing may use
-/// it afterwards.
+/// `state` must come from [`mptcp_rs_subflow_new`] or [`mptcp_rs_subflow_clone`] and not have
+/// been freed; nothing may use it afterwards.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_subflow_free(state: *mut c_void) {
     if state.is_null() {
@@ -59,6 +163,168 @@ unsafe extern "C" fn mptcp_rs_subflow_free(state: *mut c_void) {
     // SAFETY: By the function's contract `state` is the pointer `KBox::into_raw` returned
     // for a `Subflow` and ownership comes back here exactly once.
     drop(unsafe { KBox::<Subflow>::from_raw(state.cast()) });
+}
+
+/// The SYN's options (`isn` is its sequence number).
+///
+/// # Safety
+///
+/// As [`subflow`]; `net` the socket's namespace; `buf` writable for `remaining` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_syn_options(
+    state: *mut c_void,
+    net: *const ffi::Net,
+    isn: u32,
+    buf: *mut u8,
+    remaining: c_uint,
+) -> c_uint {
+    // SAFETY: Per the function's contract.
+    let (sf, buf) = unsafe { (subflow(state), bytes_mut(buf, remaining)) };
+    sf.conn.syn_options(isn, buf, &mut NetCounters(net)) as c_uint
+}
+
+/// The SYN/ACK's options for a request on a listener. On the first SYN/ACK `syn_opts` are
+/// the SYN's option bytes and the request's state is recorded in `words`; on retransmissions
+/// (`syn_opts` NULL) it is read back from there.
+///
+/// # Safety
+///
+/// `net` the listener's namespace; `words` two writable words; `syn_opts` readable for
+/// `syn_len` bytes or NULL; `buf` writable for `remaining` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_synack_options(
+    net: *const ffi::Net,
+    words: *mut u64,
+    syn_opts: *const u8,
+    syn_len: c_uint,
+    buf: *mut u8,
+    remaining: c_uint,
+) -> c_uint {
+    if !syn_opts.is_null() {
+        // SAFETY: Per the function's contract.
+        let syn = unsafe { bytes(syn_opts, syn_len) };
+        // SAFETY: `net` is live (contract).
+        let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
+        let recorded = Request::from_syn(syn, new_key(), checksums, &mut NetCounters(net))
+            .map_or([0, 0], Request::to_words);
+        // SAFETY: Two writable words (contract).
+        unsafe { words.copy_from_nonoverlapping(recorded.as_ptr(), 2) };
+    }
+    // SAFETY: Two readable words (contract).
+    let recorded = unsafe { [*words, *words.add(1)] };
+    let Some(req) = Request::from_words(recorded) else {
+        return 0;
+    };
+    // SAFETY: Per the function's contract.
+    let buf = unsafe { bytes_mut(buf, remaining) };
+    req.synack_options(buf) as c_uint
+}
+
+/// An outgoing segment as `rust/glue/tcp_ext.c` describes it (`struct mptcp_rs_out_seg`).
+#[repr(C)]
+pub(crate) struct OutSegC {
+    seq: u32,
+    payload: u32,
+    snd_una: u32,
+    rcv_nxt: u32,
+    fin: bool,
+    rst: bool,
+}
+
+/// Options for an established-state segment. `skb` is the segment (for its payload
+/// checksum), or NULL when TCP only asks for the largest size.
+///
+/// # Safety
+///
+/// As [`subflow`]; `net` the socket's namespace; `seg` readable; `skb` a live skb or NULL;
+/// `buf` writable for `remaining` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_established_options(
+    state: *mut c_void,
+    net: *const ffi::Net,
+    seg: *const OutSegC,
+    skb: *const ffi::SkBuff,
+    buf: *mut u8,
+    remaining: c_uint,
+) -> c_uint {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    if skb.is_null() {
+        return if sf.conn.is_mptcp() {
+            conn::MAX_ESTABLISHED_LEN as c_uint
+        } else {
+            0
+        };
+    }
+    // SAFETY: Per the function's contract.
+    let (seg, buf) = unsafe { (&*seg, bytes_mut(buf, remaining)) };
+    let out = OutSeg {
+        seq: seg.seq,
+        payload: seg.payload,
+        fin: seg.fin,
+        rst: seg.rst,
+        snd_una: seg.snd_una,
+        rcv_nxt: seg.rcv_nxt,
+    };
+    // SAFETY: `skb` is live for the call (contract).
+    let mut payload_sum = || csum::from_native(unsafe { ffi::mptcp_glue_skb_payload_sum(skb) });
+    sf.conn
+        .established_options(&out, &mut payload_sum, buf, &mut NetCounters(net)) as c_uint
+}
+
+/// An incoming segment as `rust/glue/tcp_ext.c` describes it (`struct mptcp_rs_in_seg`).
+#[repr(C)]
+pub(crate) struct InSegC {
+    seq: u32,
+    payload: u32,
+    rcv_nxt: u32,
+    syn: bool,
+    ack: bool,
+    fin: bool,
+    rst: bool,
+}
+
+/// What the C side does with an incoming segment (`enum mptcp_rs_verdict`).
+const VERDICT_ACCEPT: c_int = 0;
+const VERDICT_ACK_NOW: c_int = 1;
+const VERDICT_RESET: c_int = 2;
+
+/// An incoming segment with its TCP option bytes. For the SYN/ACK of an active open (`syn`
+/// set) the handshake completes or falls back; otherwise returns a verdict.
+///
+/// # Safety
+///
+/// As [`subflow`]; `net` the socket's namespace; `seg` readable; `opts` readable for `len`
+/// bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_incoming(
+    state: *mut c_void,
+    net: *const ffi::Net,
+    seg: *const InSegC,
+    opts: *const u8,
+    len: c_uint,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (sf, seg, opts) = unsafe { (subflow(state), &*seg, bytes(opts, len)) };
+    let mut events = NetCounters(net);
+    if seg.syn {
+        sf.conn.syn_ack(seg.seq, opts, &KernelDigest, &mut events);
+        return VERDICT_ACCEPT;
+    }
+    let inseg = InSeg {
+        seq: seg.seq,
+        payload: seg.payload,
+        syn: false,
+        ack: seg.ack,
+        fin: seg.fin,
+        rst: seg.rst,
+        rcv_nxt: seg.rcv_nxt,
+    };
+    match sf.conn.incoming(&inseg, opts, &KernelDigest, &mut events) {
+        Verdict::Accept => VERDICT_ACCEPT,
+        Verdict::AcceptAckNow => VERDICT_ACK_NOW,
+        Verdict::Reset(_) => VERDICT_RESET,
+    }
 }
 
 /// Registers the "mptcp" ULP until the returned value drops.

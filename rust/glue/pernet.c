@@ -28,6 +28,7 @@ struct mptcp_pernet {
 	struct ctl_table_header *sysctl_header;
 	unsigned long __percpu *mib;	/* mptcp_mib_count counters per CPU */
 	u8 enabled;
+	u8 checksum_enabled;
 };
 
 static unsigned int mptcp_pernet_id;
@@ -50,11 +51,31 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
 	},
+	{
+		/* DSS checksums asked for in our MP_CAPABLE (the peer may ask too): 0 or 1. */
+		.procname = "checksum_enabled",
+		.maxlen = sizeof(u8),
+		.mode = 0644,
+		.proc_handler = proc_dou8vec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->enabled);
+}
+
+bool mptcp_glue_checksum_enabled(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->checksum_enabled);
+}
+
+void mptcp_glue_mib_inc(const struct net *net, unsigned int index)
+{
+	if (!WARN_ON_ONCE(index >= mptcp_mib_count))
+		this_cpu_inc(mptcp_pernet(net)->mib[index]);
 }
 
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index)
@@ -91,6 +112,7 @@ static int mptcp_pernet_init(struct net *net)
 	if (!table)
 		goto free_mib;
 	table[0].data = &pernet->enabled;
+	table[1].data = &pernet->checksum_enabled;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

@@ -4,8 +4,9 @@
  * subflow's state (rust/subflow.rs), whose pointer lives in icsk_ulp_data.
  *
  * As upstream, only sockets the kernel created itself (sock_create_kern()) may take it:
- * setsockopt(TCP_ULP, "mptcp") from userspace fails with EOPNOTSUPP. Listeners cannot take it
- * yet (no .clone callback): passive subflows arrive with the data plane.
+ * setsockopt(TCP_ULP, "mptcp") from userspace fails with EOPNOTSUPP. A listener's children
+ * get state of their own from .clone, built from what the listener recorded in the request
+ * (tcp_ext.c); children of SYNs without MP_CAPABLE are plain TCP and leave the hooks.
  */
 #include <linux/module.h>
 #include <linux/net.h>
@@ -21,7 +22,7 @@ static int mptcp_subflow_ulp_init(struct sock *sk)
 	if (!sk->sk_kern_sock)
 		return -EOPNOTSUPP;
 
-	state = mptcp_rs_subflow_new();
+	state = mptcp_rs_subflow_new(sock_net(sk));
 	if (!state)
 		return -ENOMEM;
 	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, state);
@@ -37,11 +38,27 @@ static void mptcp_subflow_ulp_release(struct sock *sk)
 	mptcp_rs_subflow_free(state);
 }
 
+/* A listener's child, in softirq, before anyone else can see it. */
+static void mptcp_subflow_ulp_clone(const struct request_sock *req, struct sock *newsk,
+				    const gfp_t priority)
+{
+	const struct tcp_request_sock *treq = tcp_rsk(req);
+	void *state;
+
+	/* The child keeps the ULP ops, and tcp_cleanup_ulp() will put this reference. */
+	__module_get(THIS_MODULE);
+	state = mptcp_rs_subflow_clone(treq->ext_data, treq->snt_isn, treq->rcv_isn);
+	rcu_assign_pointer(inet_csk(newsk)->icsk_ulp_data, state);
+	if (!state || !mptcp_rs_subflow_is_mptcp(state))
+		tcp_sk(newsk)->tcp_ext = 0;
+}
+
 static struct tcp_ulp_ops mptcp_subflow_ulp = {
 	.name = "mptcp",
 	.owner = THIS_MODULE,
 	.init = mptcp_subflow_ulp_init,
 	.release = mptcp_subflow_ulp_release,
+	.clone = mptcp_subflow_ulp_clone,
 };
 
 int mptcp_glue_subflow_ulp_register(void)
@@ -59,11 +76,22 @@ int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp
 	struct socket *sock;
 	int err;
 
+	char ulp[] = "mptcp";
+
 	err = sock_create_kern(net, family, SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (err)
 		return err;
 	/* A kernel socket does not pin its namespace; one serving a user's msk must. */
 	sk_net_refcnt_upgrade(sock->sk);
+	err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR(ulp), sizeof(ulp) - 1);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	/* MPTCP options on its SYN (or SYN/ACKs, as a listener) and every segment after. */
+	lock_sock(sock->sk);
+	tcp_sk(sock->sk)->tcp_ext = 1;
+	release_sock(sock->sk);
 	*sockp = sock;
 	return 0;
 }

@@ -1,27 +1,161 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The module's registration with the kernel's generic TCP extension hooks
+ * The module's callbacks on the kernel's generic TCP extension hooks
  * (tools/kernel/patches/0001-tcp-add-extension-hooks.patch, CONFIG_TCP_EXT_HOOKS).
  *
- * Registering claims the single registrant slot and turns the hooks' static key on. No
- * callback is set yet: no socket opts in until subflows exist (the data plane). Each callback
- * arrives with the Rust code that implements it, as a C trampoline in this table.
+ * Only subflows opt in (tcp_sk(sk)->tcp_ext, set by subflow.c), so every socket reaching a
+ * callback carries the "mptcp" ULP and its state. Each trampoline takes the plain values the
+ * protocol needs out of the socket and segment and calls the Rust side (rust/subflow.rs);
+ * the socket is locked by TCP around every call.
  */
 #include <linux/module.h>
+#include <linux/workqueue.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
 #include <net/tcp_ext.h>
 
 #include "mptcp_glue.h"
 
+/* Subflow resets decided in softirq run here, in process context (tcp_abort() locks). */
+static struct workqueue_struct *mptcp_rs_reset_wq;
+
+struct mptcp_rs_reset_work {
+	struct work_struct work;
+	struct sock *sk;
+};
+
+static void *sf_state(const struct sock *sk)
+{
+	return rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data, true);
+}
+
+static unsigned int mptcp_rs_hook_syn_options(struct sock *sk, struct sk_buff *skb, u8 *buf,
+					      unsigned int remaining)
+{
+	void *state = sf_state(sk);
+
+	if (!state)
+		return 0;
+	return mptcp_rs_syn_options(state, sock_net(sk), TCP_SKB_CB(skb)->seq, buf, remaining);
+}
+
+static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
+						 struct request_sock *req,
+						 const struct sk_buff *syn_skb, u8 *buf,
+						 unsigned int remaining)
+{
+	const struct tcphdr *th = syn_skb ? tcp_hdr(syn_skb) : NULL;
+
+	return mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
+				       th ? (const u8 *)(th + 1) : NULL,
+				       th ? __tcp_hdrlen(th) - sizeof(*th) : 0, buf, remaining);
+}
+
+static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk_buff *skb,
+						      u8 *buf, unsigned int remaining,
+						      bool has_ts, bool *drop_ts)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	struct mptcp_rs_out_seg seg = {};
+	void *state = sf_state(sk);
+
+	/* Our largest option fits next to timestamps: they are never traded. */
+	if (!state)
+		return 0;
+	if (skb) {
+		seg.seq = TCP_SKB_CB(skb)->seq;
+		seg.payload = skb->len;
+		seg.fin = TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN;
+		seg.rst = TCP_SKB_CB(skb)->tcp_flags & TCPHDR_RST;
+		seg.snd_una = tp->snd_una;
+		seg.rcv_nxt = tp->rcv_nxt;
+	}
+	return mptcp_rs_established_options(state, sock_net(sk), &seg, skb, buf, remaining);
+}
+
+static void mptcp_rs_reset_work_fn(struct work_struct *work)
+{
+	struct mptcp_rs_reset_work *w = container_of(work, struct mptcp_rs_reset_work, work);
+
+	/* Sends the RST (with MP_TCPRST, the state being in its reset phase) and closes. */
+	tcp_abort(w->sk, ECONNRESET);
+	sock_put(w->sk);
+	kfree(w);
+}
+
+static void mptcp_rs_schedule_reset(struct sock *sk)
+{
+	struct mptcp_rs_reset_work *w = kmalloc(sizeof(*w), GFP_ATOMIC);
+
+	if (!w)
+		return;	/* the segment is dropped; the peer's retransmission tries again */
+	INIT_WORK(&w->work, mptcp_rs_reset_work_fn);
+	sock_hold(sk);
+	w->sk = sk;
+	queue_work(mptcp_rs_reset_wq, &w->work);
+}
+
+static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct tcp_skb_cb *cb = TCP_SKB_CB(skb);
+	struct mptcp_rs_in_seg seg = {
+		.seq = cb->seq,
+		.rcv_nxt = tcp_sk(sk)->rcv_nxt,
+		/* The SYN/ACK of our active open is the one SYN reaching this hook. */
+		.syn = th->syn,
+		.ack = th->ack,
+		.fin = th->fin,
+		.rst = th->rst,
+	};
+	void *state = sf_state(sk);
+
+	if (!state)
+		return true;
+	seg.payload = cb->end_seq - cb->seq - th->syn - th->fin;
+	switch (mptcp_rs_incoming(state, sock_net(sk), &seg, (const u8 *)(th + 1),
+				  __tcp_hdrlen(th) - sizeof(*th))) {
+	case MPTCP_RS_ACK_NOW:
+		inet_csk_schedule_ack(sk);
+		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
+		return true;
+	case MPTCP_RS_RESET:
+		mptcp_rs_schedule_reset(sk);
+		return false;
+	default:
+		return true;
+	}
+}
+
 static const struct tcp_ext_ops mptcp_tcp_ext_ops = {
+	.syn_options = mptcp_rs_hook_syn_options,
+	.synack_options = mptcp_rs_hook_synack_options,
+	.established_options = mptcp_rs_hook_established_options,
+	.incoming = mptcp_rs_hook_incoming,
 	.owner = THIS_MODULE,
 };
 
+u32 mptcp_glue_skb_payload_sum(const struct sk_buff *skb)
+{
+	return (__force u32)skb_checksum(skb, 0, skb->len, 0);
+}
+
 int mptcp_glue_tcp_ext_register(void)
 {
-	return tcp_ext_register(&mptcp_tcp_ext_ops);
+	int err;
+
+	mptcp_rs_reset_wq = alloc_workqueue("mptcp_rs_reset", WQ_UNBOUND, 0);
+	if (!mptcp_rs_reset_wq)
+		return -ENOMEM;
+	err = tcp_ext_register(&mptcp_tcp_ext_ops);
+	if (err)
+		destroy_workqueue(mptcp_rs_reset_wq);
+	return err;
 }
 
 void mptcp_glue_tcp_ext_unregister(void)
 {
 	tcp_ext_unregister(&mptcp_tcp_ext_ops);
+	/* Runs the resets still queued; each holds its socket, which pins the module. */
+	destroy_workqueue(mptcp_rs_reset_wq);
 }
