@@ -13,6 +13,7 @@
 struct net;
 struct seq_file;
 struct sk_buff;
+struct sock;
 struct socket;
 
 /*
@@ -47,6 +48,11 @@ void mptcp_glue_subflow_ulp_unregister(void);
  * serves a user's msk). Process context.
  */
 int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp);
+/*
+ * The peer's DATA_FIN is in and all data before it: end the subflow reader's stream, as a
+ * FIN would (subflow.c). Subflow socket locked.
+ */
+void mptcp_glue_subflow_check_eof(struct sock *sk);
 /* KUnit only: attach the ULP to a kernel socket and release it; 0 or -errno. */
 int mptcp_glue_test_kernel_subflow(void);
 
@@ -69,7 +75,8 @@ u32 mptcp_glue_skb_payload_sum(const struct sk_buff *skb);
  * Except for _new and _clone, callers hold the subflow's socket lock.
  */
 void *mptcp_rs_subflow_new(const struct net *net);
-void *mptcp_rs_subflow_clone(const u64 *req_words, u32 isn, u32 irs);
+void *mptcp_rs_subflow_clone(const struct net *net, const u64 *req_words, bool cookie, u32 isn,
+			     u32 irs);
 bool mptcp_rs_subflow_is_mptcp(void *state);
 void mptcp_rs_subflow_free(void *state);
 
@@ -109,6 +116,7 @@ unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  const struct mptcp_rs_out_seg *seg,
 					  const struct sk_buff *skb, u8 *buf,
 					  unsigned int remaining);
+bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);
 

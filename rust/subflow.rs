@@ -121,18 +121,31 @@ unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
 }
 
 /// State for the child of a listener (softirq): MPTCP if the request recorded an
-/// MP_CAPABLE SYN in `words` (`tcp_rsk(req)->ext_data`), plain TCP otherwise. `isn` and `irs`
-/// are the child's initial sequence numbers, ours and the peer's. NULL when out of memory.
+/// MP_CAPABLE SYN in `words` (`tcp_rsk(req)->ext_data`), or if it came from a SYN cookie
+/// (`cookie`, no state kept) and the third ACK will carry the keys; plain TCP otherwise.
+/// `isn` and `irs` are the child's initial sequence numbers, ours and the peer's. NULL when
+/// out of memory.
 ///
 /// # Safety
 ///
-/// `words` must point to the two readable words of the request.
+/// `words` must point to the two readable words of the request; `net` be the child's
+/// namespace.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_subflow_clone(words: *const u64, isn: u32, irs: u32) -> *mut c_void {
+unsafe extern "C" fn mptcp_rs_subflow_clone(
+    net: *const ffi::Net,
+    words: *const u64,
+    cookie: bool,
+    isn: u32,
+    irs: u32,
+) -> *mut c_void {
     // SAFETY: Two readable words (contract).
     let words = unsafe { [*words, *words.add(1)] };
     let conn = match Request::from_words(words) {
         Some(req) => Conn::passive(&req, isn, irs),
+        // SAFETY: `net` is live (contract).
+        None if cookie => {
+            Conn::passive_cookie(isn, irs, unsafe { ffi::mptcp_glue_checksum_enabled(net) })
+        }
         None => Conn::plain(),
     };
     into_raw(Subflow { conn }, GFP_ATOMIC)
@@ -325,6 +338,19 @@ unsafe extern "C" fn mptcp_rs_incoming(
         Verdict::AcceptAckNow => VERDICT_ACK_NOW,
         Verdict::Reset(_) => VERDICT_RESET,
     }
+}
+
+/// Whether the subflow's reader must now see the end of the stream (the peer's DATA_FIN and
+/// all data before it arrived; `rcv_nxt` is the subflow's next expected sequence number).
+/// True once.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_data_fin_reached(state: *mut c_void, rcv_nxt: u32) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.data_fin_reached(rcv_nxt)
 }
 
 /// Registers the "mptcp" ULP until the returned value drops.

@@ -86,6 +86,7 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any </dev/null >/tmp/recv.bin 2>/tmp/err
 		rc=$?
 		echo "CASE $name server $rc $(sha256sum </tmp/recv.bin | cut -d' ' -f1)"
+		[ $rc = 0 ] || sed 's/^/# server: /' /tmp/err | head -n 3
 	else
 		before=$([ "$ctr" != - ] && counter "$ctr")
 		rc=1
@@ -102,5 +103,11 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 		[ $rc = 0 ] || sed 's/^/# client: /' /tmp/err | head -n 3
 	fi
 done
-[ "$side" = ours ] && rmmod mptcp
+if [ "$side" = ours ]; then
+	# Our side's non-zero MPTcpExt counters, for the record.
+	awk 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
+		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) printf "# ours: MPTcpExt%s %s\n", n[i], $i }' \
+		/proc/net/mptcp_netstat
+	rmmod mptcp
+fi
 exit 0

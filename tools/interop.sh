@@ -2,8 +2,7 @@
 # `make interop`: our kernel + mptcp.ko against upstream Linux MPTCP (`make kernel-upstream`),
 # two guests joined by one virtio link that QEMU carries over a TCP connection on the host's
 # loopback. Each case moves MPTCP_INTEROP_MB MiB (default 64) and compares SHA-256 on both ends.
-# One line per case and a closing "N passed, N failed". Today only the plain-TCP and fallback
-# cases can pass: the module has no IPPROTO_MPTCP sockets yet (issue 3).
+# One line per case, the guests' diagnostics ("# ..."), and a closing "N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -32,12 +31,15 @@ set -e
 python3 - "$out/ours/output.log" "$out/upstream/output.log" "$ours_rc" "$up_rc" <<'PY'
 import sys
 lines = {}
+notes = []
 for side, path in (("ours", sys.argv[1]), ("upstream", sys.argv[2])):
     try:
         for l in open(path):
             f = l.split()
             if f and f[0] == "CASE":
                 lines[(f[1], f[2])] = f[3:]
+            elif l.startswith("# "):
+                notes.append(f"# {side}: {l[2:].rstrip()}")
     except OSError:
         pass
 names = []
@@ -63,5 +65,6 @@ for side, rc in (("ours", sys.argv[3]), ("upstream", sys.argv[4])):
     if rc != "0":
         print(f"FAIL: guest '{side}' exited {rc} (timeout, crash or kernel report)")
         failed += 1
+print("\n".join(notes))
 print(f"{passed} passed, {failed} failed")
 PY

@@ -15,6 +15,31 @@
 
 #include "mptcp_glue.h"
 
+/*
+ * What every TCP socket starts with as sk_data_ready (sock_def_readable(), not exported),
+ * recorded from the first subflow; constant afterwards.
+ */
+static void (*mptcp_sf_default_data_ready)(struct sock *sk);
+
+void mptcp_glue_subflow_check_eof(struct sock *sk)
+{
+	void *state = rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data, true);
+
+	if (!state || !mptcp_rs_data_fin_reached(state, tcp_sk(sk)->rcv_nxt))
+		return;
+	/* recvmsg() returns 0 once the queue is drained, poll() reports EPOLLIN | EPOLLRDHUP. */
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+}
+
+/* New data was queued (socket locked): it may complete the stream up to the DATA_FIN. */
+static void mptcp_sf_data_ready(struct sock *sk)
+{
+	mptcp_glue_subflow_check_eof(sk);
+	mptcp_sf_default_data_ready(sk);
+}
+
 static int mptcp_subflow_ulp_init(struct sock *sk)
 {
 	void *state;
@@ -26,6 +51,12 @@ static int mptcp_subflow_ulp_init(struct sock *sk)
 	if (!state)
 		return -ENOMEM;
 	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, state);
+	if (!READ_ONCE(mptcp_sf_default_data_ready))
+		WRITE_ONCE(mptcp_sf_default_data_ready, sk->sk_data_ready);
+	/* Children of a listener inherit this. */
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_data_ready = mptcp_sf_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
 	return 0;
 }
 
@@ -35,6 +66,7 @@ static void mptcp_subflow_ulp_release(struct sock *sk)
 	void *state = rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data, true);
 
 	RCU_INIT_POINTER(inet_csk(sk)->icsk_ulp_data, NULL);
+	sk->sk_data_ready = mptcp_sf_default_data_ready;
 	mptcp_rs_subflow_free(state);
 }
 
@@ -47,7 +79,8 @@ static void mptcp_subflow_ulp_clone(const struct request_sock *req, struct sock 
 
 	/* The child keeps the ULP ops, and tcp_cleanup_ulp() will put this reference. */
 	__module_get(THIS_MODULE);
-	state = mptcp_rs_subflow_clone(treq->ext_data, treq->snt_isn, treq->rcv_isn);
+	state = mptcp_rs_subflow_clone(sock_net(newsk), treq->ext_data, req->syncookie,
+				       treq->snt_isn, treq->rcv_isn);
 	rcu_assign_pointer(inet_csk(newsk)->icsk_ulp_data, state);
 	if (!state || !mptcp_rs_subflow_is_mptcp(state))
 		tcp_sk(newsk)->tcp_ext = 0;

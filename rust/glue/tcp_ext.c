@@ -116,8 +116,10 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	switch (mptcp_rs_incoming(state, sock_net(sk), &seg, (const u8 *)(th + 1),
 				  __tcp_hdrlen(th) - sizeof(*th))) {
 	case MPTCP_RS_ACK_NOW:
+		/* A DATA_FIN alone, with all data before it in: acknowledge and end the stream. */
 		inet_csk_schedule_ack(sk);
 		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
+		mptcp_glue_subflow_check_eof(sk);
 		return true;
 	case MPTCP_RS_RESET:
 		mptcp_rs_schedule_reset(sk);

@@ -241,8 +241,13 @@ pub struct Conn {
     rcv_rel: u64,
     /// DSN of the peer's DATA_FIN, once announced.
     rcv_data_fin: Option<u64>,
+    /// The reader was told about the DATA_FIN (end of the connection's stream).
+    rcv_eof: bool,
     /// MP_TCPRST reason for the reset being sent.
     reset_reason: u8,
+    /// A SYN-cookie child: the request (and the key our SYN/ACK sent) was not kept, so the
+    /// third ACK's echo of it is taken as ours (the cookie already proved the handshake).
+    key_from_third_ack: bool,
     tx: TxMappings<TX_MAPPINGS>,
 }
 
@@ -262,7 +267,9 @@ impl Conn {
             snd_rel: 1,
             rcv_rel: 1,
             rcv_data_fin: None,
+            rcv_eof: false,
             reset_reason: reason::UNSPECIFIED,
+            key_from_third_ack: false,
             tx: TxMappings::new(),
         }
     }
@@ -283,6 +290,17 @@ impl Conn {
         let mut conn = Self::new(Phase::AwaitKeys, req.local_key, req.checksums);
         conn.isn = isn;
         conn.irs = irs;
+        conn
+    }
+
+    /// The child of a SYN cookie, whose request state is gone: MPTCP if the third ACK
+    /// carries MP_CAPABLE with both keys, plain TCP otherwise. `checksums` is this end's
+    /// setting.
+    pub fn passive_cookie(isn: u32, irs: u32, checksums: bool) -> Self {
+        let mut conn = Self::new(Phase::AwaitKeys, 0, checksums);
+        conn.isn = isn;
+        conn.irs = irs;
+        conn.key_from_third_ack = true;
         conn
     }
 
@@ -577,8 +595,15 @@ impl Conn {
                         receiver_key,
                         ..
                     },
+                checksum_required,
                 ..
-            }) if receiver_key == self.local_key => Some(sender_key),
+            }) if receiver_key == self.local_key || self.key_from_third_ack => {
+                if self.key_from_third_ack {
+                    self.local_key = receiver_key;
+                    self.checksums |= checksum_required;
+                }
+                Some(sender_key)
+            }
             _ => None,
         };
         let Some(remote_key) = keys else {
@@ -681,6 +706,26 @@ impl Conn {
         } else {
             Verdict::Accept
         }
+    }
+
+    /// Whether the reader of the subflow must now see the end of the stream: true exactly
+    /// once, when every byte before the peer's DATA_FIN has arrived (`rcv_nxt` is the
+    /// subflow's next expected sequence number). With one subflow the connection's end is the
+    /// subflow reader's end, even while the subflow itself stays open (upstream closes its
+    /// subflows only after both DATA_FINs).
+    pub fn data_fin_reached(&mut self, rcv_nxt: u32) -> bool {
+        if self.rcv_eof || self.phase != Phase::Established {
+            return false;
+        }
+        let Some(fin) = self.rcv_data_fin else {
+            return false;
+        };
+        self.rcv_rel = expand(self.rcv_rel, rcv_nxt.wrapping_sub(self.irs));
+        if fin != self.rcv_dsn(self.rcv_rel) {
+            return false;
+        }
+        self.rcv_eof = true;
+        true
     }
 }
 

@@ -304,9 +304,14 @@ fn data_fin_alone_is_acknowledged_at_once() {
     let mut p = handshake(false, false);
     p.client_sends(0, false);
     p.server_sends(0, false);
+    let before = p.c_seq;
     p.client_sends(700, false);
-    // DATA_FIN on a pure ACK (upstream closes the connection level first).
+    // No DATA_FIN yet: nothing to tell the reader.
+    assert!(!p.server.data_fin_reached(p.c_seq));
+    // DATA_FIN with the subflow FIN (our own close: one segment carries both).
     let (opts, verdict) = p.client_sends(0, true);
+    // The reader sees the end only once the 700 bytes before it are in.
+    assert!(!p.server.data_fin_reached(before));
     let dss = only_dss(&opts);
     assert!(dss.data_fin);
     let m = dss.mapping.expect("DATA_FIN mapping");
@@ -644,4 +649,31 @@ fn options_always_fit_next_to_timestamps() {
         );
         p.c_seq = p.c_seq.wrapping_add(payload);
     }
+}
+
+#[test]
+fn syn_cookie_child_takes_the_key_from_the_third_ack() {
+    let mut p = handshake(false, false);
+    // The listener answered with a cookie: the child starts without the request's state.
+    p.server = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
+    let (_, verdict) = p.client_sends(0, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert_eq!(p.server.phase(), Phase::Established);
+    let (opts, _) = p.server_sends(10, false);
+    let m = only_dss(&opts).mapping.expect("mapping");
+    assert_eq!(m.dsn, SeqNum::Full(idsn(SERVER_KEY).wrapping_add(1)));
+    // Without MP_CAPABLE in the third ACK it is plain TCP.
+    let mut plain = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
+    let mut events = Counted::default();
+    plain.incoming(
+        &InSeg {
+            seq: CLIENT_ISN.wrapping_add(1),
+            ack: true,
+            ..Default::default()
+        },
+        &[],
+        &RustCrypto,
+        &mut events,
+    );
+    assert_eq!(plain.phase(), Phase::Fallback);
 }

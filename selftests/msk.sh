@@ -1,0 +1,84 @@
+#!/bin/sh
+# IPPROTO_MPTCP sockets end to end: two namespaces joined by a veth pair, our module on both
+# ends (it serves every namespace). Transfers are compared by SHA-256 both ways; the
+# MPTcpExt counters of each namespace show which handshake happened (MP_CAPABLE or a
+# fallback), so a transfer that silently went plain TCP fails.
+. "$(dirname "$0")/lib.sh"
+
+tap_plan 14
+
+peer="python3 $(dirname "$0")/msk_peer.py"
+load_module
+new_netns msk-a && new_netns msk-b &&
+	link_netns msk-a veth-a 10.31.0.1/24 msk-b veth-b 10.31.0.2/24 &&
+	ip -n msk-a addr add fd31::1/64 dev veth-a nodad &&
+	ip -n msk-b addr add fd31::2/64 dev veth-b nodad ||
+	echo "# netns setup failed"
+
+# counter NS NAME: the MPTcpExt counter NAME in namespace NS.
+counter() {
+	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
+		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
+}
+
+# transfer CLIENT_PROTO SERVER_PROTO ADDR PORT BYTES [COUNTER-IN-A COUNTER-IN-B]: client in
+# msk-a, server in msk-b; passes when the bytes arrive intact both ways and, if named, each
+# counter rose by exactly one.
+transfer() {
+	[ -z "${6:-}" ] || { a0=$(counter msk-a "$6"); b0=$(counter msk-b "$7"); }
+	fam=4
+	case $3 in *:*) fam=6 ;; esac
+	ip netns exec msk-b $peer server "$2" $fam "$4" &
+	spid=$!
+	wait_listen msk-b "$4" $spid || return 1
+	out=$(ip netns exec msk-a $peer client "$1" "$3" "$4" "$5")
+	rc=$?
+	wait $spid || { echo "server failed"; return 1; }
+	echo "$out"
+	[ $rc -eq 0 ] || return 1
+	[ -z "${6:-}" ] && return 0
+	a1=$(counter msk-a "$6")
+	b1=$(counter msk-b "$7")
+	echo "$6 in msk-a: $a0 -> $a1, $7 in msk-b: $b0 -> $b1"
+	[ $((a1 - a0)) -eq 1 ] && [ $((b1 - b0)) -eq 1 ]
+}
+
+check "socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP) reports protocol 262" \
+	expect_eq "$($peer probe create 4)" protocol-262
+check "socket(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP) reports protocol 262" \
+	expect_eq "$($peer probe create 6)" protocol-262
+check "MPTCP to MPTCP over IPv4: 4 MiB intact, MP_CAPABLE both ends" \
+	transfer mptcp mptcp 10.31.0.2 7001 4194304 MPCapableSYNACKRX MPCapableACKRX
+check "MPTCP to MPTCP over IPv6: 4 MiB intact, MP_CAPABLE both ends" \
+	transfer mptcp mptcp fd31::2 7002 4194304 MPCapableSYNACKRX MPCapableACKRX
+check "the active side sent MP_CAPABLE SYNs, the passive side received them" \
+	sh -c "[ $(counter msk-a MPCapableSYNTX) -ge 2 ] && [ $(counter msk-b MPCapableSYNRX) -ge 2 ]"
+check "MPTCP client to a plain TCP server falls back (MPCapableFallbackSYNACK)" \
+	transfer mptcp tcp 10.31.0.2 7003 1048576 MPCapableFallbackSYNACK MPCapableSYNTX
+check "plain TCP client to an MPTCP server is served as TCP" \
+	transfer tcp mptcp 10.31.0.2 7004 1048576
+ip netns exec msk-b sysctl -qw net.mptcp.checksum_enabled=1
+check "DSS checksums asked for by the server only: negotiated, data intact" \
+	transfer mptcp mptcp 10.31.0.2 7005 2097152 MPCapableSYNACKRX MPCapableACKRX
+ip netns exec msk-b sysctl -qw net.mptcp.checksum_enabled=0
+tc -n msk-a qdisc add dev veth-a root netem delay 2ms reorder 25% 50% loss 1% 2>/dev/null
+check "MPTCP over a lossy, reordering path (netem): 8 MiB intact, no fallback" \
+	transfer mptcp mptcp 10.31.0.2 7006 8388608 MPCapableSYNACKRX MPCapableACKRX
+tc -n msk-a qdisc del dev veth-a root 2>/dev/null
+check "no mapping mismatch or fallback on data in any of the above" \
+	sh -c "[ $(counter msk-a DSSNotMatching) -eq 0 ] && [ $(counter msk-b DSSNotMatching) -eq 0 ] &&
+		[ $(counter msk-a MPCapableDataFallback) -eq 0 ] && [ $(counter msk-b MPCapableDataFallback) -eq 0 ]"
+check "non-blocking connect to a closed port: POLLOUT, then SO_ERROR is ECONNREFUSED" \
+	expect_eq "$(ip netns exec msk-a $peer probe refused 10.31.0.2 7999)" ECONNREFUSED
+check "SOL_SOCKET and SOL_TCP options read back from the MPTCP socket" \
+	expect_eq "$($peer probe sockopts)" ok
+check "MSG_PEEK, SIOCINQ, MSG_WAITALL and EOF on an MPTCP connection" \
+	expect_eq "$(ip netns exec msk-a $peer probe peek-inq 127.0.0.1 7007)" ok
+ip netns exec msk-a sysctl -qw net.mptcp.enabled=0
+check "net.mptcp.enabled=0 makes socket() fail with ENOPROTOOPT, in that namespace only" \
+	expect_eq "$(ip netns exec msk-a $peer probe create 4) $($peer probe create 4)" \
+	"ENOPROTOOPT protocol-262"
+
+cleanup_netns
+unload_module
+tap_done

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Both ends of the transfers selftests/msk.sh runs, and its socket-API probes.
+
+  msk_peer.py server PROTO FAMILY PORT         accept one connection, read to EOF, answer with
+                                               the SHA-256 of what arrived, then the same bytes
+  msk_peer.py client PROTO ADDR PORT BYTES     send BYTES random bytes, half-close, check the
+                                               answer; prints "sha-ok echo-ok"
+  msk_peer.py probe NAME [ARGS]                one socket-API check (see PROBES); prints a word
+
+PROTO is "mptcp" or "tcp". Every blocking call has a timeout, so a hang fails instead of
+stalling the guest.
+"""
+import errno
+import fcntl
+import hashlib
+import os
+import select
+import socket
+import struct
+import sys
+import termios
+
+IPPROTO_MPTCP = 262
+TIMEOUT_S = 120
+
+
+def proto_of(name):
+    return IPPROTO_MPTCP if name == "mptcp" else socket.IPPROTO_TCP
+
+
+def family_of(addr_or_family):
+    return socket.AF_INET6 if ":" in addr_or_family or addr_or_family == "6" else socket.AF_INET
+
+
+def recv_all(sock):
+    chunks = []
+    while True:
+        b = sock.recv(1 << 16)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
+def server(proto, family, port):
+    fam = family_of(family)
+    ls = socket.socket(fam, socket.SOCK_STREAM, proto_of(proto))
+    ls.settimeout(TIMEOUT_S)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", int(port)))
+    ls.listen(1)
+    conn, _ = ls.accept()
+    conn.settimeout(TIMEOUT_S)
+    data = recv_all(conn)
+    conn.sendall(hashlib.sha256(data).digest() + data)
+    conn.close()
+    ls.close()
+
+
+def client(proto, addr, port, nbytes):
+    data = os.urandom(int(nbytes))
+    s = socket.socket(family_of(addr), socket.SOCK_STREAM, proto_of(proto))
+    s.settimeout(TIMEOUT_S)
+    s.connect((addr, int(port)))
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    answer = recv_all(s)
+    s.close()
+    sha_ok = answer[:32] == hashlib.sha256(data).digest()
+    echo_ok = answer[32:] == data
+    print(f"{'sha-ok' if sha_ok else 'sha-BAD'} {'echo-ok' if echo_ok else 'echo-BAD'}")
+    return 0 if sha_ok and echo_ok else 1
+
+
+def errname(e):
+    return errno.errorcode.get(e.errno, str(e.errno))
+
+
+def probe_create(family):
+    try:
+        s = socket.socket(family_of(family), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    except OSError as e:
+        return errname(e)
+    proto = s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)
+    s.close()
+    return f"protocol-{proto}"
+
+
+def probe_refused(addr, port):
+    """Non-blocking connect to a closed port: EINPROGRESS, then POLLOUT and SO_ERROR."""
+    s = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    s.setblocking(False)
+    rc = s.connect_ex((addr, int(port)))
+    if rc not in (errno.EINPROGRESS, errno.ECONNREFUSED):
+        return f"connect-{errno.errorcode.get(rc, rc)}"
+    p = select.poll()
+    p.register(s, select.POLLOUT)
+    if not p.poll(TIMEOUT_S * 1000):
+        return "poll-timeout"
+    err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    return errno.errorcode.get(err, str(err)) if err else "no-error"
+
+
+def probe_sockopts():
+    """Options set on the MPTCP socket read back, and apply to the connection."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    got = (
+        s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) >= 65536,
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) == socket.SOCK_STREAM,
+    )
+    s.close()
+    return "ok" if got == (1, 1, True, True) else f"bad-{got}"
+
+
+def probe_peek_inq(addr, port):
+    """MSG_PEEK leaves data queued; SIOCINQ counts it; MSG_WAITALL gets it all; EOF reads 0."""
+    ls = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.settimeout(TIMEOUT_S)
+    ls.bind((addr, int(port)))
+    ls.listen(1)
+    c = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    c.settimeout(TIMEOUT_S)
+    c.connect((addr, int(port)))
+    a, _ = ls.accept()
+    a.settimeout(TIMEOUT_S)
+    c.sendall(b"x" * 1000)
+    c.shutdown(socket.SHUT_WR)
+    select.select([a], [], [], TIMEOUT_S)
+    peeked = a.recv(10, socket.MSG_PEEK)
+    inq = struct.unpack("i", fcntl.ioctl(a, termios.FIONREAD, b"\0" * 4))[0]
+    whole = a.recv(1000, socket.MSG_WAITALL)
+    eof = a.recv(10)
+    for s in (a, c, ls):
+        s.close()
+    got = (peeked, inq, len(whole), eof)
+    return "ok" if got == (b"x" * 10, 1000, 1000, b"") else f"bad-{got}"
+
+
+PROBES = {
+    "create": probe_create,
+    "refused": probe_refused,
+    "sockopts": probe_sockopts,
+    "peek-inq": probe_peek_inq,
+}
+
+
+def main(argv):
+    if argv[1] == "server":
+        server(*argv[2:5])
+        return 0
+    if argv[1] == "client":
+        return client(*argv[2:6])
+    print(PROBES[argv[2]](*argv[3:]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
