@@ -106,7 +106,7 @@ done
 if [ "$side" = ours ]; then
 	# Our side's non-zero MPTcpExt counters, for the record.
 	awk 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
-		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) printf "# ours: MPTcpExt%s %s\n", n[i], $i }' \
+		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) printf "# MPTcpExt%s %s\n", n[i], $i }' \
 		/proc/net/mptcp_netstat
 	rmmod mptcp
 fi
