@@ -75,8 +75,7 @@ u32 mptcp_glue_skb_payload_sum(const struct sk_buff *skb);
  * Except for _new and _clone, callers hold the subflow's socket lock.
  */
 void *mptcp_rs_subflow_new(const struct net *net);
-void *mptcp_rs_subflow_clone(const struct net *net, const u64 *req_words, bool cookie, u32 isn,
-			     u32 irs);
+void *mptcp_rs_subflow_clone(const struct net *net, const u64 *req_words, u32 isn, u32 irs);
 bool mptcp_rs_subflow_is_mptcp(void *state);
 void mptcp_rs_subflow_free(void *state);
 

@@ -120,11 +120,9 @@ unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
     )
 }
 
-/// State for the child of a listener (softirq): MPTCP if the request recorded an
-/// MP_CAPABLE SYN in `words` (`tcp_rsk(req)->ext_data`), or if it came from a SYN cookie
-/// (`cookie`, no state kept) and the third ACK will carry the keys; plain TCP otherwise.
-/// `isn` and `irs` are the child's initial sequence numbers, ours and the peer's. NULL when
-/// out of memory.
+/// State for the child of a listener (softirq), from the request's `words`
+/// (`tcp_rsk(req)->ext_data`, see [`Conn::for_child`]). `isn` and `irs` are the child's initial
+/// sequence numbers, ours and the peer's. NULL when out of memory.
 ///
 /// # Safety
 ///
@@ -134,21 +132,22 @@ unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
 unsafe extern "C" fn mptcp_rs_subflow_clone(
     net: *const ffi::Net,
     words: *const u64,
-    cookie: bool,
     isn: u32,
     irs: u32,
 ) -> *mut c_void {
-    // SAFETY: Two readable words (contract).
-    let words = unsafe { [*words, *words.add(1)] };
-    let conn = match Request::from_words(words) {
-        Some(req) => Conn::passive(&req, isn, irs),
-        // SAFETY: `net` is live (contract).
-        None if cookie => {
-            Conn::passive_cookie(isn, irs, unsafe { ffi::mptcp_glue_checksum_enabled(net) })
-        }
-        None => Conn::plain(),
+    // SAFETY: Two readable words, and a live namespace (contract).
+    let (words, checksums) = unsafe {
+        (
+            [*words, *words.add(1)],
+            ffi::mptcp_glue_checksum_enabled(net),
+        )
     };
-    into_raw(Subflow { conn }, GFP_ATOMIC)
+    into_raw(
+        Subflow {
+            conn: Conn::for_child(words, isn, irs, checksums),
+        },
+        GFP_ATOMIC,
+    )
 }
 
 /// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).
@@ -218,8 +217,7 @@ unsafe extern "C" fn mptcp_rs_synack_options(
         let syn = unsafe { bytes(syn_opts, syn_len) };
         // SAFETY: `net` is live (contract).
         let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
-        let recorded = Request::from_syn(syn, new_key(), checksums, &mut NetCounters(net))
-            .map_or([0, 0], Request::to_words);
+        let recorded = Request::words_for_syn(syn, new_key(), checksums, &mut NetCounters(net));
         // SAFETY: Two writable words (contract).
         unsafe { words.copy_from_nonoverlapping(recorded.as_ptr(), 2) };
     }

@@ -79,8 +79,8 @@ static void mptcp_subflow_ulp_clone(const struct request_sock *req, struct sock 
 
 	/* The child keeps the ULP ops, and tcp_cleanup_ulp() will put this reference. */
 	__module_get(THIS_MODULE);
-	state = mptcp_rs_subflow_clone(sock_net(newsk), treq->ext_data, req->syncookie,
-				       treq->snt_isn, treq->rcv_isn);
+	state = mptcp_rs_subflow_clone(sock_net(newsk), treq->ext_data, treq->snt_isn,
+				       treq->rcv_isn);
 	rcu_assign_pointer(inet_csk(newsk)->icsk_ulp_data, state);
 	if (!state || !mptcp_rs_subflow_is_mptcp(state))
 		tcp_sk(newsk)->tcp_ext = 0;

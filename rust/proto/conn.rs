@@ -166,8 +166,26 @@ pub struct Request {
 
 const REQ_MPTCP: u64 = 1;
 const REQ_CHECKSUMS: u64 = 2;
+/// The SYN/ACK hook saw the request (words left all zero mean it did not: a SYN cookie's
+/// request, rebuilt from the third ACK).
+const REQ_SEEN: u64 = 4;
+
+/// The request words of a SYN that did not ask for MPTCP.
+pub const PLAIN_REQUEST_WORDS: [u64; 2] = [0, REQ_SEEN];
 
 impl Request {
+    /// The words the SYN/ACK hook records for a SYN: [`Request::to_words`] or
+    /// [`PLAIN_REQUEST_WORDS`].
+    pub fn words_for_syn(
+        syn_options: &[u8],
+        local_key: u64,
+        checksums: bool,
+        events: &mut dyn Events,
+    ) -> [u64; 2] {
+        Self::from_syn(syn_options, local_key, checksums, events)
+            .map_or(PLAIN_REQUEST_WORDS, Self::to_words)
+    }
+
     /// The SYN's answer: `None` if the SYN did not ask for MPTCP (no or an invalid
     /// MP_CAPABLE), which makes the connection plain TCP. `checksums` is the listener's own
     /// setting; the peer's A flag turns checksums on too.
@@ -190,7 +208,7 @@ impl Request {
 
     /// The two words stored in the request socket (all zero means "plain TCP").
     pub const fn to_words(self) -> [u64; 2] {
-        let flags = REQ_MPTCP | if self.checksums { REQ_CHECKSUMS } else { 0 };
+        let flags = REQ_SEEN | REQ_MPTCP | if self.checksums { REQ_CHECKSUMS } else { 0 };
         [self.local_key, flags]
     }
 
@@ -291,6 +309,17 @@ impl Conn {
         conn.isn = isn;
         conn.irs = irs;
         conn
+    }
+
+    /// The child of a listener, from the request's `words` (see [`Request`]): MPTCP if the
+    /// SYN asked for it, plain TCP if it did not, and for a SYN cookie's child (no words)
+    /// whatever the third ACK says.
+    pub fn for_child(words: [u64; 2], isn: u32, irs: u32, checksums: bool) -> Self {
+        match Request::from_words(words) {
+            Some(req) => Self::passive(&req, isn, irs),
+            None if words == [0, 0] => Self::passive_cookie(isn, irs, checksums),
+            None => Self::plain(),
+        }
     }
 
     /// The child of a SYN cookie, whose request state is gone: MPTCP if the third ACK

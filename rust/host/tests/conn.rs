@@ -561,6 +561,22 @@ fn syn_without_mp_capable_is_plain_tcp() {
     }
     assert!(events.0.is_empty());
     assert_eq!(Request::from_words([SERVER_KEY, 0]), None);
+    // What the listener records for such a SYN makes a plain child; no record at all (a SYN
+    // cookie) waits for the third ACK.
+    let words = Request::words_for_syn(&[], SERVER_KEY, false, &mut events);
+    assert_eq!(
+        Conn::for_child(words, SERVER_ISN, CLIENT_ISN, false).phase(),
+        Phase::Fallback
+    );
+    assert_eq!(
+        Conn::for_child([0, 0], SERVER_ISN, CLIENT_ISN, false).phase(),
+        Phase::AwaitKeys
+    );
+    let req = Request::from_syn(&[30, 4, 0x01, 0x01], SERVER_KEY, false, &mut events).expect("MPC");
+    assert_eq!(
+        Conn::for_child(req.to_words(), SERVER_ISN, CLIENT_ISN, false).phase(),
+        Phase::AwaitKeys
+    );
 }
 
 #[test]
