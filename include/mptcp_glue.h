@@ -53,6 +53,8 @@ int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp
  * FIN would (subflow.c). Subflow socket locked.
  */
 void mptcp_glue_subflow_check_eof(struct sock *sk);
+/* The subflow @sk was disconnected (connect(AF_UNSPEC)); it may connect again. */
+void mptcp_pm_data_reset(struct sock *sk);
 /* KUnit only: attach the ULP to a kernel socket and release it; 0 or -errno. */
 int mptcp_glue_test_kernel_subflow(void);
 
@@ -115,6 +117,7 @@ unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  const struct mptcp_rs_out_seg *seg,
 					  const struct sk_buff *skb, u8 *buf,
 					  unsigned int remaining);
+void mptcp_rs_subflow_restart(void *state, const struct net *net);
 bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);

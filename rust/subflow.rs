@@ -150,6 +150,22 @@ unsafe extern "C" fn mptcp_rs_subflow_clone(
     )
 }
 
+/// Starts the subflow over after a disconnect: the next `connect()` is a new MPTCP
+/// connection with a new key. Does nothing for a NULL state.
+///
+/// # Safety
+///
+/// As [`subflow`], or `state` NULL; `net` the socket's namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_restart(state: *mut c_void, net: *const ffi::Net) {
+    if state.is_null() {
+        return;
+    }
+    // SAFETY: Per the function's contract.
+    let (sf, checksums) = unsafe { (subflow(state), ffi::mptcp_glue_checksum_enabled(net)) };
+    sf.conn = Conn::idle(new_key(), checksums);
+}
+
 /// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).
 ///
 /// # Safety

@@ -237,6 +237,9 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 
 	err = READ_ONCE(first->ops)->connect(first, addr, len, flags);
 	sock->state = first->state;
+	/* connect(AF_UNSPEC) disconnected the subflow: the next connect() is a new connection. */
+	if (!err && len >= sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC)
+		mptcp_pm_data_reset(first->sk);
 	return err;
 }
 

@@ -129,6 +129,21 @@ int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp
 	return 0;
 }
 
+/*
+ * After connect(AF_UNSPEC): the subflow starts over as a fresh active opener, with a new key,
+ * a new connection-level state and nothing left of the path management of the old one.
+ * Named after upstream's function for the same step, which upstream's selftests probe in
+ * kallsyms to decide whether "full disconnect" is supported (mptcp_connect.sh).
+ */
+void mptcp_pm_data_reset(struct sock *sk)
+{
+	lock_sock(sk);
+	mptcp_rs_subflow_restart(rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data,
+							   lockdep_sock_is_held(sk)),
+				 sock_net(sk));
+	release_sock(sk);
+}
+
 #if IS_ENABLED(CONFIG_KUNIT)
 /*
  * For KUnit: a kernel TCP socket takes the ULP through the ordinary setsockopt path and gets
