@@ -65,6 +65,17 @@ int mptcp_glue_test_kernel_subflow(void);
 int mptcp_glue_msk_register(void);
 void mptcp_glue_msk_unregister(void);
 
+/* net.mptcp.transparent of @net. */
+bool mptcp_glue_transparent(const struct net *net);
+
+/*
+ * Transparent mode (rust/glue/transparent.c): the kernel's socket protocol selector, whose
+ * policy is implemented in Rust (rust/transparent.rs).
+ */
+int mptcp_glue_selector_register(void);
+void mptcp_glue_selector_unregister(void);
+int mptcp_rs_select_protocol(const struct net *net, int family, int type, int protocol);
+
 /* net.mptcp.checksum_enabled of @net. */
 bool mptcp_glue_checksum_enabled(const struct net *net);
 /* Adds one to counter @index of @net. Any context. */

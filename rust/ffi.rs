@@ -27,6 +27,31 @@ extern "C" {
     /// A random 64-bit value from the kernel's CRNG. Any context.
     pub(crate) fn get_random_u64() -> u64;
 
+    /// `net.mptcp.enabled` of `net`.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace whose per-netns state is registered.
+    pub(crate) fn mptcp_glue_enabled(net: *const Net) -> bool;
+
+    /// `net.mptcp.transparent` of `net`.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace whose per-netns state is registered.
+    pub(crate) fn mptcp_glue_transparent(net: *const Net) -> bool;
+
+    /// Registers the module as the kernel's socket protocol selector. Returns 0 or a negative
+    /// errno (`-EBUSY` if another module is).
+    pub(crate) fn mptcp_glue_selector_register() -> c_int;
+
+    /// Undoes [`mptcp_glue_selector_register`]; returns once the callback cannot run.
+    ///
+    /// # Safety
+    ///
+    /// Must be called exactly once after a successful [`mptcp_glue_selector_register`].
+    pub(crate) fn mptcp_glue_selector_unregister();
+
     /// `net.mptcp.checksum_enabled` of `net`.
     ///
     /// # Safety

@@ -13,6 +13,7 @@
 //! - `msk`: `IPPROTO_MPTCP` sockets (`rust/glue/msk.c`);
 //! - `subflow`: the "mptcp" TCP ULP's per-subflow state;
 //! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
+//! - `transparent`: MPTCP for applications that ask for TCP (the socket protocol selector);
 //! - `kunit`: the core's test vectors, run by KUnit when the module loads.
 //!
 //! What the module does today is listed honestly in the README's status table.
@@ -29,6 +30,7 @@ mod msk;
 pub mod proto;
 mod subflow;
 mod tcp_ext;
+mod transparent;
 
 module! {
     type: Mptcp,
@@ -46,9 +48,11 @@ module! {
     ],
 }
 
-/// The loaded module. Fields drop in declaration order on unload: sockets can no longer be
-/// created, then the hooks are released, before the per-netns state they read goes.
+/// The loaded module. Fields drop in declaration order on unload: socket(2) stops choosing
+/// MPTCP, sockets can no longer be created, then the hooks are released, before the per-netns
+/// state they read goes.
 struct Mptcp {
+    _selector: glue::GlueRegistration,
     _sockets: glue::GlueRegistration,
     _tcp_ext: glue::GlueRegistration,
     _subflow_ulp: glue::GlueRegistration,
@@ -63,8 +67,10 @@ impl kernel::Module for Mptcp {
             pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
         })?;
         let sockets = msk::register_sockets()?;
+        let selector = transparent::register_selector()?;
         pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
         Ok(Self {
+            _selector: selector,
             _sockets: sockets,
             _tcp_ext: tcp_ext,
             _subflow_ulp: subflow_ulp,

@@ -8,7 +8,7 @@
                                                answer; prints "sha-ok echo-ok"
   msk_peer.py probe NAME [ARGS]                one socket-API check (see PROBES); prints a word
 
-PROTO is "mptcp" or "tcp". Every blocking call has a timeout, so a hang fails instead of
+PROTO is "mptcp", "tcp", or "default" (protocol 0, as most applications ask). Every blocking call has a timeout, so a hang fails instead of
 stalling the guest.
 """
 import errno
@@ -26,7 +26,7 @@ TIMEOUT_S = 120
 
 
 def proto_of(name):
-    return IPPROTO_MPTCP if name == "mptcp" else socket.IPPROTO_TCP
+    return {"mptcp": IPPROTO_MPTCP, "tcp": socket.IPPROTO_TCP, "default": 0}[name]
 
 
 def family_of(addr_or_family):
@@ -76,9 +76,11 @@ def errname(e):
     return errno.errorcode.get(e.errno, str(e.errno))
 
 
-def probe_create(family):
+def probe_create(family, proto="mptcp", sock_type="stream"):
+    """The protocol a new socket reports (SO_PROTOCOL), or the errno name."""
+    ty = socket.SOCK_STREAM if sock_type == "stream" else socket.SOCK_DGRAM
     try:
-        s = socket.socket(family_of(family), socket.SOCK_STREAM, IPPROTO_MPTCP)
+        s = socket.socket(family_of(family), ty, proto_of(proto))
     except OSError as e:
         return errname(e)
     proto = s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL)

@@ -41,6 +41,8 @@ pkgs=(
 	# guest and what the tests run inside it (the guest sees the host's userland over 9p)
 	udev iproute2 ethtool iptables nftables socat tcpdump netcat-openbsd procps psmisc
 	util-linux iputils-ping python3
+	# mptcpize (Debian's mptcpd project: LD_PRELOAD to IPPROTO_MPTCP), for the transparent-mode tests
+	mptcpize
 	# upstream selftest helpers (mptcp_connect, pm_nl_ctl, mptcp_diag, ...)
 	libmnl-dev pkg-config
 )

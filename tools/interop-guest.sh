@@ -1,8 +1,9 @@
 #!/bin/bash
 # Guest side of tools/interop.sh. Both guests run this with their side's name; they share one
 # virtio link (eth0) and walk the same case list in the same order, each playing server or
-# client per case. Prints one line per case and role:
-#   CASE <name> <role> <exit status> <sha256 of the bytes sent or received> [<counter delta>]
+# client per case. Both ends send MPTCP_INTEROP_MB MiB (each guest its own random file) and
+# report what they sent and received. Prints one line per case and role:
+#   CASE <name> <role> <exit status> <sha256 sent> <sha256 received> [<counter delta>]
 set -u
 side=$1 # ours | upstream
 helper=$MPTCP_INTEROP_HELPERS/mptcp_connect
@@ -20,23 +21,34 @@ ip addr add $me6/64 dev eth0 nodad
 head -c $((mb * 1048576)) /dev/urandom >/tmp/send.bin
 sent_sha=$(sha256sum </tmp/send.bin | cut -d' ' -f1)
 
-# Counter deltas come from the upstream guest's /proc/net/netstat (MPTcpExt lines).
-counter() { nstat -az "MPTcpExt$1" 2>/dev/null | awk -v c="MPTcpExt$1" '$1 == c { print $2 }'; }
+# Counter deltas come from the client's kernel: /proc/net/netstat (MPTcpExt lines) upstream,
+# the module's /proc/net/mptcp_netstat on our side.
+counter() {
+	if [ "$side" = ours ]; then
+		awk -v n="$1" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
+			NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
+	else
+		nstat -az "MPTcpExt$1" 2>/dev/null | awk -v c="MPTcpExt$1" '$1 == c { print $2 }'
+	fi
+}
 
-# name port family server-side server-socket client-socket counter-to-report-on-the-client
+# name port family server-side server-socket client-socket counter-that-must-rise-on-the-client
+# (MPCapableSYNACKRX: the handshake was MPTCP; MPCapableFallbackSYNACK: it fell back)
 # A line "netem ..." switches both guests' link to that netem setting from there on.
 cases="
 tcp-to-ours 5001 4 ours TCP TCP -
 tcp-to-upstream 5002 4 upstream TCP TCP -
 mptcp-to-plain-ours-falls-back 5003 4 ours TCP MPTCP MPCapableFallbackSYNACK
-mptcp-ours-to-upstream 5004 4 upstream MPTCP MPTCP -
-mptcp-upstream-to-ours 5005 4 ours MPTCP MPTCP -
-mptcp-ours-to-upstream-v6 5006 6 upstream MPTCP MPTCP -
-mptcp-upstream-to-ours-v6 5007 6 ours MPTCP MPTCP -
+mptcp-ours-to-plain-upstream-falls-back 5011 4 upstream TCP MPTCP MPCapableFallbackSYNACK
+plain-upstream-to-mptcp-ours 5012 4 ours MPTCP TCP -
+mptcp-ours-to-upstream 5004 4 upstream MPTCP MPTCP MPCapableSYNACKRX
+mptcp-upstream-to-ours 5005 4 ours MPTCP MPTCP MPCapableSYNACKRX
+mptcp-ours-to-upstream-v6 5006 6 upstream MPTCP MPTCP MPCapableSYNACKRX
+mptcp-upstream-to-ours-v6 5007 6 ours MPTCP MPTCP MPCapableSYNACKRX
 netem delay 5ms reorder 25% 50% loss 1%
 tcp-to-ours-lossy 5008 4 ours TCP TCP -
-mptcp-ours-to-upstream-lossy 5009 4 upstream MPTCP MPTCP -
-mptcp-upstream-to-ours-lossy 5010 4 ours MPTCP MPTCP -
+mptcp-ours-to-upstream-lossy 5009 4 upstream MPTCP MPTCP MPCapableSYNACKRX
+mptcp-upstream-to-ours-lossy 5010 4 ours MPTCP MPTCP MPCapableSYNACKRX
 "
 # Can our side create MPTCP sockets at all? (Not until the data plane lands.)
 our_mptcp=yes
@@ -74,7 +86,7 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 	[ "$side" = ours ] && [ "$mine" = MPTCP ] && [ $our_mptcp = no ] && verdict=skip
 	verdict=$(barrier $verdict $((6000 + i)))
 	if [ "$verdict" != go ]; then
-		echo "CASE $name $role $verdict -"
+		echo "CASE $name $role $verdict - -"
 		continue
 	fi
 	if [ "$family" = 6 ]; then
@@ -83,23 +95,23 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 		v= any=0.0.0.0 to=$peer
 	fi
 	if [ $role = server ]; then
-		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any </dev/null >/tmp/recv.bin 2>/tmp/err
+		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any </tmp/send.bin >/tmp/recv.bin 2>/tmp/err
 		rc=$?
-		echo "CASE $name server $rc $(sha256sum </tmp/recv.bin | cut -d' ' -f1)"
+		echo "CASE $name server $rc $sent_sha $(sha256sum </tmp/recv.bin | cut -d' ' -f1)"
 		[ $rc = 0 ] || sed 's/^/# server: /' /tmp/err | head -n 3
 	else
 		before=$([ "$ctr" != - ] && counter "$ctr")
 		rc=1
 		# The server may not be listening yet: retry, bounded (30 tries, 1 s apart).
 		for _ in $(seq 30); do
-			timeout 300 "$helper" $v -p "$port" -s "$csock" -t 60 "$to" </tmp/send.bin >/dev/null 2>/tmp/err
+			timeout 300 "$helper" $v -p "$port" -s "$csock" -t 60 "$to" </tmp/send.bin >/tmp/recv.bin 2>/tmp/err
 			rc=$?
 			[ $rc = 0 ] && break
 			sleep 1
 		done
 		delta=-
-		[ "$ctr" != - ] && delta=$(($(counter "$ctr") - ${before:-0}))
-		echo "CASE $name client $rc $sent_sha $delta"
+		[ "$ctr" != - ] && delta=$ctr=$(($(counter "$ctr") - ${before:-0}))
+		echo "CASE $name client $rc $sent_sha $(sha256sum </tmp/recv.bin | cut -d' ' -f1) $delta"
 		[ $rc = 0 ] || sed 's/^/# client: /' /tmp/err | head -n 3
 	fi
 done

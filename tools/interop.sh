@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make interop`: our kernel + mptcp.ko against upstream Linux MPTCP (`make kernel-upstream`),
 # two guests joined by one virtio link that QEMU carries over a TCP connection on the host's
-# loopback. Each case moves MPTCP_INTEROP_MB MiB (default 64) and compares SHA-256 on both ends.
+# loopback. Each case moves MPTCP_INTEROP_MB MiB (default 64) each way and compares SHA-256 on
+# both ends.
 # One line per case, the guests' diagnostics ("# ..."), and a closing "N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,11 +54,18 @@ for name in names:
         print(f"FAIL: {name} (our side cannot create MPTCP sockets yet)")
         failed += 1
         continue
-    ok = bool(srv and cli and srv[0] == "0" and cli[0] == "0" and srv[1] == cli[1])
-    why = "" if ok else f" (server {srv[0] if srv else 'missing'}, client {cli[0] if cli else 'missing'}, data {'same' if srv and cli and srv[1] == cli[1] else 'differs'})"
-    if ok and cli[2] != "-":
-        ok = int(cli[2]) > 0
-        why = "" if ok else " (the client did not count a fallback)"
+    # Fields: status, sha256 sent, sha256 received[, counter delta on the client].
+    ok = bool(srv and cli and srv[0] == "0" and cli[0] == "0")
+    to_server = ok and srv[2] == cli[1]
+    to_client = ok and cli[2] == srv[1]
+    ok = ok and to_server and to_client
+    why = "" if ok else (f" (server {srv[0] if srv else 'missing'}, client {cli[0] if cli else 'missing'},"
+                         f" client->server {'same' if to_server else 'differs'},"
+                         f" server->client {'same' if to_client else 'differs'})")
+    if ok and cli[3] != "-":
+        counter, delta = cli[3].split("=")
+        ok = int(delta) > 0
+        why = "" if ok else f" (the client's MPTcpExt{counter} did not rise)"
     print(f"{'ok' if ok else 'FAIL'}: {name}{why}")
     passed += ok
     failed += not ok

@@ -29,6 +29,7 @@ struct mptcp_pernet {
 	unsigned long __percpu *mib;	/* mptcp_mib_count counters per CPU */
 	u8 enabled;
 	u8 checksum_enabled;
+	u8 transparent;
 };
 
 static unsigned int mptcp_pernet_id;
@@ -60,11 +61,28 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
 	},
+	{
+		/*
+		 * Ours, not upstream's: 1 gives TCP stream sockets created in this namespace
+		 * MPTCP instead (transparent mode, Documentation/transparent.md).
+		 */
+		.procname = "transparent",
+		.maxlen = sizeof(u8),
+		.mode = 0644,
+		.proc_handler = proc_dou8vec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->enabled);
+}
+
+bool mptcp_glue_transparent(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->transparent);
 }
 
 bool mptcp_glue_checksum_enabled(const struct net *net)
@@ -113,6 +131,7 @@ static int mptcp_pernet_init(struct net *net)
 		goto free_mib;
 	table[0].data = &pernet->enabled;
 	table[1].data = &pernet->checksum_enabled;
+	table[2].data = &pernet->transparent;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

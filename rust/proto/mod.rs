@@ -25,5 +25,6 @@ pub mod mp_tcprst;
 pub mod option;
 pub mod remove_addr;
 pub mod seq;
+pub mod transparent;
 pub mod vectors;
 mod wire;

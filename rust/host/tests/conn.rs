@@ -693,3 +693,27 @@ fn syn_cookie_child_takes_the_key_from_the_third_ack() {
     );
     assert_eq!(plain.phase(), Phase::Fallback);
 }
+
+#[test]
+fn transparent_mode_selects_mptcp_for_tcp_streams_only() {
+    use mptcp_proto::transparent::{select_protocol as sel, *};
+    const SOCK_DGRAM: i32 = 2;
+    const SOCK_NONBLOCK: i32 = 0o4000;
+    const AF_UNIX: i32 = 1;
+    for family in [AF_INET, AF_INET6] {
+        for protocol in [0, IPPROTO_TCP] {
+            assert_eq!(sel(true, true, family, SOCK_STREAM, protocol), IPPROTO_MPTCP);
+            assert_eq!(
+                sel(true, true, family, SOCK_STREAM | SOCK_NONBLOCK, protocol),
+                IPPROTO_MPTCP
+            );
+            // Off, or MPTCP disabled in the namespace: what was asked for.
+            assert_eq!(sel(false, true, family, SOCK_STREAM, protocol), protocol);
+            assert_eq!(sel(true, false, family, SOCK_STREAM, protocol), protocol);
+        }
+        assert_eq!(sel(true, true, family, SOCK_DGRAM, 0), 0);
+        assert_eq!(sel(true, true, family, SOCK_STREAM, 132), 132); // SCTP
+        assert_eq!(sel(true, true, family, SOCK_STREAM, IPPROTO_MPTCP), IPPROTO_MPTCP);
+    }
+    assert_eq!(sel(true, true, AF_UNIX, SOCK_STREAM, 0), 0);
+}
