@@ -5,7 +5,7 @@
 # fallback), so a transfer that silently went plain TCP fails.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 14
+tap_plan 16
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -75,8 +75,19 @@ check "non-blocking connect to a closed port: POLLOUT, then SO_ERROR is ECONNREF
 	expect_eq "$(ip netns exec msk-a $peer probe refused 10.31.0.2 7999)" ECONNREFUSED
 check "SOL_SOCKET and SOL_TCP options read back from the MPTCP socket" \
 	expect_eq "$($peer probe sockopts)" ok
+check "SO_KEEPALIVE and TCP_KEEPIDLE on the MPTCP socket apply to its subflow (ss timer)" \
+	expect_eq "$(ip netns exec msk-a $peer probe keepalive 127.0.0.1 7009)" ok
 check "MSG_PEEK, SIOCINQ, MSG_WAITALL and EOF on an MPTCP connection" \
 	expect_eq "$(ip netns exec msk-a $peer probe peek-inq 127.0.0.1 7007)" ok
+disconnect_twice() {
+	before=$(counter msk-a MPCapableACKRX)
+	out=$(ip netns exec msk-a $peer probe disconnect 127.0.0.1 7008) || return 1
+	after=$(counter msk-a MPCapableACKRX)
+	echo "$out; MPCapableACKRX: $before -> $after"
+	[ "$out" = ok ] && [ $((after - before)) -eq 2 ]
+}
+check "connect(AF_UNSPEC) ends a connection; the socket connects again, MPTCP both times" \
+	disconnect_twice
 ip netns exec msk-a sysctl -qw net.mptcp.enabled=0
 check "net.mptcp.enabled=0 makes socket() fail with ENOPROTOOPT, in that namespace only" \
 	expect_eq "$(ip netns exec msk-a $peer probe create 4) $($peer probe create 4)" \

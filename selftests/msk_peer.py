@@ -119,6 +119,25 @@ def probe_sockopts():
     return "ok" if got == (1, 1, True, True) else f"bad-{got}"
 
 
+def probe_keepalive(addr, port):
+    """SO_KEEPALIVE and TCP_KEEPIDLE set on the MPTCP socket reach the subflow: ss shows
+    the subflow's keepalive timer."""
+    import subprocess
+    ls = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.bind((addr, int(port)))
+    ls.listen(1)
+    c = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 600)
+    c.settimeout(TIMEOUT_S)
+    c.connect((addr, int(port)))
+    out = subprocess.run(["ss", "-Htno", "state", "established", "dport", "=", f":{port}"],
+                         capture_output=True, text=True, timeout=TIMEOUT_S).stdout
+    c.close()
+    ls.close()
+    return "ok" if "keepalive" in out else f"bad-{out.strip()}"
+
+
 def probe_peek_inq(addr, port):
     """MSG_PEEK leaves data queued; SIOCINQ counts it; MSG_WAITALL gets it all; EOF reads 0."""
     ls = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
@@ -143,7 +162,45 @@ def probe_peek_inq(addr, port):
     return "ok" if got == (b"x" * 10, 1000, 1000, b"") else f"bad-{got}"
 
 
+def probe_disconnect(addr, port):
+    """connect(AF_UNSPEC) ends a connection; the same socket then connects again."""
+    fam = family_of(addr)
+    ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.settimeout(TIMEOUT_S)
+    ls.bind((addr, int(port)))
+    ls.listen(2)
+    c = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    c.settimeout(TIMEOUT_S)
+    got = []
+    for round_ in range(2):
+        c.connect((addr, int(port)))
+        a, _ = ls.accept()
+        a.settimeout(TIMEOUT_S)
+        payload = bytes([65 + round_]) * 100000
+        c.sendall(payload)
+        c.shutdown(socket.SHUT_WR)
+        got.append(recv_all(a) == payload)
+        a.close()
+        if recv_all(c) != b"":
+            return "no-eof"
+        _disconnect(c)
+    c.close()
+    ls.close()
+    return "ok" if got == [True, True] else f"bad-{got}"
+
+
+def _disconnect(sock):
+    """connect(AF_UNSPEC): Python's socket.connect() has no way to pass it, so use libc."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    addr = struct.pack("H", socket.AF_UNSPEC) + bytes(14)
+    if libc.connect(sock.fileno(), addr, len(addr)) != 0:
+        raise OSError(ctypes.get_errno(), "connect(AF_UNSPEC)")
+
+
 PROBES = {
+    "keepalive": probe_keepalive,
+    "disconnect": probe_disconnect,
     "create": probe_create,
     "refused": probe_refused,
     "sockopts": probe_sockopts,

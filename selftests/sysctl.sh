@@ -2,7 +2,7 @@
 # net.mptcp.* sysctls: upstream's names, per network namespace, range-checked.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 9
+tap_plan 11
 
 load_module
 en=/proc/sys/net/mptcp/enabled
@@ -29,6 +29,20 @@ out_of_range() {
 	done
 }
 check "out-of-range values rejected, value unchanged" out_of_range
+
+# the other knobs: checksum_enabled (upstream's) and transparent (ours), 0 by default, 0..1
+other_knobs() {
+	for k in checksum_enabled transparent; do
+		f=/proc/sys/net/mptcp/$k
+		[ "$(cat $f)" = 0 ] || { echo "$k is $(cat $f) by default"; return 1; }
+		echo 1 >$f && [ "$(cat $f)" = 1 ] || { echo "$k: 1 not accepted"; return 1; }
+		! sh -c "echo 2 >$f" 2>/dev/null || { echo "$k: 2 accepted"; return 1; }
+		echo 0 >$f
+	done
+}
+check "checksum_enabled and transparent: default 0, accept 0..1 only" other_knobs
+check "they are per namespace too" \
+	sh -c "echo 1 >/proc/sys/net/mptcp/transparent; v=\$(ip netns exec sysB cat /proc/sys/net/mptcp/transparent); echo 0 >/proc/sys/net/mptcp/transparent; [ \$v = 0 ]"
 
 unload_with_netns() {
 	rmmod mptcp || return 1

@@ -5,21 +5,25 @@
 # report what they sent and received. Prints one line per case and role:
 #   CASE <name> <role> <exit status> <sha256 sent> <sha256 received> [<counter delta>]
 set -u
-side=$1 # ours | upstream
+side=$1 # ours | upstream (the peer: upstream's kernel in a guest, or the host's own)
 helper=$MPTCP_INTEROP_HELPERS/mptcp_connect
 mb=${MPTCP_INTEROP_MB:-64}
+# The link: eth0 in a guest; for the host as peer, a tap in a namespace made for the run.
+dev=${MPTCP_INTEROP_DEV:-eth0}
+net4=${MPTCP_INTEROP_NET4:-10.200.0} net6=${MPTCP_INTEROP_NET6:-fd00:200:}
+tmp=${MPTCP_INTEROP_TMP:-/tmp}
 
 if [ "$side" = ours ]; then
 	insmod "$MPTCP_REPO/mptcp.ko" || exit 1
-	me=10.200.0.1 peer=10.200.0.2 me6=fd00:200::1 peer6=fd00:200::2
+	me=$net4.1 peer=$net4.2 me6=$net6:1 peer6=$net6:2
 else
-	me=10.200.0.2 peer=10.200.0.1 me6=fd00:200::2 peer6=fd00:200::1
+	me=$net4.2 peer=$net4.1 me6=$net6:2 peer6=$net6:1
 fi
-ip link set eth0 up
-ip addr add $me/24 dev eth0
-ip addr add $me6/64 dev eth0 nodad
-head -c $((mb * 1048576)) /dev/urandom >/tmp/send.bin
-sent_sha=$(sha256sum </tmp/send.bin | cut -d' ' -f1)
+ip link set "$dev" up
+ip addr add $me/24 dev "$dev"
+ip addr add $me6/64 dev "$dev" nodad
+head -c $((mb * 1048576)) /dev/urandom >$tmp/send.bin
+sent_sha=$(sha256sum <$tmp/send.bin | cut -d' ' -f1)
 
 # Counter deltas come from the client's kernel: /proc/net/netstat (MPTcpExt lines) upstream,
 # the module's /proc/net/mptcp_netstat on our side.
@@ -77,7 +81,7 @@ i=0
 echo "$cases" | while read -r name port family server ssock csock ctr; do
 	[ -n "$name" ] || continue
 	if [ "$name" = netem ]; then
-		tc qdisc replace dev eth0 root netem $port $family $server $ssock $csock $ctr
+		tc qdisc replace dev "$dev" root netem $port $family $server $ssock $csock $ctr
 		continue
 	fi
 	i=$((i + 1))
@@ -95,24 +99,24 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 		v= any=0.0.0.0 to=$peer
 	fi
 	if [ $role = server ]; then
-		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any </tmp/send.bin >/tmp/recv.bin 2>/tmp/err
+		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
 		rc=$?
-		echo "CASE $name server $rc $sent_sha $(sha256sum </tmp/recv.bin | cut -d' ' -f1)"
-		[ $rc = 0 ] || sed 's/^/# server: /' /tmp/err | head -n 3
+		echo "CASE $name server $rc $sent_sha $(sha256sum <$tmp/recv.bin | cut -d' ' -f1)"
+		[ $rc = 0 ] || sed 's/^/# server: /' $tmp/err | head -n 3
 	else
 		before=$([ "$ctr" != - ] && counter "$ctr")
 		rc=1
 		# The server may not be listening yet: retry, bounded (30 tries, 1 s apart).
 		for _ in $(seq 30); do
-			timeout 300 "$helper" $v -p "$port" -s "$csock" -t 60 "$to" </tmp/send.bin >/tmp/recv.bin 2>/tmp/err
+			timeout 300 "$helper" $v -p "$port" -s "$csock" -t 60 "$to" <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
 			rc=$?
 			[ $rc = 0 ] && break
 			sleep 1
 		done
 		delta=-
 		[ "$ctr" != - ] && delta=$ctr=$(($(counter "$ctr") - ${before:-0}))
-		echo "CASE $name client $rc $sent_sha $(sha256sum </tmp/recv.bin | cut -d' ' -f1) $delta"
-		[ $rc = 0 ] || sed 's/^/# client: /' /tmp/err | head -n 3
+		echo "CASE $name client $rc $sent_sha $(sha256sum <$tmp/recv.bin | cut -d' ' -f1) $delta"
+		[ $rc = 0 ] || sed 's/^/# client: /' $tmp/err | head -n 3
 	fi
 done
 if [ "$side" = ours ]; then

@@ -163,6 +163,8 @@ static int mptcp_rs_init_sock(struct sock *sk)
 	if (err)
 		return err;
 	attach_first(sk, first);
+	/* SOL_SOCKET options come to mptcp_rs_setsockopt() too, to reach the subflow. */
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sk->sk_socket->flags);
 	return 0;
 }
 
@@ -275,6 +277,7 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 		inet_sk(sk)->pinet6 = &((struct mptcp_rs_sock6 *)sk)->np;
 #endif
 	attach_first(sk, sub);
+	set_bit(SOCK_CUSTOM_SOCKOPT, &newsock->flags);
 	newsock->state = SS_CONNECTED;
 	return 0;
 }
