@@ -22,8 +22,12 @@ unsafe extern "C" fn mptcp_rs_select_protocol(
 ) -> c_int {
     // SAFETY: `net` is live (contract) and our per-netns state exists in every namespace
     // while the module is loaded.
-    let (transparent, enabled) =
-        unsafe { (ffi::mptcp_glue_transparent(net), ffi::mptcp_glue_enabled(net)) };
+    let (transparent, enabled) = unsafe {
+        (
+            ffi::mptcp_glue_transparent(net),
+            ffi::mptcp_glue_enabled(net),
+        )
+    };
     select_protocol(transparent, enabled, family, ty, protocol)
 }
 

@@ -253,6 +253,9 @@ pub struct Conn {
     syns_sent: u8,
     /// The peer has shown (with a DSS) that it holds our key: MP_CAPABLE forms stop.
     peer_has_keys: bool,
+    /// Relative position of the third ACK of our active open, which repeats both keys (1,
+    /// or past the data of a TCP Fast Open SYN), set by the first segment after the SYN/ACK.
+    third_ack_rel: Option<u32>,
     /// 64-bit relative positions last seen in each direction: the references that expand
     /// 32-bit subflow sequence numbers (so connections can carry more than 4 GiB).
     snd_rel: u64,
@@ -282,6 +285,7 @@ impl Conn {
             irs: 0,
             syns_sent: 0,
             peer_has_keys: false,
+            third_ack_rel: None,
             snd_rel: 1,
             rcv_rel: 1,
             rcv_data_fin: None,
@@ -461,10 +465,11 @@ impl Conn {
         self.tx.purge_acked(seg.snd_una.wrapping_sub(self.isn));
         let data_ack = self.data_ack(seg.rcv_nxt);
 
-        // Until the peer shows it has our key, the segments at the first data position (the
-        // third ACK, and the first data segment if the ACK was lost) repeat both keys.
-        if !self.peer_has_keys && rel32 == 1 && !seg.fin {
-            if let Some(len) = self.mpc_ack_options(seg, payload_sum, buf) {
+        // Until the peer shows it has our key, the segments at the third ACK's position (the
+        // ACK itself, and the first data segment if the ACK was lost) repeat both keys.
+        let third_ack_rel = *self.third_ack_rel.get_or_insert(rel32);
+        if !self.peer_has_keys && rel32 == third_ack_rel && !seg.fin {
+            if let Some(len) = self.mpc_ack_options(seg, rel32, payload_sum, buf) {
                 return len;
             }
         }
@@ -478,13 +483,18 @@ impl Conn {
     }
 
     /// The MP_CAPABLE third-ACK form, with the first data segment's implicit mapping when it
-    /// carries data. `None` when the segment does not fit the form (more than 64 KiB).
+    /// carries data. `None` when the segment does not fit the form: more than 64 KiB, or
+    /// data not at relative position 1 (after a Fast Open SYN's data, which DSS maps).
     fn mpc_ack_options(
         &mut self,
         seg: &OutSeg,
+        rel32: u32,
         payload_sum: &mut dyn FnMut() -> u32,
         buf: &mut [u8],
     ) -> Option<usize> {
+        if seg.payload != 0 && rel32 != 1 {
+            return None;
+        }
         let form = if seg.payload == 0 {
             MpcForm::Ack {
                 sender_key: self.local_key,

@@ -702,7 +702,10 @@ fn transparent_mode_selects_mptcp_for_tcp_streams_only() {
     const AF_UNIX: i32 = 1;
     for family in [AF_INET, AF_INET6] {
         for protocol in [0, IPPROTO_TCP] {
-            assert_eq!(sel(true, true, family, SOCK_STREAM, protocol), IPPROTO_MPTCP);
+            assert_eq!(
+                sel(true, true, family, SOCK_STREAM, protocol),
+                IPPROTO_MPTCP
+            );
             assert_eq!(
                 sel(true, true, family, SOCK_STREAM | SOCK_NONBLOCK, protocol),
                 IPPROTO_MPTCP
@@ -713,7 +716,31 @@ fn transparent_mode_selects_mptcp_for_tcp_streams_only() {
         }
         assert_eq!(sel(true, true, family, SOCK_DGRAM, 0), 0);
         assert_eq!(sel(true, true, family, SOCK_STREAM, 132), 132); // SCTP
-        assert_eq!(sel(true, true, family, SOCK_STREAM, IPPROTO_MPTCP), IPPROTO_MPTCP);
+        assert_eq!(
+            sel(true, true, family, SOCK_STREAM, IPPROTO_MPTCP),
+            IPPROTO_MPTCP
+        );
     }
     assert_eq!(sel(true, true, AF_UNIX, SOCK_STREAM, 0), 0);
+}
+
+#[test]
+fn fast_open_third_ack_follows_the_syn_data() {
+    let mut p = handshake(false, false);
+    // 100 bytes rode on the SYN (TCP Fast Open) and were acknowledged by the SYN/ACK: the
+    // third ACK comes after them. The listener's child of a Fast Open SYN is created before
+    // the SYN/ACK is recorded, so it takes its key from the third ACK.
+    p.server = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
+    p.c_seq = p.c_seq.wrapping_add(100);
+    let (opts, verdict) = p.client_sends(0, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert!(matches!(
+        opts.as_slice(),
+        [MptcpOption::MpCapable(m)] if matches!(m.form, MpcForm::Ack { .. })
+    ));
+    assert_eq!(p.server.phase(), Phase::Established);
+    // Data after the SYN's: a DSS mapping (the MP_CAPABLE data form only maps IDSN + 1).
+    let (opts, _) = p.client_sends(50, false);
+    let m = only_dss(&opts).mapping.expect("mapping");
+    assert_eq!(m.dsn, SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(101)));
 }
