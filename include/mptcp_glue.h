@@ -129,6 +129,7 @@ unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  const struct sk_buff *skb, u8 *buf,
 					  unsigned int remaining);
 void mptcp_rs_subflow_restart(void *state, const struct net *net);
+void mptcp_rs_fastopen_synack(void *state, const u64 *req_words);
 bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);

@@ -247,6 +247,21 @@ unsafe extern "C" fn mptcp_rs_synack_options(
     req.synack_options(buf) as c_uint
 }
 
+/// The SYN/ACK of a TCP Fast Open child went out with the request's recorded `words`: the
+/// child (created from the SYN, before the key was chosen) learns its key.
+///
+/// # Safety
+///
+/// As [`subflow`]; `words` two readable words.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_fastopen_synack(state: *mut c_void, words: *const u64) {
+    // SAFETY: Per the function's contract.
+    let (sf, words) = unsafe { (subflow(state), [*words, *words.add(1)]) };
+    if let Some(req) = Request::from_words(words) {
+        sf.conn.fastopen_synack(&req, &KernelDigest);
+    }
+}
+
 /// An outgoing segment as `rust/glue/tcp_ext.c` describes it (`struct mptcp_rs_out_seg`).
 #[repr(C)]
 pub(crate) struct OutSegC {

@@ -59,6 +59,13 @@ for name in names:
     print(f"{'ok' if ok else 'FAIL'}: {label}{name}{why}")
     passed += ok
     failed += not ok
+# Errors either side counted: corrupted data, broken mappings, failures signalled.
+errors = ("DataCsumErr", "DSSNotMatching", "DSSNoMatchTCP", "MPFailRx", "MPFailTx", "InfiniteMapRx",
+          "DSSCorruptionFallback", "DSSCorruptionReset")
+bad = [n for n in notes if any(f"MPTcpExt{e} " in n for e in errors)]
+print(f"{'FAIL' if bad else 'ok'}: {label}no protocol errors counted on either side{': ' + '; '.join(bad) if bad else ''}")
+passed += not bad
+failed += bool(bad)
 for side, rc in (("ours", sys.argv[4]), ("peer", sys.argv[5])):
     if rc != "0":
         print(f"FAIL: {label}{side} side exited {rc} (timeout, crash or kernel report)")

@@ -39,16 +39,37 @@ static unsigned int mptcp_rs_hook_syn_options(struct sock *sk, struct sk_buff *s
 	return mptcp_rs_syn_options(state, sock_net(sk), TCP_SKB_CB(skb)->seq, buf, remaining);
 }
 
+/*
+ * A TCP Fast Open child is created from the SYN, before its SYN/ACK chooses the key (and it
+ * may send data before the third ACK): hand it what the SYN/ACK announced. Named after
+ * upstream's function for the same step, which upstream's mptcp_connect.sh probes in kallsyms
+ * to decide whether MPTCP with Fast Open is supported. The child is locked by the caller.
+ */
+static noinline void mptcp_fastopen_subflow_synack_set_params(const struct sock *child,
+							      struct request_sock *req)
+{
+	void *state = sf_state(child);
+
+	if (state)
+		mptcp_rs_fastopen_synack(state, tcp_rsk(req)->ext_data);
+}
+
 static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 						 struct request_sock *req,
 						 const struct sk_buff *syn_skb, u8 *buf,
 						 unsigned int remaining)
 {
 	const struct tcphdr *th = syn_skb ? tcp_hdr(syn_skb) : NULL;
+	unsigned int len;
 
-	return mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
-				       th ? (const u8 *)(th + 1) : NULL,
-				       th ? __tcp_hdrlen(th) - sizeof(*th) : 0, buf, remaining);
+	len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
+				      th ? (const u8 *)(th + 1) : NULL,
+				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, buf, remaining);
+	/* For a Fast Open SYN the SYN/ACK is sent by the child itself, not the listener. */
+	if (syn_skb && sk->sk_state == TCP_SYN_RECV &&
+	    rcu_access_pointer(tcp_sk(sk)->fastopen_rsk) == req)
+		mptcp_fastopen_subflow_synack_set_params(sk, req);
+	return len;
 }
 
 static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk_buff *skb,

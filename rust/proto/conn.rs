@@ -251,7 +251,7 @@ pub struct Conn {
     irs: u32,
     /// MP_CAPABLE SYNs sent.
     syns_sent: u8,
-    /// The peer has shown (with a DSS) that it holds our key: MP_CAPABLE forms stop.
+    /// The peer has shown (with a DATA_ACK) that it holds our key: MP_CAPABLE forms stop.
     peer_has_keys: bool,
     /// Relative position of the third ACK of our active open, which repeats both keys (1,
     /// or past the data of a TCP Fast Open SYN), set by the first segment after the SYN/ACK.
@@ -457,6 +457,9 @@ impl Conn {
         if seg.rst {
             return self.rst_options(buf, events);
         }
+        if self.phase == Phase::AwaitKeys && !self.key_from_third_ack {
+            return self.early_data_options(seg, payload_sum, buf);
+        }
         if self.phase != Phase::Established {
             return 0;
         }
@@ -480,6 +483,41 @@ impl Conn {
             mapping: mapping.map(|m| m.to_option()),
         };
         write_padded(&MptcpOption::Dss(dss), buf)
+    }
+
+    /// A Fast Open child whose key is known may send data before the third ACK brings the
+    /// peer's key: its DSS maps the data but carries no DATA_ACK (which needs the peer's IDSN).
+    fn early_data_options(
+        &mut self,
+        seg: &OutSeg,
+        payload_sum: &mut dyn FnMut() -> u32,
+        buf: &mut [u8],
+    ) -> usize {
+        if seg.payload == 0 && !seg.fin {
+            return 0;
+        }
+        let rel32 = seg.seq.wrapping_sub(self.isn);
+        self.snd_rel = expand(self.snd_rel, rel32);
+        let mapping = self.mapping_for(seg, rel32, payload_sum);
+        let dss = Dss {
+            data_fin: mapping.is_some_and(|m| m.data_fin),
+            data_ack: None,
+            mapping: mapping.map(|m| m.to_option()),
+        };
+        write_padded(&MptcpOption::Dss(dss), buf)
+    }
+
+    /// The SYN/ACK of a TCP Fast Open child went out with `req`'s key: the child was created
+    /// (from the SYN) before the key was chosen, so it learns it here, can map the data it
+    /// sends before the third ACK, and checks the third ACK's echo instead of adopting it.
+    pub fn fastopen_synack(&mut self, req: &Request, hasher: &dyn Digest) {
+        if self.phase != Phase::AwaitKeys || !self.key_from_third_ack {
+            return;
+        }
+        self.local_key = req.local_key;
+        self.checksums = req.checksums;
+        self.local_idsn = key_hash(hasher, req.local_key).idsn;
+        self.key_from_third_ack = false;
     }
 
     /// The MP_CAPABLE third-ACK form, with the first data segment's implicit mapping when it
@@ -691,7 +729,11 @@ impl Conn {
         let rel32 = seg.seq.wrapping_sub(self.irs);
         let mapping = match (dss, mpc_data) {
             (Some(d), _) => {
-                self.peer_has_keys = true;
+                // Only a DATA_ACK proves the peer has our key (it is computed from our IDSN);
+                // a Fast Open listener maps its data before it knows our key.
+                if d.data_ack.is_some() {
+                    self.peer_has_keys = true;
+                }
                 d.mapping
                     .map(|m| Mapping::from_option(&m, d.data_fin, self.rcv_dsn(self.rcv_rel)))
             }

@@ -744,3 +744,35 @@ fn fast_open_third_ack_follows_the_syn_data() {
     let m = only_dss(&opts).mapping.expect("mapping");
     assert_eq!(m.dsn, SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(101)));
 }
+
+#[test]
+fn fast_open_child_maps_data_sent_before_the_third_ack() {
+    let mut p = handshake(false, false);
+    let req = Request {
+        local_key: SERVER_KEY,
+        checksums: false,
+    };
+    // The Fast Open child exists before its SYN/ACK; the SYN/ACK gives it the key.
+    p.server = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
+    p.server.fastopen_synack(&req, &RustCrypto);
+    // It answers the SYN's data before the third ACK: DSS mapping, no DATA_ACK.
+    let (opts, verdict) = p.server_sends(300, false);
+    let dss = only_dss(&opts);
+    assert_eq!(dss.data_ack, None);
+    let m = dss.mapping.expect("mapping");
+    assert_eq!(m.dsn, SeqNum::Full(idsn(SERVER_KEY).wrapping_add(1)));
+    // The client checks it against the key from the SYN/ACK; without a DATA_ACK it cannot
+    // know the server has its key, so the third ACK still carries both keys.
+    assert_eq!(verdict, Verdict::Accept);
+    assert_eq!(p.client.phase(), Phase::Established);
+    let (opts, verdict) = p.client_sends(0, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert!(
+        matches!(opts.as_slice(), [MptcpOption::MpCapable(_)]),
+        "{opts:?}"
+    );
+    // The child checked the echo of its key and is established.
+    assert_eq!(p.server.phase(), Phase::Established);
+    let (opts, _) = p.server_sends(0, false);
+    assert!(only_dss(&opts).data_ack.is_some());
+}
