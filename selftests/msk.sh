@@ -5,7 +5,7 @@
 # fallback), so a transfer that silently went plain TCP fails.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 16
+tap_plan 17
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -88,6 +88,21 @@ disconnect_twice() {
 }
 check "connect(AF_UNSPEC) ends a connection; the socket connects again, MPTCP both times" \
 	disconnect_twice
+# fastopen: two Fast Open connections in msk-a; the second carries data in its SYN. The first
+# one's SYN/ACK carries the Fast Open cookie, which leaves no room for MP_CAPABLE next to MSS,
+# window scale and timestamps (upstream orders the options the same way), so only the second
+# must count an MP_CAPABLE third ACK.
+fastopen() {
+	ip netns exec msk-a sysctl -qw net.ipv4.tcp_fastopen=3
+	tfo0=$(ip netns exec msk-a nstat -az TcpExtTCPFastOpenPassive | awk '/TCPFastOpenPassive/ { print $2 }')
+	ack0=$(counter msk-a MPCapableACKRX)
+	out=$(ip netns exec msk-a $peer probe fastopen 127.0.0.1 7010) || return 1
+	tfo1=$(ip netns exec msk-a nstat -az TcpExtTCPFastOpenPassive | awk '/TCPFastOpenPassive/ { print $2 }')
+	ack1=$(counter msk-a MPCapableACKRX)
+	echo "$out; TCPFastOpenPassive: $tfo0 -> $tfo1; MPCapableACKRX: $ack0 -> $ack1"
+	[ "$out" = ok ] && [ "$tfo1" -gt "$tfo0" ] && [ $((ack1 - ack0)) -ge 1 ]
+}
+check "TCP Fast Open: data in the SYN of an MPTCP connection, MP_CAPABLE completed" fastopen
 ip netns exec msk-a sysctl -qw net.mptcp.enabled=0
 check "net.mptcp.enabled=0 makes socket() fail with ENOPROTOOPT, in that namespace only" \
 	expect_eq "$(ip netns exec msk-a $peer probe create 4) $($peer probe create 4)" \

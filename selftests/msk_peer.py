@@ -198,7 +198,48 @@ def _disconnect(sock):
         raise OSError(ctypes.get_errno(), "connect(AF_UNSPEC)")
 
 
+def probe_fastopen(addr, port):
+    """Two MPTCP connections with TCP Fast Open (the first fetches the cookie, the second
+    carries data in its SYN); the server answers before reading to EOF."""
+    import threading
+    fam = family_of(addr)
+    ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.settimeout(TIMEOUT_S)
+    ls.setsockopt(socket.IPPROTO_TCP, socket.TCP_FASTOPEN, 5)
+    ls.bind((addr, int(port)))
+    ls.listen(2)
+    results = []
+
+    def serve():
+        for _ in range(2):
+            a, _ = ls.accept()
+            a.settimeout(TIMEOUT_S)
+            a.sendall(b"hello from the server")
+            results.append(hashlib.sha256(recv_all(a)).digest())
+            a.close()
+
+    t = threading.Thread(target=serve)
+    t.start()
+    sent = []
+    replies = []
+    for i in range(2):
+        data = bytes([48 + i]) * 5000
+        c = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+        # Blocking: without a cookie yet, the call connects first, then sends.
+        c.sendto(data, socket.MSG_FASTOPEN, (addr, int(port)))
+        c.settimeout(TIMEOUT_S)
+        c.shutdown(socket.SHUT_WR)
+        replies.append(recv_all(c))
+        sent.append(hashlib.sha256(data).digest())
+        c.close()
+    t.join(TIMEOUT_S)
+    ls.close()
+    ok = results == sent and replies == [b"hello from the server"] * 2
+    return "ok" if ok else f"bad-{len(results)}-{replies}"
+
+
 PROBES = {
+    "fastopen": probe_fastopen,
     "keepalive": probe_keepalive,
     "disconnect": probe_disconnect,
     "create": probe_create,
