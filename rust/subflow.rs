@@ -144,7 +144,7 @@ unsafe extern "C" fn mptcp_rs_subflow_clone(
     };
     into_raw(
         Subflow {
-            conn: Conn::for_child(words, isn, irs, checksums),
+            conn: Conn::for_child(words, isn, irs, checksums, &KernelDigest),
         },
         GFP_ATOMIC,
     )

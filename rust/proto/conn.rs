@@ -308,19 +308,27 @@ impl Conn {
     }
 
     /// The child of a request that asked for MPTCP: it waits for the keys in the third ACK.
-    pub fn passive(req: &Request, isn: u32, irs: u32) -> Self {
+    pub fn passive(req: &Request, isn: u32, irs: u32, hasher: &dyn Digest) -> Self {
         let mut conn = Self::new(Phase::AwaitKeys, req.local_key, req.checksums);
         conn.isn = isn;
         conn.irs = irs;
+        // Known now, for data sent before the third ACK completes the keys.
+        conn.local_idsn = key_hash(hasher, req.local_key).idsn;
         conn
     }
 
     /// The child of a listener, from the request's `words` (see [`Request`]): MPTCP if the
     /// SYN asked for it, plain TCP if it did not, and for a SYN cookie's child (no words)
     /// whatever the third ACK says.
-    pub fn for_child(words: [u64; 2], isn: u32, irs: u32, checksums: bool) -> Self {
+    pub fn for_child(
+        words: [u64; 2],
+        isn: u32,
+        irs: u32,
+        checksums: bool,
+        hasher: &dyn Digest,
+    ) -> Self {
         match Request::from_words(words) {
-            Some(req) => Self::passive(&req, isn, irs),
+            Some(req) => Self::passive(&req, isn, irs, hasher),
             None if words == [0, 0] => Self::passive_cookie(isn, irs, checksums),
             None => Self::plain(),
         }
@@ -684,8 +692,15 @@ impl Conn {
             _ => None,
         };
         let Some(remote_key) = keys else {
-            self.phase = Phase::Fallback;
-            events.event(Event::FallbackAck);
+            // A DSS without MP_CAPABLE: the peer speaks MPTCP, and this segment overtook the
+            // third ACK and the first data segment (both carry the keys, and the first data
+            // segment is retransmitted until acknowledged). Keep waiting for them; only a
+            // segment without any MPTCP option means the peer (or a middlebox) is plain TCP.
+            let mptcp = find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::Dss(_)));
+            if mptcp.is_none() {
+                self.phase = Phase::Fallback;
+                events.event(Event::FallbackAck);
+            }
             return Verdict::Accept;
         };
         events.event(Event::MpcAckRx);

@@ -73,7 +73,7 @@ fn handshake(client_csum: bool, server_csum: bool) -> Pair {
     assert_eq!(client.phase(), Phase::Established);
     assert_eq!(client.checksums(), client_csum || server_csum);
 
-    let server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN);
+    let server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN, &RustCrypto);
     assert_eq!(server.phase(), Phase::AwaitKeys);
     Pair {
         client,
@@ -526,7 +526,7 @@ fn third_ack_without_keys_falls_back() {
             local_key: SERVER_KEY,
             checksums: false,
         };
-        let mut server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN);
+        let mut server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN, &RustCrypto);
         let verdict = server.incoming(
             &InSeg {
                 seq: CLIENT_ISN.wrapping_add(1),
@@ -565,16 +565,16 @@ fn syn_without_mp_capable_is_plain_tcp() {
     // cookie) waits for the third ACK.
     let words = Request::words_for_syn(&[], SERVER_KEY, false, &mut events);
     assert_eq!(
-        Conn::for_child(words, SERVER_ISN, CLIENT_ISN, false).phase(),
+        Conn::for_child(words, SERVER_ISN, CLIENT_ISN, false, &RustCrypto).phase(),
         Phase::Fallback
     );
     assert_eq!(
-        Conn::for_child([0, 0], SERVER_ISN, CLIENT_ISN, false).phase(),
+        Conn::for_child([0, 0], SERVER_ISN, CLIENT_ISN, false, &RustCrypto).phase(),
         Phase::AwaitKeys
     );
     let req = Request::from_syn(&[30, 4, 0x01, 0x01], SERVER_KEY, false, &mut events).expect("MPC");
     assert_eq!(
-        Conn::for_child(req.to_words(), SERVER_ISN, CLIENT_ISN, false).phase(),
+        Conn::for_child(req.to_words(), SERVER_ISN, CLIENT_ISN, false, &RustCrypto).phase(),
         Phase::AwaitKeys
     );
 }
@@ -775,4 +775,76 @@ fn fast_open_child_maps_data_sent_before_the_third_ack() {
     assert_eq!(p.server.phase(), Phase::Established);
     let (opts, _) = p.server_sends(0, false);
     assert!(only_dss(&opts).data_ack.is_some());
+}
+
+#[test]
+fn data_overtaking_the_keys_waits_for_them() {
+    let mut p = handshake(false, false);
+    // The third ACK and the first data segment (both with the keys) are delayed; the second
+    // data segment, with a DSS, reaches the listener first and creates the child.
+    let first = p.c_seq;
+    let mut buf = [0u8; 40];
+    let third_ack = OutSeg {
+        seq: first,
+        snd_una: first,
+        rcv_nxt: p.s_seq,
+        ..Default::default()
+    };
+    p.client
+        .established_options(&third_ack, &mut no_sum, &mut buf, &mut p.events);
+    let data1 = OutSeg {
+        payload: 1000,
+        ..third_ack
+    };
+    let len1 = p
+        .client
+        .established_options(&data1, &mut no_sum, &mut buf, &mut p.events);
+    let data1_opts = buf[..len1].to_vec();
+    let data2 = OutSeg {
+        seq: first.wrapping_add(1000),
+        payload: 1000,
+        ..third_ack
+    };
+    let len2 = p
+        .client
+        .established_options(&data2, &mut no_sum, &mut buf, &mut p.events);
+    let seg = |seq, payload| InSeg {
+        seq,
+        payload,
+        ack: true,
+        rcv_nxt: first,
+        ..Default::default()
+    };
+    let verdict = p.server.incoming(
+        &seg(data2.seq, 1000),
+        &buf[..len2],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Accept);
+    assert_eq!(p.server.phase(), Phase::AwaitKeys);
+    // Data the child sends meanwhile is mapped, without a DATA_ACK.
+    let out = OutSeg {
+        seq: p.s_seq,
+        payload: 10,
+        snd_una: p.s_seq,
+        rcv_nxt: first,
+        ..Default::default()
+    };
+    let len = p
+        .server
+        .established_options(&out, &mut no_sum, &mut buf, &mut p.events);
+    let dss = only_dss(&options(&buf[..len], SegmentCtx::DATA));
+    assert_eq!(dss.data_ack, None);
+    assert_eq!(
+        dss.mapping.expect("mapping").dsn,
+        SeqNum::Full(idsn(SERVER_KEY).wrapping_add(1))
+    );
+    // The first data segment arrives with the keys: established, no fallback counted.
+    let verdict = p
+        .server
+        .incoming(&seg(first, 1000), &data1_opts, &RustCrypto, &mut p.events);
+    assert_eq!(verdict, Verdict::Accept);
+    assert_eq!(p.server.phase(), Phase::Established);
+    assert!(!p.events.0.contains(&Event::FallbackAck));
 }
