@@ -5,7 +5,7 @@
 # fallback), so a transfer that silently went plain TCP fails.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 17
+tap_plan 18
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -54,8 +54,10 @@ check "MPTCP to MPTCP over IPv4: 4 MiB intact, MP_CAPABLE both ends" \
 	transfer mptcp mptcp 10.31.0.2 7001 4194304 MPCapableSYNACKRX MPCapableACKRX
 check "MPTCP to MPTCP over IPv6: 4 MiB intact, MP_CAPABLE both ends" \
 	transfer mptcp mptcp fd31::2 7002 4194304 MPCapableSYNACKRX MPCapableACKRX
+check "MPTCP over IPv4-mapped IPv6 addresses (AF_INET6 sockets, IPv4 on the wire)" \
+	transfer mptcp mptcp ::ffff:10.31.0.2 7011 1048576 MPCapableSYNACKRX MPCapableACKRX
 check "the active side sent MP_CAPABLE SYNs, the passive side received them" \
-	sh -c "[ $(counter msk-a MPCapableSYNTX) -ge 2 ] && [ $(counter msk-b MPCapableSYNRX) -ge 2 ]"
+	sh -c "[ $(counter msk-a MPCapableSYNTX) -ge 3 ] && [ $(counter msk-b MPCapableSYNRX) -ge 3 ]"
 check "MPTCP client to a plain TCP server falls back (MPCapableFallbackSYNACK)" \
 	transfer mptcp tcp 10.31.0.2 7003 1048576 MPCapableFallbackSYNACK
 check "plain TCP client to an MPTCP server is served as TCP" \
