@@ -485,12 +485,7 @@ impl Conn {
             }
         }
         let mapping = self.mapping_for(seg, rel32, payload_sum);
-        let dss = Dss {
-            data_fin: mapping.is_some_and(|m| m.data_fin),
-            data_ack: Some(dss::SeqNum::Full(data_ack)),
-            mapping: mapping.map(|m| m.to_option()),
-        };
-        write_padded(&MptcpOption::Dss(dss), buf)
+        write_dss(Some(data_ack), mapping, buf)
     }
 
     /// A Fast Open child whose key is known may send data before the third ACK brings the
@@ -507,12 +502,7 @@ impl Conn {
         let rel32 = seg.seq.wrapping_sub(self.isn);
         self.snd_rel = expand(self.snd_rel, rel32);
         let mapping = self.mapping_for(seg, rel32, payload_sum);
-        let dss = Dss {
-            data_fin: mapping.is_some_and(|m| m.data_fin),
-            data_ack: None,
-            mapping: mapping.map(|m| m.to_option()),
-        };
-        write_padded(&MptcpOption::Dss(dss), buf)
+        write_dss(None, mapping, buf)
     }
 
     /// The SYN/ACK of a TCP Fast Open child went out with `req`'s key: the child was created
@@ -844,6 +834,17 @@ fn find_mp_capable(options: &[u8], ctx: SegmentCtx) -> Option<MpCapable> {
         MptcpOption::MpCapable(mpc) => Some(mpc),
         _ => None,
     }
+}
+
+/// Writes a DSS with an optional 64-bit DATA_ACK and an optional mapping (whose DATA_FIN
+/// flag becomes the option's).
+fn write_dss(data_ack: Option<u64>, mapping: Option<Mapping>, buf: &mut [u8]) -> usize {
+    let dss = Dss {
+        data_fin: mapping.is_some_and(|m| m.data_fin),
+        data_ack: data_ack.map(dss::SeqNum::Full),
+        mapping: mapping.map(|m| m.to_option()),
+    };
+    write_padded(&MptcpOption::Dss(dss), buf)
 }
 
 /// Encodes `opt` into `buf` padded with NOPs to a multiple of 4, as TCP needs; 0 if it does

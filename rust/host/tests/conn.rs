@@ -88,38 +88,12 @@ impl Pair {
     /// The client sends `payload` bytes (and FIN); the server receives them. Returns the
     /// client's options and the server's verdict.
     fn client_sends(&mut self, payload: u32, fin: bool) -> (Vec<MptcpOption>, Verdict) {
-        let seg = OutSeg {
-            seq: self.c_seq,
-            payload,
-            fin,
-            rst: false,
-            snd_una: self.c_seq,
-            rcv_nxt: self.s_seq,
-        };
-        let mut buf = [0u8; 40];
-        let mut sum = || 0x1234u32;
-        let len = self
-            .client
-            .established_options(&seg, &mut sum, &mut buf, &mut self.events);
-        assert_eq!(len % 4, 0);
-        let ctx = if payload > 0 {
-            SegmentCtx::DATA
-        } else {
-            SegmentCtx::ACK
-        };
-        let opts = options(&buf[..len], ctx);
-        let verdict = self.server.incoming(
-            &InSeg {
-                seq: self.c_seq,
-                payload,
-                ack: true,
-                fin,
-                rcv_nxt: self.c_seq,
-                ..Default::default()
-            },
-            &buf[..len],
-            &RustCrypto,
+        let (opts, verdict) = transmit(
+            &mut self.client,
+            &mut self.server,
             &mut self.events,
+            (self.c_seq, self.s_seq),
+            (payload, fin, 0x1234),
         );
         self.c_seq = self.c_seq.wrapping_add(payload + u32::from(fin));
         (opts, verdict)
@@ -127,41 +101,59 @@ impl Pair {
 
     /// The server sends a segment; the client receives it.
     fn server_sends(&mut self, payload: u32, fin: bool) -> (Vec<MptcpOption>, Verdict) {
-        let seg = OutSeg {
-            seq: self.s_seq,
-            payload,
-            fin,
-            rst: false,
-            snd_una: self.s_seq,
-            rcv_nxt: self.c_seq,
-        };
-        let mut buf = [0u8; 40];
-        let mut sum = || 0x4321u32;
-        let len = self
-            .server
-            .established_options(&seg, &mut sum, &mut buf, &mut self.events);
-        let ctx = if payload > 0 {
-            SegmentCtx::DATA
-        } else {
-            SegmentCtx::ACK
-        };
-        let opts = options(&buf[..len], ctx);
-        let verdict = self.client.incoming(
-            &InSeg {
-                seq: self.s_seq,
-                payload,
-                ack: true,
-                fin,
-                rcv_nxt: self.s_seq,
-                ..Default::default()
-            },
-            &buf[..len],
-            &RustCrypto,
+        let (opts, verdict) = transmit(
+            &mut self.server,
+            &mut self.client,
             &mut self.events,
+            (self.s_seq, self.c_seq),
+            (payload, fin, 0x4321),
         );
         self.s_seq = self.s_seq.wrapping_add(payload + u32::from(fin));
         (opts, verdict)
     }
+}
+
+/// One segment from `sender` (next sequence numbers `(seq, rcv_nxt)`) to `receiver`: `payload`
+/// bytes, FIN, and the payload's partial checksum `sum`. Returns the options and the verdict.
+fn transmit(
+    sender: &mut Conn,
+    receiver: &mut Conn,
+    events: &mut Counted,
+    (seq, rcv_nxt): (u32, u32),
+    (payload, fin, sum): (u32, bool, u32),
+) -> (Vec<MptcpOption>, Verdict) {
+    let seg = OutSeg {
+        seq,
+        payload,
+        fin,
+        rst: false,
+        snd_una: seq,
+        rcv_nxt,
+    };
+    let mut buf = [0u8; 40];
+    let mut sum = || sum;
+    let len = sender.established_options(&seg, &mut sum, &mut buf, events);
+    assert_eq!(len % 4, 0);
+    let ctx = if payload > 0 {
+        SegmentCtx::DATA
+    } else {
+        SegmentCtx::ACK
+    };
+    let opts = options(&buf[..len], ctx);
+    let verdict = receiver.incoming(
+        &InSeg {
+            seq,
+            payload,
+            ack: true,
+            fin,
+            rcv_nxt: seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        events,
+    );
+    (opts, verdict)
 }
 
 fn idsn(key: u64) -> u64 {
