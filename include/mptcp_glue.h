@@ -13,6 +13,7 @@
 struct net;
 struct seq_file;
 struct sk_buff;
+struct msghdr;
 struct sock;
 struct socket;
 
@@ -53,6 +54,16 @@ int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp
  * FIN would (subflow.c). Subflow socket locked.
  */
 void mptcp_glue_subflow_check_eof(struct sock *sk);
+/*
+ * Reset the subflow @sk with MP_TCPRST (its state must be in the reset phase), from a work
+ * item: callers may hold the socket lock or run in softirq (tcp_ext.c).
+ */
+void mptcp_glue_subflow_reset(struct sock *sk);
+/*
+ * recvmsg() of an msk from its subflow @ssk: the connection's stream, as the protocol core
+ * places the queued bytes (rx.c). Takes the subflow's lock.
+ */
+int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int flags);
 /* The subflow @sk was disconnected (connect(AF_UNSPEC)); it may connect again. */
 void mptcp_pm_data_reset(struct sock *sk);
 /* KUnit only: attach the ULP to a kernel socket and release it; 0 or -errno. */
@@ -117,6 +128,14 @@ enum mptcp_rs_verdict {
 	MPTCP_RS_ACCEPT = 0,
 	MPTCP_RS_ACK_NOW = 1,
 	MPTCP_RS_RESET = 2,
+	MPTCP_RS_DROP = 3,
+};
+
+/* The reader's position in a subflow's receive queue (rust/proto/conn.rs, RxCursor). */
+struct mptcp_rs_rx_cursor {
+	u32 seq;	/* TCP sequence number of the next byte */
+	u64 dsn;	/* the DSN delivered next, if dsn_known */
+	bool dsn_known;
 };
 
 unsigned int mptcp_rs_syn_options(void *state, const struct net *net, u32 isn, u8 *buf,
@@ -133,5 +152,10 @@ void mptcp_rs_fastopen_synack(void *state, const u64 *req_words);
 bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);
+struct mptcp_rs_rx_cursor mptcp_rs_rx_cursor(void *state, u32 copied_seq);
+/* > 0: deliver that many bytes; < 0: skip that many; 0: the stream is broken there. */
+int mptcp_rs_rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail);
+void mptcp_rs_rx_commit(void *state, const struct mptcp_rs_rx_cursor *cur);
+bool mptcp_rs_rx_broken(void *state, const struct net *net);
 
 #endif /* _MPTCP_GLUE_H */

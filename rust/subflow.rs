@@ -20,7 +20,7 @@ use crate::{
     glue::GlueRegistration,
     mib::{self, Counter},
     proto::{
-        conn::{self, Conn, Event, Events, InSeg, OutSeg, Request, Verdict},
+        conn::{self, Conn, Event, Events, InSeg, OutSeg, Piece, Request, RxCursor, Verdict},
         csum,
     },
 };
@@ -330,6 +330,7 @@ pub(crate) struct InSegC {
 const VERDICT_ACCEPT: c_int = 0;
 const VERDICT_ACK_NOW: c_int = 1;
 const VERDICT_RESET: c_int = 2;
+const VERDICT_DROP: c_int = 3;
 
 /// An incoming segment with its TCP option bytes. For the SYN/ACK of an active open (`syn`
 /// set) the handshake completes or falls back; otherwise returns a verdict.
@@ -366,7 +367,98 @@ unsafe extern "C" fn mptcp_rs_incoming(
         Verdict::Accept => VERDICT_ACCEPT,
         Verdict::AcceptAckNow => VERDICT_ACK_NOW,
         Verdict::Reset(_) => VERDICT_RESET,
+        Verdict::Drop => VERDICT_DROP,
     }
+}
+
+/// The reader's position as `rust/glue/rx.c` holds it (`struct mptcp_rs_rx_cursor`).
+#[repr(C)]
+pub(crate) struct RxCursorC {
+    seq: u32,
+    dsn: u64,
+    dsn_known: bool,
+}
+
+impl From<RxCursor> for RxCursorC {
+    fn from(cur: RxCursor) -> Self {
+        Self {
+            seq: cur.seq,
+            dsn: cur.dsn.unwrap_or(0),
+            dsn_known: cur.dsn.is_some(),
+        }
+    }
+}
+
+impl From<&RxCursorC> for RxCursor {
+    fn from(cur: &RxCursorC) -> Self {
+        Self {
+            seq: cur.seq,
+            dsn: cur.dsn_known.then_some(cur.dsn),
+        }
+    }
+}
+
+/// Where the msk's reader starts when the subflow's next unread byte is `copied_seq`.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_cursor(state: *mut c_void, copied_seq: u32) -> RxCursorC {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.rx_cursor(copied_seq).into()
+}
+
+/// What the reader does with the next `avail` queued bytes at `cur` (which moves past
+/// them): deliver n (returns n), skip n (returns -n), or stop, the stream being broken
+/// (returns 0). See [`Conn::rx_piece`].
+///
+/// # Safety
+///
+/// As [`subflow`]; `cur` readable and writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_piece(
+    state: *mut c_void,
+    cur: *mut RxCursorC,
+    avail: u32,
+) -> c_int {
+    // A piece is never larger than what it is asked about; keep it in the return type.
+    let avail = avail.min(i32::MAX as u32);
+    // SAFETY: Per the function's contract.
+    let (sf, cur_c) = unsafe { (subflow(state), &mut *cur) };
+    let mut cursor = RxCursor::from(&*cur_c);
+    let piece = sf.conn.rx_piece(&mut cursor, avail);
+    *cur_c = cursor.into();
+    match piece {
+        Piece::Deliver(n) => c_int::try_from(n).unwrap_or(0),
+        Piece::Skip(n) => c_int::try_from(n).map_or(0, |n| -n),
+        Piece::Broken => 0,
+    }
+}
+
+/// The reader consumed every byte before `cur`. See [`Conn::rx_commit`].
+///
+/// # Safety
+///
+/// As [`subflow`]; `cur` readable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_commit(state: *mut c_void, cur: *const RxCursorC) {
+    // SAFETY: Per the function's contract.
+    let (sf, cur) = unsafe { (subflow(state), &*cur) };
+    sf.conn.rx_commit(&RxCursor::from(cur));
+}
+
+/// The reader met a broken stream: true if the subflow must now be reset (once).
+///
+/// # Safety
+///
+/// As [`subflow`]; `net` the socket's namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_broken(state: *mut c_void, net: *const ffi::Net) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }
+        .conn
+        .rx_broken(&mut NetCounters(net))
 }
 
 /// Whether the subflow's reader must now see the end of the stream (the peer's DATA_FIN and

@@ -142,8 +142,6 @@ static struct socket *detach_first(struct sock *sk)
 		return NULL;
 	sf_callbacks_restore(sk, first->sk);
 	msk_of(sk)->first = NULL;
-	/* The subflow only borrowed the msk's file for splice (mptcp_rs_splice_read()). */
-	first->file = NULL;
 	return first;
 }
 
@@ -372,19 +370,13 @@ static int mptcp_rs_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 {
 	struct socket *first = first_of(sock);
 
-	return READ_ONCE(first->ops)->recvmsg(first, msg, len, flags);
-}
-
-static ssize_t mptcp_rs_splice_read(struct socket *sock, loff_t *ppos,
-				    struct pipe_inode_info *pipe, size_t len,
-				    unsigned int flags)
-{
-	struct socket *first = first_of(sock);
-
-	/* tcp_splice_read() reads O_NONBLOCK from sock->file, which a kernel socket lacks. */
-	if (!first->file)
-		first->file = sock->file;
-	return READ_ONCE(first->ops)->splice_read(first, ppos, pipe, len, flags);
+	/* The error queue is the subflow's; MPTCP has no urgent data (as upstream). */
+	if (flags & MSG_ERRQUEUE)
+		return READ_ONCE(first->ops)->recvmsg(first, msg, len, flags);
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	/* Not the subflow's bytes as they are: the connection's stream made of them. */
+	return mptcp_glue_msk_recvmsg(first->sk, msg, len, flags);
 }
 
 static int mptcp_rs_set_rcvlowat(struct sock *sk, int val)
@@ -421,7 +413,6 @@ static int mptcp_rs_peek_len(struct socket *sock)
 	.sendmsg	= mptcp_rs_sendmsg,			\
 	.recvmsg	= mptcp_rs_recvmsg,			\
 	.mmap		= sock_no_mmap,				\
-	.splice_read	= mptcp_rs_splice_read,			\
 	.set_rcvlowat	= mptcp_rs_set_rcvlowat,		\
 	.peek_len	= mptcp_rs_peek_len
 

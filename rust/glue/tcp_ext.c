@@ -104,7 +104,7 @@ static void mptcp_rs_reset_work_fn(struct work_struct *work)
 	kfree(w);
 }
 
-static void mptcp_rs_schedule_reset(struct sock *sk)
+void mptcp_glue_subflow_reset(struct sock *sk)
 {
 	struct mptcp_rs_reset_work *w = kmalloc(sizeof(*w), GFP_ATOMIC);
 
@@ -143,7 +143,9 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		mptcp_glue_subflow_check_eof(sk);
 		return true;
 	case MPTCP_RS_RESET:
-		mptcp_rs_schedule_reset(sk);
+		mptcp_glue_subflow_reset(sk);
+		return false;
+	case MPTCP_RS_DROP:
 		return false;
 	default:
 		return true;

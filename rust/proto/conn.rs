@@ -19,18 +19,22 @@ use super::{
     crypto::{key_hash, Digest},
     csum,
     dss::{self, Dss},
-    mapping::{Mapping, PushError, TxMappings},
+    mapping::{after32, before32, Mapping, PushError, RxError, RxMappings, TxMappings},
     mp_capable::{MpCapable, MpcForm},
     mp_fastclose::FastClose,
     mp_tcprst::{reason, TcpRst},
     option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP, TCPOPT_NOP},
-    seq::expand,
+    seq::{before64, expand},
 };
 
 /// Mappings kept for retransmission: with TSO each covers up to 64 KiB, so the table spans a
 /// window of megabytes; without, about 90 KiB (past that, segments are mapped exactly and a
 /// retransmission that splits one could be refused by the peer).
 pub const TX_MAPPINGS: usize = 64;
+
+/// Received mappings kept until the reader has consumed their data. Contiguous mappings merge
+/// (up to 64 KiB each), so a bulk transfer's unread data takes one entry per 64 KiB.
+pub const RX_MAPPINGS: usize = 64;
 
 /// How many times a SYN goes out with MP_CAPABLE before the connection falls back and retries
 /// without it (upstream's `syn_retrans_before_tcp_fallback` default).
@@ -152,6 +156,34 @@ pub enum Verdict {
     AcceptAckNow,
     /// Drop it and reset the subflow; the RST carries MP_TCPRST with this reason.
     Reset(u8),
+    /// Drop it without acknowledging: no room to remember its mapping now (see
+    /// [`RxMappings`]); the peer retransmits it.
+    Drop,
+}
+
+/// Where the reader of a subflow's receive queue stands: the TCP sequence number of its next
+/// byte and, once known, the data sequence number the connection's stream continues with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RxCursor {
+    /// Sequence number of the next byte in the subflow's receive queue.
+    pub seq: u32,
+    /// The DSN the reader delivers next (`None` before the keys, or in plain TCP).
+    pub dsn: Option<u64>,
+}
+
+/// What the reader does with the next bytes of the subflow's receive queue
+/// ([`Conn::rx_piece`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Deliver this many bytes: they continue the connection's stream.
+    Deliver(u32),
+    /// Consume this many bytes without delivering them: the stream already had them (the
+    /// peer sent them again under a new mapping, as upstream's MPTCP-level window probe and
+    /// reinjections do).
+    Skip(u32),
+    /// The bytes have no mapping, or leave a hole in the stream: a protocol error. Nothing
+    /// may be delivered; [`Conn::rx_broken`] decides the reset.
+    Broken,
 }
 
 /// The state of a passive open that the listener keeps in the request socket (two 64-bit
@@ -260,6 +292,17 @@ pub struct Conn {
     /// 32-bit subflow sequence numbers (so connections can carry more than 4 GiB).
     snd_rel: u64,
     rcv_rel: u64,
+    /// The peer's mappings for data not consumed yet.
+    rx: RxMappings<RX_MAPPINGS>,
+    /// Lowest relative position any stored mapping started at: bytes before it follow the
+    /// implicit mapping (DSN = IDSN + relative position), as Fast Open SYN data does.
+    mapped_from: Option<u32>,
+    /// The DATA_ACK point: DSN one past the in-order data received, accounted up to the
+    /// relative subflow position `acked_rel`.
+    rcv_data_nxt: u64,
+    acked_rel: u32,
+    /// The DSN the reader delivers next, once it read with the keys known.
+    rd_dsn: Option<u64>,
     /// DSN of the peer's DATA_FIN, once announced.
     rcv_data_fin: Option<u64>,
     /// The reader was told about the DATA_FIN (end of the connection's stream).
@@ -288,6 +331,11 @@ impl Conn {
             third_ack_rel: None,
             snd_rel: 1,
             rcv_rel: 1,
+            rx: RxMappings::new(1),
+            mapped_from: None,
+            rcv_data_nxt: 0,
+            acked_rel: 1,
+            rd_dsn: None,
             rcv_data_fin: None,
             rcv_eof: false,
             reset_reason: reason::UNSPECIFIED,
@@ -427,6 +475,7 @@ impl Conn {
         self.remote_key = remote_key;
         self.local_idsn = key_hash(hasher, self.local_key).idsn;
         self.remote_idsn = key_hash(hasher, remote_key).idsn;
+        self.rcv_data_nxt = self.rcv_dsn(1);
         self.phase = Phase::Established;
     }
 
@@ -443,8 +492,7 @@ impl Conn {
     /// The DATA_ACK for a subflow whose next expected byte is `rcv_nxt`: one past the peer's
     /// DATA_FIN once all data before it arrived.
     fn data_ack(&mut self, rcv_nxt: u32) -> u64 {
-        self.rcv_rel = expand(self.rcv_rel, rcv_nxt.wrapping_sub(self.irs));
-        let next = self.rcv_dsn(self.rcv_rel);
+        let next = self.received_up_to(rcv_nxt);
         match self.rcv_data_fin {
             Some(fin) if fin == next => next.wrapping_add(1),
             _ => next,
@@ -687,9 +735,23 @@ impl Conn {
             // segment is retransmitted until acknowledged). Keep waiting for them; only a
             // segment without any MPTCP option means the peer (or a middlebox) is plain TCP.
             let mptcp = find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::Dss(_)));
-            if mptcp.is_none() {
+            let Some(MptcpOption::Dss(dss)) = mptcp else {
                 self.phase = Phase::Fallback;
                 events.event(Event::FallbackAck);
+                return Verdict::Accept;
+            };
+            // TCP keeps the data: its mapping must be kept too, for the reader. A 4-octet DSN
+            // cannot be placed before the peer's IDSN is known; upstream sends 8 octets.
+            if let Some(m) = dss
+                .mapping
+                .filter(|m| matches!(m.dsn, dss::SeqNum::Full(_)))
+            {
+                let mapping = Mapping::from_option(&m, false, 0);
+                if mapping.checksum.is_some() == self.checksums && !mapping.is_infinite() {
+                    if let Some(verdict) = self.record_mapping(&mapping, seg, events) {
+                        return verdict;
+                    }
+                }
             }
             return Verdict::Accept;
         };
@@ -740,7 +802,7 @@ impl Conn {
                     self.peer_has_keys = true;
                 }
                 d.mapping
-                    .map(|m| Mapping::from_option(&m, d.data_fin, self.rcv_dsn(self.rcv_rel)))
+                    .map(|m| Mapping::from_option(&m, d.data_fin, self.rcv_data_nxt))
             }
             (None, Some((data_len, checksum))) if rel32 == 1 => Some(Mapping {
                 dsn: self.rcv_dsn(1),
@@ -772,10 +834,8 @@ impl Conn {
             return self.reset(reason::MPTCP_ERROR);
         }
         if !mapping.is_data_fin_only() {
-            let rel = expand(self.rcv_rel, mapping.ssn);
-            if mapping.dsn != self.rcv_dsn(rel) {
-                events.event(Event::DssNotMatching);
-                return self.reset(reason::MPTCP_ERROR);
+            if let Some(verdict) = self.record_mapping(&mapping, seg, events) {
+                return verdict;
             }
         }
         let Some(fin) = mapping.data_fin_dsn() else {
@@ -786,12 +846,164 @@ impl Conn {
         }
         // TCP acknowledges data and FINs by itself; a DATA_FIN alone on a pure ACK needs a
         // nudge when everything before it has arrived.
-        self.rcv_rel = expand(self.rcv_rel, seg.rcv_nxt.wrapping_sub(self.irs));
-        if seg.payload == 0 && !seg.fin && fin == self.rcv_dsn(self.rcv_rel) {
+        if seg.payload == 0 && !seg.fin && fin == self.received_up_to(seg.rcv_nxt) {
             Verdict::AcceptAckNow
         } else {
             Verdict::Accept
         }
+    }
+
+    /// Stores a received mapping (not DATA_FIN-only) for the reader. `None` when the segment
+    /// goes on; otherwise the verdict that stops it.
+    fn record_mapping(
+        &mut self,
+        mapping: &Mapping,
+        seg: &InSeg,
+        events: &mut dyn Events,
+    ) -> Option<Verdict> {
+        // Out-of-order data must not take the last free entry: the segment that fills the
+        // hole needs one, or nothing could make progress.
+        let ahead = after32(mapping.ssn, seg.rcv_nxt.wrapping_sub(self.irs));
+        let known = self.rx.overlapping(mapping).is_some();
+        if ahead && !known && self.rx.len().saturating_add(1) >= self.rx.capacity() {
+            return Some(Verdict::Drop);
+        }
+        match self.rx.record(mapping) {
+            Ok(_) | Err(RxError::NoPayload) => {}
+            Err(RxError::Full) => return Some(Verdict::Drop),
+            Err(RxError::Invalid(_)) => {
+                // The same bytes mapped twice, differently.
+                events.event(Event::DssNotMatching);
+                return Some(self.reset(reason::MPTCP_ERROR));
+            }
+        }
+        self.mapped_from = match self.mapped_from {
+            Some(from) if !before32(mapping.ssn, from) => Some(from),
+            _ => Some(mapping.ssn),
+        };
+        None
+    }
+
+    /// Where the byte at relative subflow position `rel32` sits in the data sequence space:
+    /// its DSN and how many of the next `avail` bytes continue from it under the same
+    /// mapping. `None` for a byte no mapping covers (past the implicit start).
+    fn rx_locate(&self, rel32: u32, avail: u32) -> Option<(u64, u32)> {
+        if let Some(m) = self.rx.lookup(rel32) {
+            let run = m.ssn_end().wrapping_sub(rel32).min(avail);
+            return Some((m.dsn_of(rel32)?, run));
+        }
+        let run = match self.mapped_from {
+            None => avail,
+            Some(from) if before32(rel32, from) => from.wrapping_sub(rel32).min(avail),
+            Some(_) => return None,
+        };
+        Some((self.rcv_dsn(expand(self.rcv_rel, rel32)), run))
+    }
+
+    /// The reader's position when the subflow's next unread byte is `copied_seq`.
+    pub const fn rx_cursor(&self, copied_seq: u32) -> RxCursor {
+        RxCursor {
+            seq: copied_seq,
+            dsn: self.rd_dsn,
+        }
+    }
+
+    /// What to do with the next `avail` bytes (more than 0) of the subflow's receive queue
+    /// at `cur`, which moves past them. Plain TCP delivers everything; MPTCP delivers bytes
+    /// that continue the stream, skips those it already has, and refuses unmapped ones and
+    /// holes (with one subflow, nothing can fill them).
+    pub fn rx_piece(&self, cur: &mut RxCursor, avail: u32) -> Piece {
+        match self.phase {
+            Phase::Established => {}
+            Phase::Reset => return Piece::Broken,
+            _ => {
+                cur.seq = cur.seq.wrapping_add(avail);
+                return Piece::Deliver(avail);
+            }
+        }
+        let rel32 = cur.seq.wrapping_sub(self.irs);
+        let Some((dsn, run)) = self.rx_locate(rel32, avail) else {
+            return Piece::Broken;
+        };
+        let next = cur.dsn.unwrap_or(dsn);
+        let end = dsn.wrapping_add(u64::from(run));
+        let piece = if !before64(next, end) {
+            Piece::Skip(run)
+        } else if before64(dsn, next) {
+            // `next` is inside this run, so the distance is below `run`.
+            Piece::Skip(u32::try_from(next.wrapping_sub(dsn)).unwrap_or(run))
+        } else if dsn == next {
+            cur.dsn = Some(end);
+            Piece::Deliver(run)
+        } else {
+            return Piece::Broken;
+        };
+        if let Piece::Skip(n) | Piece::Deliver(n) = piece {
+            cur.seq = cur.seq.wrapping_add(n);
+        }
+        piece
+    }
+
+    /// The reader consumed everything before `cur` (not for a peek): the mappings of the
+    /// consumed bytes go, and the DATA_ACK point moves up with the stream if it lagged.
+    pub fn rx_commit(&mut self, cur: &RxCursor) {
+        let rel32 = cur.seq.wrapping_sub(self.irs);
+        self.rx.consume_up_to(rel32);
+        if self.phase != Phase::Established {
+            return;
+        }
+        if let Some(dsn) = cur.dsn {
+            self.rd_dsn = Some(dsn);
+            if before64(self.rcv_data_nxt, dsn) {
+                self.rcv_data_nxt = dsn;
+            }
+        }
+        if after32(rel32, self.acked_rel) {
+            self.acked_rel = rel32;
+        }
+    }
+
+    /// The reader met [`Piece::Broken`]: the subflow is reset with MP_TCPRST (counted as
+    /// `DSSNotMatching`, as upstream counts a mapping that does not fit). Returns false if a
+    /// reset was already decided.
+    pub fn rx_broken(&mut self, events: &mut dyn Events) -> bool {
+        if self.phase == Phase::Reset {
+            return false;
+        }
+        events.event(Event::DssNotMatching);
+        self.reset(reason::MPTCP_ERROR);
+        true
+    }
+
+    /// The DATA_ACK point once the subflow has received everything before `rcv_nxt`: the
+    /// received bytes are walked (from where the last call stopped) through their mappings,
+    /// and the point moves over the ones that continue the stream. Stops at a hole.
+    fn received_up_to(&mut self, rcv_nxt: u32) -> u64 {
+        let target = rcv_nxt.wrapping_sub(self.irs);
+        self.rcv_rel = expand(self.rcv_rel, target);
+        if self.phase != Phase::Established {
+            return self.rcv_data_nxt;
+        }
+        let mut cur = RxCursor {
+            seq: self.irs.wrapping_add(self.acked_rel),
+            dsn: Some(self.rcv_data_nxt),
+        };
+        // Each step ends a mapping, the implicit range, or a skipped head: bounded by the
+        // table's size.
+        for _ in 0..RX_MAPPINGS.saturating_mul(2).saturating_add(4) {
+            let rel32 = cur.seq.wrapping_sub(self.irs);
+            if !before32(rel32, target) {
+                break;
+            }
+            if self.rx_piece(&mut cur, target.wrapping_sub(rel32)) == Piece::Broken {
+                break;
+            }
+        }
+        self.acked_rel = cur.seq.wrapping_sub(self.irs);
+        if let Some(dsn) = cur.dsn {
+            self.rcv_data_nxt = dsn;
+        }
+        self.rcv_data_nxt
     }
 
     /// Whether the reader of the subflow must now see the end of the stream: true exactly
@@ -806,8 +1018,7 @@ impl Conn {
         let Some(fin) = self.rcv_data_fin else {
             return false;
         };
-        self.rcv_rel = expand(self.rcv_rel, rcv_nxt.wrapping_sub(self.irs));
-        if fin != self.rcv_dsn(self.rcv_rel) {
+        if fin != self.received_up_to(rcv_nxt) {
             return false;
         }
         self.rcv_eof = true;

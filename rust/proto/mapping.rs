@@ -186,6 +186,16 @@ impl Mapping {
         }
     }
 
+    /// Every payload byte of `other` is one of `self`'s, at the same DSN (`other` is a piece of
+    /// `self`, e.g. one segment's mapping of a larger one, or a retransmission of it).
+    pub const fn contains(&self, other: &Self) -> bool {
+        let offset = other.ssn.wrapping_sub(self.ssn);
+        other.payload_len() != 0
+            && self.covers(other.ssn)
+            && offset as u64 == other.dsn.wrapping_sub(self.dsn)
+            && !after32(other.ssn_end(), self.ssn_end())
+    }
+
     /// The payload ranges of `self` and `other` share at least one subflow byte.
     pub const fn overlaps(&self, other: &Self) -> bool {
         self.payload_len() != 0
@@ -431,6 +441,21 @@ impl<T: Copy, const N: usize> Ring<T, N> {
         self.put(pos, value);
         self.len = self.len.saturating_add(1);
         true
+    }
+
+    /// Removes position `pos`, moving the later elements forward by one.
+    fn remove(&mut self, pos: usize) {
+        if pos >= self.len {
+            return;
+        }
+        let mut i = pos;
+        while i.saturating_add(1) < self.len {
+            if let Some(value) = self.get(i.saturating_add(1)).copied() {
+                self.put(i, value);
+            }
+            i = i.saturating_add(1);
+        }
+        self.len = self.len.saturating_sub(1);
     }
 
     fn clear(&mut self) {
@@ -759,6 +784,50 @@ impl<const N: usize> RxMappings<N> {
             Ok(Insert::Added)
         } else {
             Err(RxError::Full)
+        }
+    }
+
+    /// Stores the payload part of a received mapping for the reader, which needs only where
+    /// each byte sits in the data sequence space: the DATA_FIN and the checksum are the
+    /// caller's to note (and must be checked before). Mappings contained in a stored one are
+    /// duplicates, and a mapping that continues a neighbour in both sequence spaces is merged
+    /// with it (up to the 16-bit length), so a bulk transfer takes few entries.
+    ///
+    /// # Errors
+    ///
+    /// As [`insert`](Self::insert); the table is unchanged.
+    pub fn record(&mut self, mapping: &Mapping) -> Result<Insert, RxError> {
+        let payload = Mapping::new(mapping.dsn, mapping.ssn, mapping.payload_len());
+        if payload.payload_len() == 0 {
+            return Err(RxError::NoPayload);
+        }
+        if self
+            .overlapping(&payload)
+            .is_some_and(|known| known.contains(&payload))
+        {
+            return Ok(Insert::Duplicate);
+        }
+        let inserted = self.insert(payload)?;
+        let position = self.ring.iter().position(|entry| *entry == payload);
+        if let Some(pos) = position {
+            self.merge_next(pos);
+            if let Some(prev) = pos.checked_sub(1) {
+                self.merge_next(prev);
+            }
+        }
+        Ok(inserted)
+    }
+
+    /// Merges the entry at `pos` with the one after it when they form one mapping.
+    fn merge_next(&mut self, pos: usize) {
+        let next = pos.saturating_add(1);
+        let merged = match (self.ring.get(pos), self.ring.get(next)) {
+            (Some(a), Some(b)) => a.extended(b),
+            _ => None,
+        };
+        if let (Some(merged), Some(entry)) = (merged, self.ring.get_mut(pos)) {
+            *entry = merged;
+            self.ring.remove(next);
         }
     }
 

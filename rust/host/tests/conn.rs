@@ -8,7 +8,10 @@ mod common;
 use common::RustCrypto;
 
 use mptcp_proto::{
-    conn::{Conn, Event, Events, InSeg, OutSeg, Phase, Request, Verdict, SYN_RETRIES_WITH_MPC},
+    conn::{
+        Conn, Event, Events, InSeg, OutSeg, Phase, Piece, Request, Verdict, RX_MAPPINGS,
+        SYN_RETRIES_WITH_MPC,
+    },
     crypto::key_hash,
     csum,
     dss::SeqNum,
@@ -357,37 +360,141 @@ fn data_fin_on_a_pure_ack_asks_for_an_ack() {
     );
 }
 
-#[test]
-fn mismatched_mapping_resets_with_mp_tcprst() {
-    let mut p = handshake(false, false);
-    p.client_sends(0, false);
-    p.server_sends(0, false);
+/// The client sends `payload` bytes under a mapping of our choosing (DSN `dsn`, at the next
+/// subflow position), as a peer that reinjects or probes would.
+fn client_sends_mapped(p: &mut Pair, payload: u16, dsn: u64) -> Verdict {
+    let rel = p.c_seq.wrapping_sub(CLIENT_ISN);
+    let verdict = deliver_mapping(&mut p.server, &mut p.events, p.c_seq, rel, payload, dsn);
+    p.c_seq = p.c_seq.wrapping_add(u32::from(payload));
+    verdict
+}
+
+/// `payload` bytes at `seq` (relative position `rel`) mapped to `dsn`, arriving in order.
+fn deliver_mapping(
+    receiver: &mut Conn,
+    events: &mut Counted,
+    seq: u32,
+    rel: u32,
+    payload: u16,
+    dsn: u64,
+) -> Verdict {
     let mut buf = [0u8; 40];
     let dss = mptcp_proto::dss::Dss {
         data_fin: false,
         data_ack: None,
         mapping: Some(mptcp_proto::dss::Mapping {
-            dsn: SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(5)), // should be + 1
-            subflow_seq: 1,
-            data_len: 100,
+            dsn: SeqNum::Full(dsn),
+            subflow_seq: rel,
+            data_len: payload,
             checksum: None,
         }),
     };
     let len = mptcp_proto::conn::write_padded(&MptcpOption::Dss(dss), &mut buf);
-    let verdict = p.server.incoming(
+    receiver.incoming(
         &InSeg {
-            seq: p.c_seq,
-            payload: 100,
+            seq,
+            payload: u32::from(payload),
             ack: true,
-            rcv_nxt: p.c_seq,
+            rcv_nxt: seq,
             ..Default::default()
         },
         &buf[..len],
         &RustCrypto,
-        &mut p.events,
+        events,
+    )
+}
+
+/// Reads the receive queue of `conn` from `from` to `to` (sequence numbers) as the msk
+/// reader does, committing as it goes: what was delivered and skipped, piece by piece.
+fn read(conn: &mut Conn, from: u32, to: u32) -> Vec<Piece> {
+    let mut cur = conn.rx_cursor(from);
+    let mut pieces = Vec::new();
+    while cur.seq != to && pieces.len() < 100 {
+        let avail = to.wrapping_sub(cur.seq);
+        let piece = conn.rx_piece(&mut cur, avail);
+        pieces.push(piece);
+        if piece == Piece::Broken {
+            break;
+        }
+        conn.rx_commit(&cur);
+    }
+    pieces
+}
+
+/// The server's next DATA_ACK, as sent on a pure ACK.
+fn server_data_ack(p: &mut Pair) -> u64 {
+    let (opts, _) = p.server_sends(0, false);
+    match only_dss(&opts).data_ack {
+        Some(SeqNum::Full(v)) => v,
+        other => panic!("expected a 64-bit DATA_ACK, got {other:?}"),
+    }
+}
+
+/// Both ends established, the client's first 1000 bytes received and read by the server.
+fn established_with_data() -> (Pair, u64) {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    let start = p.c_seq;
+    p.client_sends(1000, false);
+    assert_eq!(read(&mut p.server, start, p.c_seq), [Piece::Deliver(1000)]);
+    (p, idsn(CLIENT_KEY).wrapping_add(1001))
+}
+
+#[test]
+fn window_probe_byte_is_skipped_and_never_acknowledged_twice() {
+    // Upstream's MPTCP-level zero-window probe: one byte it already sent (DSN next - 1)
+    // goes out again as new subflow data, and the stream continues after it.
+    let (mut p, next) = established_with_data();
+    assert_eq!(server_data_ack(&mut p), next);
+    let probe_at = p.c_seq;
+    assert_eq!(
+        client_sends_mapped(&mut p, 1, next.wrapping_sub(1)),
+        Verdict::Accept
     );
-    assert_eq!(verdict, Verdict::Reset(reason::MPTCP_ERROR));
+    // The DATA_ACK stays where it was: the probe brought nothing new.
+    assert_eq!(server_data_ack(&mut p), next);
+    assert_eq!(client_sends_mapped(&mut p, 500, next), Verdict::Accept);
+    assert_eq!(server_data_ack(&mut p), next.wrapping_add(500));
+    assert_eq!(
+        read(&mut p.server, probe_at, p.c_seq),
+        [Piece::Skip(1), Piece::Deliver(500)]
+    );
+    assert!(!p.events.0.contains(&Event::DssNotMatching));
+}
+
+#[test]
+fn reinjected_data_overlapping_the_stream_delivers_only_the_new_part() {
+    let (mut p, next) = established_with_data();
+    let at = p.c_seq;
+    // 300 bytes again from DSN next - 100: the first 100 are old, 200 are new.
+    assert_eq!(
+        client_sends_mapped(&mut p, 300, next.wrapping_sub(100)),
+        Verdict::Accept
+    );
+    assert_eq!(
+        read(&mut p.server, at, p.c_seq),
+        [Piece::Skip(100), Piece::Deliver(200)]
+    );
+    assert_eq!(server_data_ack(&mut p), next.wrapping_add(200));
+}
+
+#[test]
+fn a_hole_in_the_stream_resets_with_mp_tcprst() {
+    let (mut p, next) = established_with_data();
+    let at = p.c_seq;
+    // Mapped past the stream's next byte: with one subflow nothing can fill the gap.
+    assert_eq!(
+        client_sends_mapped(&mut p, 100, next.wrapping_add(5)),
+        Verdict::Accept
+    );
+    // Not acknowledged, not delivered.
+    assert_eq!(server_data_ack(&mut p), next);
+    assert_eq!(read(&mut p.server, at, p.c_seq), [Piece::Broken]);
+    assert!(p.server.rx_broken(&mut p.events));
+    assert!(!p.server.rx_broken(&mut p.events), "decided once");
     assert_eq!(p.server.phase(), Phase::Reset);
+    let mut buf = [0u8; 40];
     let rst = OutSeg {
         rst: true,
         ..Default::default()
@@ -399,6 +506,111 @@ fn mismatched_mapping_resets_with_mp_tcprst() {
     assert!(matches!(opts.as_slice(), [MptcpOption::TcpRst(r)] if r.reason == reason::MPTCP_ERROR));
     assert!(p.events.0.contains(&Event::DssNotMatching));
     assert!(p.events.0.contains(&Event::RstTx));
+}
+
+#[test]
+fn the_same_bytes_mapped_differently_reset_at_once() {
+    let (mut p, next) = established_with_data();
+    let at = p.c_seq;
+    let rel = at.wrapping_sub(CLIENT_ISN);
+    assert_eq!(client_sends_mapped(&mut p, 100, next), Verdict::Accept);
+    // A retransmission of the same bytes claims other DSNs.
+    let verdict = deliver_mapping(
+        &mut p.server,
+        &mut p.events,
+        at,
+        rel,
+        100,
+        next.wrapping_add(7),
+    );
+    assert_eq!(verdict, Verdict::Reset(reason::MPTCP_ERROR));
+    assert!(p.events.0.contains(&Event::DssNotMatching));
+    // The identical retransmission would have been fine.
+    let (mut q, next) = established_with_data();
+    let at = q.c_seq;
+    assert_eq!(client_sends_mapped(&mut q, 100, next), Verdict::Accept);
+    let rel = at.wrapping_sub(CLIENT_ISN);
+    let verdict = deliver_mapping(&mut q.server, &mut q.events, at, rel, 100, next);
+    assert_eq!(verdict, Verdict::Accept);
+}
+
+#[test]
+fn unmapped_data_after_mapped_data_is_broken() {
+    let (p, _) = established_with_data();
+    // 100 bytes TCP queued without any mapping (the peer forgot the DSS).
+    let at = p.c_seq;
+    let mut cur = p.server.rx_cursor(at);
+    assert_eq!(p.server.rx_piece(&mut cur, 100), Piece::Broken);
+    assert_eq!(cur.seq, at, "a broken piece does not move the reader");
+}
+
+#[test]
+fn out_of_order_mappings_leave_room_for_the_hole_and_drop_when_full() {
+    let (mut p, next) = established_with_data();
+    let hole = p.c_seq;
+    let hole_rel = hole.wrapping_sub(CLIENT_ISN);
+    // Segments beyond a hole, each with a mapping that does not continue the previous one
+    // (so nothing merges), arrive until the table is nearly full.
+    let mut accepted = 0u32;
+    let mut dropped = false;
+    for i in 0..(RX_MAPPINGS as u32 + 4) {
+        let rel = hole_rel.wrapping_add(100 + 200 * i);
+        let seq = CLIENT_ISN.wrapping_add(rel);
+        let dsn = next.wrapping_add(100 + 300 * u64::from(i));
+        let mut buf = [0u8; 40];
+        let dss = mptcp_proto::dss::Dss {
+            data_fin: false,
+            data_ack: None,
+            mapping: Some(mptcp_proto::dss::Mapping {
+                dsn: SeqNum::Full(dsn),
+                subflow_seq: rel,
+                data_len: 100,
+                checksum: None,
+            }),
+        };
+        let len = mptcp_proto::conn::write_padded(&MptcpOption::Dss(dss), &mut buf);
+        let verdict = p.server.incoming(
+            &InSeg {
+                seq,
+                payload: 100,
+                ack: true,
+                rcv_nxt: hole,
+                ..Default::default()
+            },
+            &buf[..len],
+            &RustCrypto,
+            &mut p.events,
+        );
+        match verdict {
+            Verdict::Accept => accepted += 1,
+            Verdict::Drop => dropped = true,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(
+        dropped,
+        "out-of-order segments are dropped once the table is nearly full"
+    );
+    assert_eq!(accepted as usize, RX_MAPPINGS - 1);
+    // The in-order segment that fills the hole still finds its entry.
+    assert_eq!(client_sends_mapped(&mut p, 100, next), Verdict::Accept);
+}
+
+#[test]
+fn contiguous_mappings_share_one_entry_and_are_read_in_one_piece() {
+    let (mut p, next) = established_with_data();
+    let at = p.c_seq;
+    for i in 0..(2 * RX_MAPPINGS as u64) {
+        assert_eq!(
+            client_sends_mapped(&mut p, 100, next.wrapping_add(100 * i)),
+            Verdict::Accept,
+            "segment {i}"
+        );
+    }
+    assert_eq!(
+        read(&mut p.server, at, p.c_seq),
+        [Piece::Deliver(2 * RX_MAPPINGS as u32 * 100)]
+    );
 }
 
 #[test]
@@ -839,4 +1051,19 @@ fn data_overtaking_the_keys_waits_for_them() {
     assert_eq!(verdict, Verdict::Accept);
     assert_eq!(p.server.phase(), Phase::Established);
     assert!(!p.events.0.contains(&Event::FallbackAck));
+    // The early segment's mapping was kept while waiting: both segments read as one stream,
+    // and the DATA_ACK covers them once TCP has both in order.
+    let end = first.wrapping_add(2000);
+    let (opts, _) = transmit(
+        &mut p.server,
+        &mut p.client,
+        &mut p.events,
+        (p.s_seq.wrapping_add(10), end),
+        (0, false, 0),
+    );
+    assert_eq!(
+        only_dss(&opts).data_ack,
+        Some(SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(2001)))
+    );
+    assert_eq!(read(&mut p.server, first, end), [Piece::Deliver(2000)]);
 }

@@ -331,3 +331,46 @@ fn rx_stays_sorted() {
         }
     }
 }
+
+#[test]
+fn record_merges_contiguous_mappings_and_ignores_contained_ones() {
+    let mut rx = RxMappings::<4>::new(1);
+    assert_eq!(rx.record(&Mapping::new(1000, 1, 100)), Ok(Insert::Added));
+    assert_eq!(rx.record(&Mapping::new(1200, 201, 100)), Ok(Insert::Added));
+    assert_eq!(rx.len(), 2);
+    // Fills the gap between the two: all three become one.
+    assert_eq!(rx.record(&Mapping::new(1100, 101, 100)), Ok(Insert::Added));
+    assert_eq!(rx.len(), 1);
+    assert_eq!(rx.lookup(250), Some(&Mapping::new(1000, 1, 300)));
+    // A piece of it (one segment's retransmission) is a duplicate...
+    assert_eq!(
+        rx.record(&Mapping::new(1050, 51, 20)),
+        Ok(Insert::Duplicate)
+    );
+    // ...the same bytes at other DSNs are not.
+    assert_eq!(
+        rx.record(&Mapping::new(1051, 51, 20)),
+        Err(RxError::Invalid(Invalid::Conflict))
+    );
+    // DATA_FIN and checksum are the caller's: only the payload is stored.
+    let mut with_fin = Mapping::new(1300, 301, 11);
+    with_fin.data_fin = true;
+    with_fin.checksum = Some(0xabcd);
+    assert_eq!(rx.record(&with_fin), Ok(Insert::Added));
+    assert_eq!(rx.lookup(301), Some(&Mapping::new(1000, 1, 310)));
+    // A mapping that does not continue in the data sequence space stays separate.
+    assert_eq!(rx.record(&Mapping::new(5000, 311, 10)), Ok(Insert::Added));
+    assert_eq!(rx.len(), 2);
+    assert_eq!(
+        rx.record(&Mapping::data_fin_only(7000, None)),
+        Err(RxError::NoPayload)
+    );
+    // Merging stops at the 16-bit length.
+    let mut big = RxMappings::<4>::new(1);
+    assert_eq!(big.record(&Mapping::new(0, 1, 60000)), Ok(Insert::Added));
+    assert_eq!(
+        big.record(&Mapping::new(60000, 60001, 10000)),
+        Ok(Insert::Added)
+    );
+    assert_eq!(big.len(), 2);
+}
