@@ -58,6 +58,7 @@ extern "C" {
     ///
     /// `net` must be a live namespace whose per-netns state is registered.
     pub(crate) fn mptcp_glue_checksum_enabled(net: *const Net) -> bool;
+    pub(crate) fn mptcp_glue_syn_retrans_before_fallback(net: *const Net) -> u8;
 
     /// Adds one to counter `index` of namespace `net` (on this CPU). Any context.
     ///

@@ -48,6 +48,7 @@ impl Events for NetCounters {
             Event::DssNotMatching => Counter::DSSNotMatching,
             Event::InfiniteMapRx => Counter::InfiniteMapRx,
             Event::FastcloseRx => Counter::MPFastcloseRx,
+            Event::FastcloseTx => Counter::MPFastcloseTx,
             Event::RstRx => Counter::MPRstRx,
             Event::RstTx => Counter::MPRstTx,
         };
@@ -102,6 +103,22 @@ unsafe fn bytes_mut<'a>(ptr: *mut u8, len: c_uint) -> &'a mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(ptr, len as usize) }
 }
 
+/// A connection that has not started, with a new key and the namespace's settings.
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+unsafe fn idle_conn(net: *const ffi::Net) -> Conn {
+    // SAFETY: `net` is live (contract); the getters only read its settings.
+    let (checksums, syn_retrans) = unsafe {
+        (
+            ffi::mptcp_glue_checksum_enabled(net),
+            ffi::mptcp_glue_syn_retrans_before_fallback(net),
+        )
+    };
+    Conn::idle(new_key(), checksums, syn_retrans)
+}
+
 /// State for a subflow the module creates for an msk (process context, socket locked):
 /// it becomes an active opener on its first SYN. NULL when out of memory.
 ///
@@ -110,11 +127,10 @@ unsafe fn bytes_mut<'a>(ptr: *mut u8, len: c_uint) -> &'a mut [u8] {
 /// `net` must be the live namespace of the socket.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
-    // SAFETY: `net` is live (contract).
-    let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
     into_raw(
         Subflow {
-            conn: Conn::idle(new_key(), checksums),
+            // SAFETY: `net` is live (contract).
+            conn: unsafe { idle_conn(net) },
         },
         GFP_KERNEL,
     )
@@ -162,8 +178,7 @@ unsafe extern "C" fn mptcp_rs_subflow_restart(state: *mut c_void, net: *const ff
         return;
     }
     // SAFETY: Per the function's contract.
-    let (sf, checksums) = unsafe { (subflow(state), ffi::mptcp_glue_checksum_enabled(net)) };
-    sf.conn = Conn::idle(new_key(), checksums);
+    unsafe { subflow(state).conn = idle_conn(net) };
 }
 
 /// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).

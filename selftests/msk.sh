@@ -5,7 +5,7 @@
 # fallback), so a transfer that silently went plain TCP fails.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 18
+tap_plan 21
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -60,6 +60,24 @@ check "the active side sent MP_CAPABLE SYNs, the passive side received them" \
 	sh -c "[ $(counter msk-a MPCapableSYNTX) -ge 3 ] && [ $(counter msk-b MPCapableSYNRX) -ge 3 ]"
 check "MPTCP client to a plain TCP server falls back (MPCapableFallbackSYNACK)" \
 	transfer mptcp tcp 10.31.0.2 7003 1048576 MPCapableFallbackSYNACK
+# syn_drop: a middlebox drops SYNs carrying MPTCP options. After
+# syn_retrans_before_tcp_fallback retransmissions (1 here) the client falls back and retries
+# with plain SYNs (MPCapableSYNTXDrop), and the connection works as TCP.
+syn_drop() {
+	ip netns exec msk-b nft -f - <<-EOF || { echo "nft rule not accepted"; return 1; }
+	table inet mptcp_drop {
+		chain input { type filter hook input priority 0; tcp dport 7013 tcp flags syn tcp option mptcp exists drop; }
+	}
+	EOF
+	ip netns exec msk-a sysctl -qw net.mptcp.syn_retrans_before_tcp_fallback=1
+	transfer mptcp mptcp 10.31.0.2 7013 65536 MPCapableSYNTXDrop
+	rc=$?
+	ip netns exec msk-b nft delete table inet mptcp_drop
+	ip netns exec msk-a sysctl -qw net.mptcp.syn_retrans_before_tcp_fallback=2
+	return $rc
+}
+check "MP_CAPABLE SYNs dropped: fallback after syn_retrans_before_tcp_fallback retransmissions" \
+	syn_drop
 check "plain TCP client to an MPTCP server is served as TCP" \
 	transfer tcp mptcp 10.31.0.2 7004 1048576
 ip netns exec msk-b sysctl -qw net.mptcp.checksum_enabled=1
@@ -90,6 +108,20 @@ disconnect_twice() {
 }
 check "connect(AF_UNSPEC) ends a connection; the socket connects again, MPTCP both times" \
 	disconnect_twice
+# abort: close with unread data resets the connection; the RST carries MP_FASTCLOSE (one
+# namespace holds both ends, so it counts both the sent and the received one).
+abort() {
+	tx0=$(counter msk-a MPFastcloseTx)
+	rx0=$(counter msk-a MPFastcloseRx)
+	out=$(ip netns exec msk-a $peer probe abort 127.0.0.1 7012) || return 1
+	tx1=$(counter msk-a MPFastcloseTx)
+	rx1=$(counter msk-a MPFastcloseRx)
+	echo "$out; MPFastcloseTx: $tx0 -> $tx1; MPFastcloseRx: $rx0 -> $rx1"
+	[ "$out" = ok ] && [ $((tx1 - tx0)) -eq 1 ] && [ $((rx1 - rx0)) -eq 1 ]
+}
+check "closing with unread data resets the connection with MP_FASTCLOSE" abort
+check "O_ASYNC on an MPTCP socket: arriving data raises SIGIO" \
+	expect_eq "$(ip netns exec msk-a $peer probe async 127.0.0.1 7014)" ok
 # fastopen: two Fast Open connections in msk-a; the second carries data in its SYN. The first
 # one's SYN/ACK carries the Fast Open cookie, which leaves no room for MP_CAPABLE next to MSS,
 # window scale and timestamps (upstream orders the options the same way), so only the second

@@ -189,6 +189,55 @@ def probe_disconnect(addr, port):
     return "ok" if got == [True, True] else f"bad-{got}"
 
 
+def probe_abort(addr, port):
+    """Closing with unread data aborts the connection (RST): the peer sees ECONNRESET."""
+    fam = family_of(addr)
+    ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.settimeout(TIMEOUT_S)
+    ls.bind((addr, int(port)))
+    ls.listen(1)
+    c = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    c.settimeout(TIMEOUT_S)
+    c.connect((addr, int(port)))
+    a, _ = ls.accept()
+    c.sendall(b"y" * 1000)
+    # Wait until the data is queued at the acceptor, then close without reading it.
+    select.select([a], [], [], TIMEOUT_S)
+    a.close()
+    try:
+        got = c.recv(10)
+        result = f"no-reset-{got!r}"
+    except ConnectionResetError:
+        result = "ok"
+    c.close()
+    ls.close()
+    return result
+
+
+def probe_async(addr, port):
+    """O_ASYNC on an MPTCP socket: data arriving raises SIGIO for the owner."""
+    import signal
+    fam = family_of(addr)
+    ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.settimeout(TIMEOUT_S)
+    ls.bind((addr, int(port)))
+    ls.listen(1)
+    c = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    c.settimeout(TIMEOUT_S)
+    c.connect((addr, int(port)))
+    a, _ = ls.accept()
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGIO])
+    fcntl.fcntl(a, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(a, fcntl.F_SETFL, fcntl.fcntl(a, fcntl.F_GETFL) | os.O_ASYNC)
+    quiet = signal.sigtimedwait([signal.SIGIO], 0.5)
+    c.sendall(b"z")
+    got = signal.sigtimedwait([signal.SIGIO], TIMEOUT_S)
+    data = a.recv(1)
+    for s in (a, c, ls):
+        s.close()
+    return "ok" if quiet is None and got is not None and data == b"z" else f"bad-{quiet}-{got}-{data!r}"
+
+
 def _disconnect(sock):
     """connect(AF_UNSPEC): Python's socket.connect() has no way to pass it, so use libc."""
     import ctypes
@@ -242,6 +291,8 @@ PROBES = {
     "fastopen": probe_fastopen,
     "keepalive": probe_keepalive,
     "disconnect": probe_disconnect,
+    "abort": probe_abort,
+    "async": probe_async,
     "create": probe_create,
     "refused": probe_refused,
     "sockopts": probe_sockopts,

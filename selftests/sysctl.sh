@@ -2,7 +2,7 @@
 # net.mptcp.* sysctls: upstream's names, per network namespace, range-checked.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 11
+tap_plan 12
 
 load_module
 en=/proc/sys/net/mptcp/enabled
@@ -41,6 +41,17 @@ other_knobs() {
 	done
 }
 check "checksum_enabled and transparent: default 0, accept 0..1 only" other_knobs
+# syn_retrans_before_tcp_fallback: upstream's u8, default 2, any 0..255
+syn_retrans() {
+	f=/proc/sys/net/mptcp/syn_retrans_before_tcp_fallback
+	[ "$(cat $f)" = 2 ] || { echo "default is $(cat $f)"; return 1; }
+	for v in 0 255 2; do
+		echo $v >$f && [ "$(cat $f)" = $v ] || { echo "$v not accepted"; return 1; }
+	done
+	! sh -c "echo 256 >$f" 2>/dev/null || { echo "256 accepted"; return 1; }
+	[ "$(cat $f)" = 2 ]
+}
+check "syn_retrans_before_tcp_fallback: default 2, accepts 0..255" syn_retrans
 check "they are per namespace too" \
 	sh -c "echo 1 >/proc/sys/net/mptcp/transparent; v=\$(ip netns exec sysB cat /proc/sys/net/mptcp/transparent); echo 0 >/proc/sys/net/mptcp/transparent; [ \$v = 0 ]"
 

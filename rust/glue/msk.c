@@ -7,12 +7,12 @@
  * subflow, an ordinary kernel TCP socket created with the msk and carrying the "mptcp" ULP
  * (subflow.c), which does the MPTCP signalling on the wire through the TCP extension hooks.
  *
- * With one subflow the byte stream of the connection *is* the subflow's byte stream (the
- * data sequence space is a fixed offset of the subflow's, see rust/proto/single.rs), so every
- * socket call is served by the first subflow: this file forwards them, and mirrors the
- * subflow's state and errors onto the msk where generic socket code reads the msk itself
- * (SO_ERROR, SO_ACCEPTCONN). Reading from and writing to several subflows needs the msk's own
- * queues (Documentation/dataplane-plan.md) and replaces the forwarding of data calls then.
+ * With one subflow, socket calls are served by the first subflow: this file forwards them, and
+ * mirrors the subflow's state and errors onto the msk where generic socket code reads the msk
+ * itself (SO_ERROR, SO_ACCEPTCONN). recvmsg is the exception: the connection's stream is
+ * read out of the subflow's queue by the mappings the peer sent (rx.c), since the peer may
+ * send bytes again under a new mapping. splice reads through recvmsg (no .splice_read).
+ * Several subflows need the msk's own queues (Documentation/dataplane-plan.md).
  *
  * Locking: the msk socket lock is not taken here; each forwarded call locks the subflow as
  * plain TCP does. `first` is set at creation (or accept) and cleared only at release, when no
@@ -64,8 +64,9 @@ static struct socket *first_of(const struct socket *sock)
 /*
  * Subflow callbacks: keep the msk's state and pending error in step with its subflow, for
  * generic code that reads the msk (sk_getsockopt(SO_ERROR), SO_ACCEPTCONN, diag). Wake-ups
- * need no relaying: poll and blocking calls wait on the subflow itself. sk_user_data points
- * to the msk while it is attached; the msk outlives the attachment (detach_first()).
+ * need no relaying: the subflow's sk_wq is the msk socket's (attach_first()), so TCP's own
+ * wake-ups reach poll, blocking calls and O_ASYNC owners of the msk. sk_user_data points to
+ * the msk while it is attached; the msk outlives the attachment (detach_first()).
  */
 static void mptcp_rs_sf_state_change(struct sock *ssk)
 {
@@ -126,9 +127,23 @@ static void sf_callbacks_restore(struct sock *sk, struct sock *ssk)
 	write_unlock_bh(&ssk->sk_callback_lock);
 }
 
+/*
+ * The subflow wakes whoever waits on the msk: its sk_wq becomes the msk socket's (the subflow
+ * drops it in sock_orphan(), when released by the msk's own release), and SIGIO follows the
+ * msk's O_ASYNC owners (sock_wake_async() does nothing while none is registered).
+ */
+static void share_wait_queue(struct sock *sk, struct sock *ssk)
+{
+	write_lock_bh(&ssk->sk_callback_lock);
+	rcu_assign_pointer(ssk->sk_wq, &sk->sk_socket->wq);
+	sock_set_flag(ssk, SOCK_FASYNC);
+	write_unlock_bh(&ssk->sk_callback_lock);
+}
+
 static void attach_first(struct sock *sk, struct socket *first)
 {
 	sf_callbacks_set(sk, first->sk);
+	share_wait_queue(sk, first->sk);
 	msk_of(sk)->first = first;
 	inet_sk_set_state(sk, inet_sk_state_load(first->sk));
 }
@@ -307,8 +322,9 @@ static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table
 {
 	struct socket *first = first_of(sock);
 
-	/* Waits on the subflow's queue, which its wake-ups reach. */
-	return READ_ONCE(first->ops)->poll(file, first, wait);
+	/* Waits on the msk's queue, which the subflow's wake-ups reach; TCP says what is ready. */
+	sock_poll_wait(file, sock, wait);
+	return READ_ONCE(first->ops)->poll(file, first, NULL);
 }
 
 static int mptcp_rs_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)

@@ -29,6 +29,7 @@ struct mptcp_pernet {
 	unsigned long __percpu *mib;	/* mptcp_mib_count counters per CPU */
 	u8 enabled;
 	u8 checksum_enabled;
+	u8 syn_retrans_before_tcp_fallback;
 	u8 transparent;
 };
 
@@ -62,6 +63,13 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.extra2 = SYSCTL_ONE,
 	},
 	{
+		/* MP_CAPABLE SYN retransmissions before plain TCP SYNs: 0..255, as upstream. */
+		.procname = "syn_retrans_before_tcp_fallback",
+		.maxlen = sizeof(u8),
+		.mode = 0644,
+		.proc_handler = proc_dou8vec_minmax,
+	},
+	{
 		/*
 		 * Ours, not upstream's: 1 gives TCP stream sockets created in this namespace
 		 * MPTCP instead (transparent mode, Documentation/transparent.md).
@@ -88,6 +96,11 @@ bool mptcp_glue_transparent(const struct net *net)
 bool mptcp_glue_checksum_enabled(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->checksum_enabled);
+}
+
+u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->syn_retrans_before_tcp_fallback);
 }
 
 void mptcp_glue_mib_inc(const struct net *net, unsigned int index)
@@ -120,6 +133,7 @@ static int mptcp_pernet_init(struct net *net)
 	struct ctl_table *table;
 
 	pernet->enabled = 1;
+	pernet->syn_retrans_before_tcp_fallback = 2;
 
 	pernet->mib = __alloc_percpu(mptcp_mib_count * sizeof(unsigned long),
 				     __alignof__(unsigned long));
@@ -131,7 +145,8 @@ static int mptcp_pernet_init(struct net *net)
 		goto free_mib;
 	table[0].data = &pernet->enabled;
 	table[1].data = &pernet->checksum_enabled;
-	table[2].data = &pernet->transparent;
+	table[2].data = &pernet->syn_retrans_before_tcp_fallback;
+	table[3].data = &pernet->transparent;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

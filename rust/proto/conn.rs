@@ -36,9 +36,9 @@ pub const TX_MAPPINGS: usize = 64;
 /// (up to 64 KiB each), so a bulk transfer's unread data takes one entry per 64 KiB.
 pub const RX_MAPPINGS: usize = 64;
 
-/// How many times a SYN goes out with MP_CAPABLE before the connection falls back and retries
-/// without it (upstream's `syn_retrans_before_tcp_fallback` default).
-pub const SYN_RETRIES_WITH_MPC: u8 = 2;
+/// How many times an MP_CAPABLE SYN is retransmitted before the connection falls back and
+/// retries without it: the default of upstream's `net.mptcp.syn_retrans_before_tcp_fallback`.
+pub const DEFAULT_SYN_RETRANS_BEFORE_FALLBACK: u8 = 2;
 
 /// The largest option length [`Conn::established_options`] writes (DSS with a 64-bit
 /// DATA_ACK, a 64-bit mapping and its checksum), which leaves room for timestamps.
@@ -87,6 +87,8 @@ pub enum Event {
     InfiniteMapRx,
     /// MP_FASTCLOSE with our key arrived (`MPFastcloseRx`).
     FastcloseRx,
+    /// An abortive close sent MP_FASTCLOSE (`MPFastcloseTx`).
+    FastcloseTx,
     /// A reset carried MP_TCPRST (`MPRstRx`).
     RstRx,
     /// A reset we send carries MP_TCPRST (`MPRstTx`).
@@ -283,6 +285,8 @@ pub struct Conn {
     irs: u32,
     /// MP_CAPABLE SYNs sent.
     syns_sent: u8,
+    /// Retransmissions of the MP_CAPABLE SYN before falling back (this end's setting).
+    syn_retrans_before_fallback: u8,
     /// The peer has shown (with a DATA_ACK) that it holds our key: MP_CAPABLE forms stop.
     peer_has_keys: bool,
     /// Relative position of the third ACK of our active open, which repeats both keys (1,
@@ -327,6 +331,7 @@ impl Conn {
             isn: 0,
             irs: 0,
             syns_sent: 0,
+            syn_retrans_before_fallback: DEFAULT_SYN_RETRANS_BEFORE_FALLBACK,
             peer_has_keys: false,
             third_ack_rel: None,
             snd_rel: 1,
@@ -345,9 +350,12 @@ impl Conn {
     }
 
     /// A subflow that has not connected yet: it becomes an active opener with `local_key`
-    /// on its first SYN. `checksums` is this end's setting.
-    pub fn idle(local_key: u64, checksums: bool) -> Self {
-        Self::new(Phase::Idle, local_key, checksums)
+    /// on its first SYN. `checksums` and `syn_retrans_before_fallback` are this end's
+    /// settings (`net.mptcp.checksum_enabled`, `net.mptcp.syn_retrans_before_tcp_fallback`).
+    pub fn idle(local_key: u64, checksums: bool, syn_retrans_before_fallback: u8) -> Self {
+        let mut conn = Self::new(Phase::Idle, local_key, checksums);
+        conn.syn_retrans_before_fallback = syn_retrans_before_fallback;
+        conn
     }
 
     /// A plain TCP connection (a child of a SYN without MP_CAPABLE).
@@ -411,16 +419,17 @@ impl Conn {
         self.checksums
     }
 
-    /// Options for a SYN whose sequence number is `isn`. After
-    /// [`SYN_RETRIES_WITH_MPC`] unanswered MP_CAPABLE SYNs the connection falls back and the
-    /// SYN goes without.
+    /// Options for a SYN whose sequence number is `isn`. Once the MP_CAPABLE SYN went
+    /// unanswered and was retransmitted the configured number of times, the connection falls
+    /// back and the next retransmission goes without (as upstream, counted as
+    /// `MPCapableSYNTXDrop`).
     pub fn syn_options(&mut self, isn: u32, buf: &mut [u8], events: &mut dyn Events) -> usize {
         match self.phase {
             Phase::Idle => self.phase = Phase::SynSent,
             Phase::SynSent => {}
             _ => return 0,
         }
-        if self.syns_sent >= SYN_RETRIES_WITH_MPC {
+        if self.syns_sent > self.syn_retrans_before_fallback {
             self.phase = Phase::Fallback;
             events.event(Event::MpcSynTxDrop);
             return 0;
@@ -654,15 +663,38 @@ impl Conn {
     }
 
     fn rst_options(&mut self, buf: &mut [u8], events: &mut dyn Events) -> usize {
-        if self.phase != Phase::Reset {
-            return 0;
+        let mut len = 0;
+        match self.phase {
+            Phase::Reset => {}
+            // TCP resets an established subflow by itself only when the application aborts
+            // (close with unread data, SO_LINGER 0, a disconnect, SOCK_DESTROY). With one
+            // subflow that ends the connection, which RFC 8684 section 3.5 signals with
+            // MP_FASTCLOSE on the RST itself; MP_TCPRST follows if there is room, as
+            // upstream sends them.
+            Phase::Established => {
+                let fastclose = FastClose {
+                    receiver_key: self.remote_key,
+                };
+                len = write_padded(&MptcpOption::FastClose(fastclose), buf);
+                if len == 0 {
+                    return 0;
+                }
+                events.event(Event::FastcloseTx);
+            }
+            _ => return 0,
         }
-        events.event(Event::RstTx);
         let rst = TcpRst {
             transient: false,
             reason: self.reset_reason,
         };
-        write_padded(&MptcpOption::TcpRst(rst), buf)
+        let Some(rest) = buf.get_mut(len..) else {
+            return len;
+        };
+        let rst_len = write_padded(&MptcpOption::TcpRst(rst), rest);
+        if rst_len != 0 {
+            events.event(Event::RstTx);
+        }
+        len.saturating_add(rst_len)
     }
 
     /// Decides the subflow must be reset with MP_TCPRST `why`.
@@ -682,11 +714,16 @@ impl Conn {
         events: &mut dyn Events,
     ) -> Verdict {
         if seg.rst {
-            if self.is_mptcp()
-                && find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::TcpRst(_)))
+            if self.is_mptcp() {
+                if find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::TcpRst(_)))
                     .is_some()
-            {
-                events.event(Event::RstRx);
+                {
+                    events.event(Event::RstRx);
+                }
+                let ours = |o: &MptcpOption| matches!(o, MptcpOption::FastClose(f) if f.receiver_key == self.local_key);
+                if find_option(options, seg.ctx(), ours).is_some() {
+                    events.event(Event::FastcloseRx);
+                }
             }
             return Verdict::Accept;
         }

@@ -9,8 +9,8 @@ use common::RustCrypto;
 
 use mptcp_proto::{
     conn::{
-        Conn, Event, Events, InSeg, OutSeg, Phase, Piece, Request, Verdict, RX_MAPPINGS,
-        SYN_RETRIES_WITH_MPC,
+        Conn, Event, Events, InSeg, OutSeg, Phase, Piece, Request, Verdict,
+        DEFAULT_SYN_RETRANS_BEFORE_FALLBACK, RX_MAPPINGS,
     },
     crypto::key_hash,
     csum,
@@ -59,7 +59,7 @@ struct Pair {
 fn handshake(client_csum: bool, server_csum: bool) -> Pair {
     let d = RustCrypto;
     let mut events = Counted::default();
-    let mut client = Conn::idle(CLIENT_KEY, client_csum);
+    let mut client = Conn::idle(CLIENT_KEY, client_csum, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
     let mut buf = [0u8; 40];
 
     let len = client.syn_options(CLIENT_ISN, &mut buf, &mut events);
@@ -665,7 +665,7 @@ fn checksums_negotiated_by_either_end() {
 #[test]
 fn syn_ack_without_mp_capable_falls_back() {
     let mut events = Counted::default();
-    let mut client = Conn::idle(CLIENT_KEY, false);
+    let mut client = Conn::idle(CLIENT_KEY, false, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
     let mut buf = [0u8; 40];
     client.syn_options(CLIENT_ISN, &mut buf, &mut events);
     // No option, a truncated one, and a SYN/ACK carrying the wrong form all mean TCP.
@@ -674,7 +674,7 @@ fn syn_ack_without_mp_capable_falls_back() {
         &[30, 12, 0x01, 0x81, 1, 2][..],
         &[30, 4, 0x01, 0x81][..],
     ] {
-        let mut c = Conn::idle(CLIENT_KEY, false);
+        let mut c = Conn::idle(CLIENT_KEY, false, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
         c.syn_options(CLIENT_ISN, &mut buf, &mut events);
         c.syn_ack(SERVER_ISN, synack, &RustCrypto, &mut events);
         assert_eq!(c.phase(), Phase::Fallback, "{synack:?}");
@@ -701,15 +701,21 @@ fn syn_ack_without_mp_capable_falls_back() {
 
 #[test]
 fn unanswered_mpc_syns_fall_back_to_plain_syns() {
-    let mut events = Counted::default();
-    let mut client = Conn::idle(CLIENT_KEY, false);
-    let mut buf = [0u8; 40];
-    for _ in 0..SYN_RETRIES_WITH_MPC {
-        assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 4);
+    // Upstream's default: the SYN and two retransmissions carry MP_CAPABLE, the third
+    // retransmission does not; 0 means only the first SYN tries MPTCP.
+    for retrans in [DEFAULT_SYN_RETRANS_BEFORE_FALLBACK, 0, 5] {
+        let mut events = Counted::default();
+        let mut client = Conn::idle(CLIENT_KEY, false, retrans);
+        let mut buf = [0u8; 40];
+        for _ in 0..=retrans {
+            assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 4);
+        }
+        assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 0);
+        assert_eq!(client.phase(), Phase::Fallback);
+        assert_eq!(events.0, [Event::MpcSynTx, Event::MpcSynTxDrop]);
+        // Plain from then on.
+        assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 0);
     }
-    assert_eq!(client.syn_options(CLIENT_ISN, &mut buf, &mut events), 0);
-    assert_eq!(client.phase(), Phase::Fallback);
-    assert_eq!(events.0, [Event::MpcSynTx, Event::MpcSynTxDrop]);
 }
 
 #[test]
@@ -827,6 +833,49 @@ fn fastclose_with_our_key_resets() {
     );
     assert!(matches!(verdict, Verdict::Reset(_)));
     assert!(p.events.0.contains(&Event::FastcloseRx));
+}
+
+#[test]
+fn abortive_close_sends_mp_fastclose_on_the_rst() {
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    let mut buf = [0u8; 40];
+    let rst = OutSeg {
+        seq: p.s_seq,
+        rst: true,
+        ..Default::default()
+    };
+    let len = p
+        .server
+        .established_options(&rst, &mut no_sum, &mut buf, &mut p.events);
+    // 12 + 4 bytes: room left next to timestamps.
+    assert_eq!(len, 16);
+    let opts = options(&buf[..len], SegmentCtx::RST);
+    assert!(matches!(
+        opts.as_slice(),
+        [MptcpOption::FastClose(f), MptcpOption::TcpRst(r)]
+            if f.receiver_key == CLIENT_KEY && r.reason == reason::UNSPECIFIED
+    ));
+    assert!(p.events.0.contains(&Event::FastcloseTx));
+    let verdict = p.client.incoming(
+        &InSeg {
+            seq: p.s_seq,
+            rst: true,
+            rcv_nxt: p.s_seq,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Accept, "TCP handles the reset itself");
+    assert!(p.events.0.contains(&Event::FastcloseRx));
+    assert!(p.events.0.contains(&Event::RstRx));
+    // A plain TCP connection's reset carries nothing.
+    let mut plain = Conn::plain();
+    let len = plain.established_options(&rst, &mut no_sum, &mut buf, &mut p.events);
+    assert_eq!(len, 0);
 }
 
 #[test]
