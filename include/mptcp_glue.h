@@ -64,6 +64,13 @@ void mptcp_glue_subflow_reset(struct sock *sk);
  * places the queued bytes (rx.c). Takes the subflow's lock.
  */
 int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int flags);
+/*
+ * sendmsg() of an msk into its subflow @ssk, within the connection-level window the peer
+ * advertises (tx.c). Takes the subflow's lock.
+ */
+int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len);
+/* The subflow state the "mptcp" ULP carries (NULL if none); subflow locked (subflow.c). */
+void *mptcp_glue_subflow_state(const struct sock *ssk);
 /* The subflow @sk was disconnected (connect(AF_UNSPEC)); it may connect again. */
 void mptcp_pm_data_reset(struct sock *sk);
 /* KUnit only: attach the ULP to a kernel socket and release it; 0 or -errno. */
@@ -120,6 +127,7 @@ struct mptcp_rs_in_seg {
 	u32 seq;
 	u32 payload;
 	u32 rcv_nxt;
+	u32 wnd;	/* the advertised window, scaled */
 	bool syn;
 	bool ack;
 	bool fin;
@@ -159,5 +167,12 @@ struct mptcp_rs_rx_cursor mptcp_rs_rx_cursor(void *state, u32 copied_seq);
 int mptcp_rs_rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail);
 void mptcp_rs_rx_commit(void *state, const struct mptcp_rs_rx_cursor *cur);
 bool mptcp_rs_rx_broken(void *state, const struct net *net);
+/*
+ * False when only TCP limits what may be queued; otherwise *@allowed bytes may enter TCP's
+ * send queue at @write_seq (a one-byte @probe may pass a closed window).
+ */
+bool mptcp_rs_snd_allowance(void *state, u32 write_seq, bool probe, u32 *allowed);
+/* A writer waiting for the connection-level window must be woken. */
+bool mptcp_rs_snd_wakeup(void *state, u32 write_seq);
 
 #endif /* _MPTCP_GLUE_H */

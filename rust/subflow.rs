@@ -335,6 +335,7 @@ pub(crate) struct InSegC {
     seq: u32,
     payload: u32,
     rcv_nxt: u32,
+    wnd: u32,
     syn: bool,
     ack: bool,
     fin: bool,
@@ -377,6 +378,7 @@ unsafe extern "C" fn mptcp_rs_incoming(
         fin: seg.fin,
         rst: seg.rst,
         rcv_nxt: seg.rcv_nxt,
+        wnd: seg.wnd,
     };
     match sf.conn.incoming(&inseg, opts, &KernelDigest, &mut events) {
         Verdict::Accept => VERDICT_ACCEPT,
@@ -487,6 +489,42 @@ unsafe extern "C" fn mptcp_rs_rx_broken(state: *mut c_void, net: *const ffi::Net
 unsafe extern "C" fn mptcp_rs_data_fin_reached(state: *mut c_void, rcv_nxt: u32) -> bool {
     // SAFETY: Per the function's contract.
     unsafe { subflow(state) }.conn.data_fin_reached(rcv_nxt)
+}
+
+/// How much may enter TCP's send queue at `write_seq`: false when only TCP limits it,
+/// otherwise the bytes allowed are stored in `allowed`. See [`Conn::snd_allowance`].
+///
+/// # Safety
+///
+/// As [`subflow`]; `allowed` writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_snd_allowance(
+    state: *mut c_void,
+    write_seq: u32,
+    probe: bool,
+    allowed: *mut u32,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    match sf.conn.snd_allowance(write_seq, probe) {
+        None => false,
+        Some(n) => {
+            // SAFETY: `allowed` is writable (contract).
+            unsafe { *allowed = n };
+            true
+        }
+    }
+}
+
+/// Whether a writer waiting for the connection-level window must be woken now.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_snd_wakeup(state: *mut c_void, write_seq: u32) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.take_snd_wakeup(write_seq)
 }
 
 /// Registers the "mptcp" ULP until the returned value drops.

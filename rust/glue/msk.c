@@ -377,9 +377,8 @@ static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
 
 static int mptcp_rs_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
-	struct socket *first = first_of(sock);
-
-	return READ_ONCE(first->ops)->sendmsg(first, msg, len);
+	/* Within the connection-level window the peer advertises (tx.c). */
+	return mptcp_glue_msk_sendmsg(first_of(sock)->sk, msg, len);
 }
 
 static int mptcp_rs_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)

@@ -18,12 +18,6 @@
 
 #include "mptcp_glue.h"
 
-static void *sf_state(const struct sock *ssk)
-{
-	return rcu_dereference_protected(inet_csk(ssk)->icsk_ulp_data,
-					 lockdep_sock_is_held(ssk));
-}
-
 /*
  * The queued skb holding the byte at @seq, and the byte's offset in it. NULL when no byte at
  * @seq is queued; *@fin then says whether the stream's TCP FIN comes right there.
@@ -119,7 +113,7 @@ static int rx_take(struct sock *ssk, void *state, struct mptcp_rs_rx_cursor *cur
  */
 static int rx_recvmsg_locked(struct sock *ssk, struct msghdr *msg, size_t len, int flags)
 {
-	void *state = sf_state(ssk);
+	void *state = mptcp_glue_subflow_state(ssk);
 	struct mptcp_rs_rx_cursor cur;
 	bool peek = flags & MSG_PEEK;
 	bool broken = false;

@@ -21,9 +21,15 @@
  */
 static void (*mptcp_sf_default_data_ready)(struct sock *sk);
 
+void *mptcp_glue_subflow_state(const struct sock *ssk)
+{
+	/* Set before the socket is visible and cleared at destruction: stable while locked. */
+	return rcu_dereference_protected(inet_csk(ssk)->icsk_ulp_data, true);
+}
+
 void mptcp_glue_subflow_check_eof(struct sock *sk)
 {
-	void *state = rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data, true);
+	void *state = mptcp_glue_subflow_state(sk);
 
 	if (!state || !mptcp_rs_data_fin_reached(state, tcp_sk(sk)->rcv_nxt))
 		return;

@@ -24,15 +24,10 @@ struct mptcp_rs_reset_work {
 	struct sock *sk;
 };
 
-static void *sf_state(const struct sock *sk)
-{
-	return rcu_dereference_protected(inet_csk(sk)->icsk_ulp_data, true);
-}
-
 static unsigned int mptcp_rs_hook_syn_options(struct sock *sk, struct sk_buff *skb, u8 *buf,
 					      unsigned int remaining)
 {
-	void *state = sf_state(sk);
+	void *state = mptcp_glue_subflow_state(sk);
 
 	if (!state)
 		return 0;
@@ -48,7 +43,7 @@ static unsigned int mptcp_rs_hook_syn_options(struct sock *sk, struct sk_buff *s
 static noinline void mptcp_fastopen_subflow_synack_set_params(const struct sock *child,
 							      struct request_sock *req)
 {
-	void *state = sf_state(child);
+	void *state = mptcp_glue_subflow_state(child);
 
 	if (state)
 		mptcp_rs_fastopen_synack(state, tcp_rsk(req)->ext_data);
@@ -78,7 +73,7 @@ static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	struct mptcp_rs_out_seg seg = {};
-	void *state = sf_state(sk);
+	void *state = mptcp_glue_subflow_state(sk);
 
 	/* Our largest option fits next to timestamps: they are never traded. */
 	if (!state)
@@ -123,13 +118,16 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	struct mptcp_rs_in_seg seg = {
 		.seq = cb->seq,
 		.rcv_nxt = tcp_sk(sk)->rcv_nxt,
+		/* The SYN/ACK's window is never scaled. */
+		.wnd = th->syn ? ntohs(th->window) :
+			(u32)ntohs(th->window) << tcp_sk(sk)->rx_opt.snd_wscale,
 		/* The SYN/ACK of our active open is the one SYN reaching this hook. */
 		.syn = th->syn,
 		.ack = th->ack,
 		.fin = th->fin,
 		.rst = th->rst,
 	};
-	void *state = sf_state(sk);
+	void *state = mptcp_glue_subflow_state(sk);
 
 	if (!state)
 		return true;
@@ -148,6 +146,9 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	case MPTCP_RS_DROP:
 		return false;
 	default:
+		/* The connection-level window opened for a writer waiting on it (tx.c). */
+		if (mptcp_rs_snd_wakeup(state, tcp_sk(sk)->write_seq))
+			sk->sk_write_space(sk);
 		return true;
 	}
 }

@@ -135,6 +135,9 @@ pub struct InSeg {
     pub rst: bool,
     /// The subflow's next expected sequence number before this segment.
     pub rcv_nxt: u32,
+    /// The receive window it advertises, scaled: with MPTCP it is the connection's, counted
+    /// from the DATA_ACK (RFC 8684 section 3.3.4).
+    pub wnd: u32,
 }
 
 impl InSeg {
@@ -307,6 +310,12 @@ pub struct Conn {
     acked_rel: u32,
     /// The DSN the reader delivers next, once it read with the keys known.
     rd_dsn: Option<u64>,
+    /// The peer's highest DATA_ACK and the right edge of its connection-level receive window
+    /// (DATA_ACK + window, never moved left), once a DATA_ACK arrived.
+    snd_data_acked: u64,
+    snd_wnd_end: Option<u64>,
+    /// A writer found the window closed: wake it when the right edge moves.
+    snd_blocked: bool,
     /// DSN of the peer's DATA_FIN, once announced.
     rcv_data_fin: Option<u64>,
     /// The reader was told about the DATA_FIN (end of the connection's stream).
@@ -341,6 +350,9 @@ impl Conn {
             rcv_data_nxt: 0,
             acked_rel: 1,
             rd_dsn: None,
+            snd_data_acked: 0,
+            snd_wnd_end: None,
+            snd_blocked: false,
             rcv_data_fin: None,
             rcv_eof: false,
             reset_reason: reason::UNSPECIFIED,
@@ -835,8 +847,9 @@ impl Conn {
             (Some(d), _) => {
                 // Only a DATA_ACK proves the peer has our key (it is computed from our IDSN);
                 // a Fast Open listener maps its data before it knows our key.
-                if d.data_ack.is_some() {
+                if let Some(ack) = d.data_ack {
                     self.peer_has_keys = true;
+                    self.data_ack_received(ack, seg.wnd);
                 }
                 d.mapping
                     .map(|m| Mapping::from_option(&m, d.data_fin, self.rcv_data_nxt))
@@ -888,6 +901,64 @@ impl Conn {
         } else {
             Verdict::Accept
         }
+    }
+
+    /// A DATA_ACK with the segment's window: the connection-level window's right edge moves
+    /// up (never down: RFC 8684 section 3.3.4).
+    fn data_ack_received(&mut self, ack: dss::SeqNum, wnd: u32) {
+        let ack = match ack {
+            dss::SeqNum::Full(v) => v,
+            dss::SeqNum::Short(v) => expand(self.snd_dsn(self.snd_rel), v),
+        };
+        if self.snd_wnd_end.is_none() || before64(self.snd_data_acked, ack) {
+            self.snd_data_acked = ack;
+        }
+        let end = ack.wrapping_add(u64::from(wnd));
+        match self.snd_wnd_end {
+            Some(known) if !before64(known, end) => {}
+            _ => self.snd_wnd_end = Some(end),
+        }
+    }
+
+    /// How many bytes the application may queue now, the next one being the subflow's
+    /// `write_seq`: `None` when only TCP limits it (plain TCP, before the keys, or before any
+    /// DATA_ACK). What we send is mapped at a fixed offset, so the connection-level window
+    /// (its right edge: DATA_ACK + window) bounds what may enter TCP's send queue; TCP's own
+    /// window is counted from the subflow's acknowledgement and may run ahead of it, which
+    /// upstream's receiver answers by dropping the data beyond its window (`NoDSSInWindow`).
+    ///
+    /// With the window closed and everything acknowledged at the connection level, `probe`
+    /// lets one byte through: it is in order, so the receiver takes it and answers with its
+    /// window, which a lost window update would otherwise leave unknown for ever.
+    pub fn snd_allowance(&mut self, write_seq: u32, probe: bool) -> Option<u32> {
+        if self.phase != Phase::Established {
+            return None;
+        }
+        let end = self.snd_wnd_end?;
+        let next = self.snd_dsn(expand(self.snd_rel, write_seq.wrapping_sub(self.isn)));
+        if before64(next, end) {
+            self.snd_blocked = false;
+            return Some(u32::try_from(end.wrapping_sub(next)).unwrap_or(u32::MAX));
+        }
+        self.snd_blocked = true;
+        Some(u32::from(probe && self.snd_data_acked == next))
+    }
+
+    /// Whether a writer waiting for the connection-level window must be woken (the right
+    /// edge moved since it found the window closed); true once per wait.
+    pub fn take_snd_wakeup(&mut self, write_seq: u32) -> bool {
+        if !self.snd_blocked || self.phase != Phase::Established {
+            return false;
+        }
+        let Some(end) = self.snd_wnd_end else {
+            return false;
+        };
+        let next = self.snd_dsn(expand(self.snd_rel, write_seq.wrapping_sub(self.isn)));
+        if before64(next, end) {
+            self.snd_blocked = false;
+            return true;
+        }
+        false
     }
 
     /// Stores a received mapping (not DATA_FIN-only) for the reader. `None` when the segment

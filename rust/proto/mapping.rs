@@ -186,14 +186,11 @@ impl Mapping {
         }
     }
 
-    /// Every payload byte of `other` is one of `self`'s, at the same DSN (`other` is a piece of
-    /// `self`, e.g. one segment's mapping of a larger one, or a retransmission of it).
-    pub const fn contains(&self, other: &Self) -> bool {
-        let offset = other.ssn.wrapping_sub(self.ssn);
-        other.payload_len() != 0
-            && self.covers(other.ssn)
-            && offset as u64 == other.dsn.wrapping_sub(self.dsn)
-            && !after32(other.ssn_end(), self.ssn_end())
+    /// The DSN this mapping's offset gives the subflow byte `ssn`, whether or not it covers
+    /// it (the signed 32-bit distance from its first byte, so wrapping works both ways).
+    pub const fn dsn_at(&self, ssn: u32) -> u64 {
+        self.dsn
+            .wrapping_add(ssn.wrapping_sub(self.ssn) as i32 as i64 as u64)
     }
 
     /// The payload ranges of `self` and `other` share at least one subflow byte.
@@ -789,37 +786,80 @@ impl<const N: usize> RxMappings<N> {
 
     /// Stores the payload part of a received mapping for the reader, which needs only where
     /// each byte sits in the data sequence space: the DATA_FIN and the checksum are the
-    /// caller's to note (and must be checked before). Mappings contained in a stored one are
-    /// duplicates, and a mapping that continues a neighbour in both sequence spaces is merged
-    /// with it (up to the 16-bit length), so a bulk transfer takes few entries.
+    /// caller's to note (and must be checked before).
+    ///
+    /// Unlike [`insert`](Self::insert), a mapping may overlap stored ones as long as it puts
+    /// the shared bytes at the same DSNs (a sender that cuts a retransmission differently from
+    /// the original, or one mapping per segment of a larger one): only the bytes no entry
+    /// covers yet are added, and bytes already consumed are ignored. Contiguous entries are
+    /// merged (up to the 16-bit length), so a bulk transfer takes few entries.
     ///
     /// # Errors
     ///
-    /// As [`insert`](Self::insert); the table is unchanged.
+    /// [`RxError::Invalid`] when a stored entry places a shared byte elsewhere (the table is
+    /// unchanged), [`RxError::NoPayload`] for a mapping without payload, [`RxError::Full`]
+    /// when no entry is free (bytes stored before that stay: they are mapped correctly).
     pub fn record(&mut self, mapping: &Mapping) -> Result<Insert, RxError> {
-        let payload = Mapping::new(mapping.dsn, mapping.ssn, mapping.payload_len());
-        if payload.payload_len() == 0 {
+        let end = mapping.ssn_end();
+        if mapping.payload_len() == 0 {
             return Err(RxError::NoPayload);
         }
+        let payload = Mapping::new(mapping.dsn, mapping.ssn, mapping.payload_len());
         if self
-            .overlapping(&payload)
-            .is_some_and(|known| known.contains(&payload))
+            .ring
+            .iter()
+            .any(|e| e.overlaps(&payload) && e.dsn_at(payload.ssn) != payload.dsn)
         {
+            return Err(RxError::Invalid(Invalid::Conflict));
+        }
+        let mut start = if before32(payload.ssn, self.consumed) {
+            self.consumed
+        } else {
+            payload.ssn
+        };
+        let mut added = false;
+        // Each round skips one stored entry or adds one piece: bounded by the table's size.
+        for _ in 0..N.saturating_mul(2).saturating_add(2) {
+            if !before32(start, end) {
+                break;
+            }
+            if let Some(covering) = self.lookup(start) {
+                start = covering.ssn_end();
+                continue;
+            }
+            let piece_end = self
+                .ring
+                .iter()
+                .map(|e| e.ssn)
+                .filter(|&s| after32(s, start) && before32(s, end))
+                .min_by_key(|&s| s.wrapping_sub(start))
+                .unwrap_or(end);
+            let len = u16::try_from(piece_end.wrapping_sub(start)).unwrap_or(u16::MAX);
+            let piece = Mapping::new(payload.dsn_at(start), start, len);
+            let pos = (0..self.ring.len)
+                .find(|&pos| self.ring.get(pos).is_some_and(|e| before32(start, e.ssn)))
+                .unwrap_or(self.ring.len);
+            if !self.ring.insert(pos, piece) {
+                return Err(RxError::Full);
+            }
+            added = true;
+            start = piece.ssn_end();
+        }
+        if !added {
             return Ok(Insert::Duplicate);
         }
-        let inserted = self.insert(payload)?;
-        let position = self.ring.iter().position(|entry| *entry == payload);
-        if let Some(pos) = position {
-            self.merge_next(pos);
-            if let Some(prev) = pos.checked_sub(1) {
-                self.merge_next(prev);
+        let mut pos = 0;
+        while pos < self.ring.len {
+            if !self.merge_next(pos) {
+                pos = pos.saturating_add(1);
             }
         }
-        Ok(inserted)
+        Ok(Insert::Added)
     }
 
-    /// Merges the entry at `pos` with the one after it when they form one mapping.
-    fn merge_next(&mut self, pos: usize) {
+    /// Merges the entry at `pos` with the one after it when they form one mapping; true if
+    /// it did.
+    fn merge_next(&mut self, pos: usize) -> bool {
         let next = pos.saturating_add(1);
         let merged = match (self.ring.get(pos), self.ring.get(next)) {
             (Some(a), Some(b)) => a.extended(b),
@@ -828,7 +868,9 @@ impl<const N: usize> RxMappings<N> {
         if let (Some(merged), Some(entry)) = (merged, self.ring.get_mut(pos)) {
             *entry = merged;
             self.ring.remove(next);
+            return true;
         }
+        false
     }
 
     /// The mapping covering the subflow byte `ssn`.

@@ -1116,3 +1116,62 @@ fn data_overtaking_the_keys_waits_for_them() {
     );
     assert_eq!(read(&mut p.server, first, end), [Piece::Deliver(2000)]);
 }
+
+/// The server acknowledges the client's data up to its current position with a DSS
+/// DATA_ACK and advertises `wnd` bytes of connection-level window.
+fn server_acks_with_window(p: &mut Pair, wnd: u32) {
+    let seg = OutSeg {
+        seq: p.s_seq,
+        snd_una: p.s_seq,
+        rcv_nxt: p.c_seq,
+        ..Default::default()
+    };
+    let mut buf = [0u8; 40];
+    let len = p
+        .server
+        .established_options(&seg, &mut no_sum, &mut buf, &mut p.events);
+    let verdict = p.client.incoming(
+        &InSeg {
+            seq: p.s_seq,
+            ack: true,
+            rcv_nxt: p.c_seq,
+            wnd,
+            ..Default::default()
+        },
+        &buf[..len],
+        &RustCrypto,
+        &mut p.events,
+    );
+    assert_eq!(verdict, Verdict::Accept);
+}
+
+#[test]
+fn the_connection_level_window_bounds_what_enters_tcp() {
+    let (mut p, _) = established_with_data();
+    server_acks_with_window(&mut p, 3000);
+    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(3000));
+    // 2000 bytes queued and sent, not acknowledged yet: 1000 left.
+    p.client_sends(2000, false);
+    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(1000));
+    // Acknowledged with a window of 500 from the new DATA_ACK: the right edge would move
+    // left (to +2500), which the receiver may not do, so it stays at +3000.
+    server_acks_with_window(&mut p, 500);
+    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(1000));
+    p.client_sends(1000, false);
+    // Closed: nothing more, and no probe while data is unacknowledged.
+    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(0));
+    assert_eq!(p.client.snd_allowance(p.c_seq, true), Some(0));
+    assert!(!p.client.take_snd_wakeup(p.c_seq), "nothing moved yet");
+    // Everything acknowledged, window still zero: a one-byte probe may go.
+    server_acks_with_window(&mut p, 0);
+    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(0));
+    assert_eq!(p.client.snd_allowance(p.c_seq, true), Some(1));
+    // The window opens: the blocked writer is woken once.
+    server_acks_with_window(&mut p, 4000);
+    assert!(p.client.take_snd_wakeup(p.c_seq));
+    assert!(!p.client.take_snd_wakeup(p.c_seq));
+    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(4000));
+    // Plain TCP is never limited here.
+    let mut plain = Conn::plain();
+    assert_eq!(plain.snd_allowance(12345, false), None);
+}

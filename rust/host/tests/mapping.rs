@@ -365,6 +365,29 @@ fn record_merges_contiguous_mappings_and_ignores_contained_ones() {
         rx.record(&Mapping::data_fin_only(7000, None)),
         Err(RxError::NoPayload)
     );
+    // A retransmission cut differently, at the same DSNs: only its new bytes are added.
+    let mut cut = RxMappings::<4>::new(1);
+    assert_eq!(cut.record(&Mapping::new(1000, 1, 100)), Ok(Insert::Added));
+    assert_eq!(cut.record(&Mapping::new(1200, 201, 100)), Ok(Insert::Added));
+    assert_eq!(cut.record(&Mapping::new(1050, 51, 300)), Ok(Insert::Added));
+    assert_eq!(cut.len(), 1);
+    assert_eq!(cut.lookup(300), Some(&Mapping::new(1000, 1, 350)));
+    // ...placing a shared byte elsewhere is refused, the table unchanged.
+    assert_eq!(
+        cut.record(&Mapping::new(1345, 341, 20)),
+        Err(RxError::Invalid(Invalid::Conflict))
+    );
+    assert_eq!(cut.len(), 1);
+    // Bytes already consumed are ignored, even under a mapping that starts among them.
+    cut.consume_up_to(400);
+    assert!(cut.is_empty());
+    assert_eq!(
+        cut.record(&Mapping::new(1390, 391, 5)),
+        Ok(Insert::Duplicate)
+    );
+    assert_eq!(cut.record(&Mapping::new(1390, 391, 20)), Ok(Insert::Added));
+    assert_eq!(cut.lookup(399), None);
+    assert_eq!(cut.lookup(400), Some(&Mapping::new(1399, 400, 11)));
     // Merging stops at the 16-bit length.
     let mut big = RxMappings::<4>::new(1);
     assert_eq!(big.record(&Mapping::new(0, 1, 60000)), Ok(Insert::Added));
