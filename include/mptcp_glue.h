@@ -65,10 +65,20 @@ void mptcp_glue_subflow_reset(struct sock *sk);
  */
 int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int flags);
 /*
+ * Whether recvmsg() on the msk of @ssk would find something now (data of the stream, or its
+ * end); duplicates at the head of the queue are consumed on the way (rx.c). Subflow locked.
+ */
+bool mptcp_glue_rx_ready(struct sock *ssk);
+/*
  * sendmsg() of an msk into its subflow @ssk, within the connection-level window the peer
  * advertises (tx.c). Takes the subflow's lock.
  */
 int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len);
+/*
+ * Whether sendmsg() on the msk of @ssk may queue something now as far as the connection-level
+ * window goes; a closed one wakes the writer when it opens (tx.c). Subflow locked.
+ */
+bool mptcp_glue_tx_window_open(struct sock *ssk);
 /* The subflow state the "mptcp" ULP carries (NULL if none); subflow locked (subflow.c). */
 void *mptcp_glue_subflow_state(const struct sock *ssk);
 /* The subflow @sk was disconnected (connect(AF_UNSPEC)); it may connect again. */
@@ -163,15 +173,21 @@ bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);
 struct mptcp_rs_rx_cursor mptcp_rs_rx_cursor(void *state, u32 copied_seq);
-/* > 0: deliver that many bytes; < 0: skip that many; 0: the stream is broken there. */
-int mptcp_rs_rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail);
+/*
+ * > 0: deliver that many bytes; < 0: skip that many; 0: the stream is broken there, or, with
+ * *@verify_len set, the DSS checksum of that many bytes from @cur must be checked first.
+ */
+int mptcp_rs_rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail,
+		      u32 *verify_len);
+/* @sum (skb_checksum()) of the bytes a piece asked to verify at @seq: true if they match. */
+bool mptcp_rs_rx_verify(void *state, const struct net *net, u32 seq, u32 sum);
 void mptcp_rs_rx_commit(void *state, const struct mptcp_rs_rx_cursor *cur);
 bool mptcp_rs_rx_broken(void *state, const struct net *net);
 /*
  * False when only TCP limits what may be queued; otherwise *@allowed bytes may enter TCP's
- * send queue at @write_seq (a one-byte @probe may pass a closed window).
+ * send queue at @write_seq (one, as a probe, when the window is closed and all is acked).
  */
-bool mptcp_rs_snd_allowance(void *state, u32 write_seq, bool probe, u32 *allowed);
+bool mptcp_rs_snd_allowance(void *state, u32 write_seq, u32 *allowed);
 /* A writer waiting for the connection-level window must be woken. */
 bool mptcp_rs_snd_wakeup(void *state, u32 write_seq);
 

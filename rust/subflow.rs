@@ -49,6 +49,8 @@ impl Events for NetCounters {
             Event::InfiniteMapRx => Counter::InfiniteMapRx,
             Event::FastcloseRx => Counter::MPFastcloseRx,
             Event::FastcloseTx => Counter::MPFastcloseTx,
+            Event::DataCsumErr => Counter::DataCsumErr,
+            Event::MpFailTx => Counter::MPFailTx,
             Event::RstRx => Counter::MPRstRx,
             Event::RstTx => Counter::MPRstTx,
         };
@@ -427,30 +429,56 @@ unsafe extern "C" fn mptcp_rs_rx_cursor(state: *mut c_void, copied_seq: u32) -> 
 }
 
 /// What the reader does with the next `avail` queued bytes at `cur` (which moves past
-/// them): deliver n (returns n), skip n (returns -n), or stop, the stream being broken
-/// (returns 0). See [`Conn::rx_piece`].
+/// them): deliver n (returns n), skip n (returns -n), or stop (returns 0): the stream is
+/// broken, or, with `verify_len` set, a DSS checksum over that many bytes must be checked
+/// first ([`mptcp_rs_rx_verify`]). See [`Conn::rx_piece`].
 ///
 /// # Safety
 ///
-/// As [`subflow`]; `cur` readable and writable.
+/// As [`subflow`]; `cur` readable and writable; `verify_len` writable.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_rx_piece(
     state: *mut c_void,
     cur: *mut RxCursorC,
     avail: u32,
+    verify_len: *mut u32,
 ) -> c_int {
     // A piece is never larger than what it is asked about; keep it in the return type.
     let avail = avail.min(i32::MAX as u32);
     // SAFETY: Per the function's contract.
-    let (sf, cur_c) = unsafe { (subflow(state), &mut *cur) };
+    let (sf, cur_c, verify_len) = unsafe { (subflow(state), &mut *cur, &mut *verify_len) };
     let mut cursor = RxCursor::from(&*cur_c);
-    let piece = sf.conn.rx_piece(&mut cursor, avail);
+    let piece = sf.conn.rx_piece(&mut cursor, avail, true);
     *cur_c = cursor.into();
+    *verify_len = 0;
     match piece {
         Piece::Deliver(n) => c_int::try_from(n).unwrap_or(0),
         Piece::Skip(n) => c_int::try_from(n).map_or(0, |n| -n),
         Piece::Broken => 0,
+        Piece::Verify(n) => {
+            *verify_len = n;
+            0
+        }
     }
+}
+
+/// The kernel's partial sum (`skb_checksum()`) of the bytes at `seq` a piece asked to
+/// verify: true if the DSS checksum matches. See [`Conn::rx_verify`].
+///
+/// # Safety
+///
+/// As [`subflow`]; `net` the socket's namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_verify(
+    state: *mut c_void,
+    net: *const ffi::Net,
+    seq: u32,
+    sum: u32,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    sf.conn
+        .rx_verify(seq, csum::from_native(sum), &mut NetCounters(net))
 }
 
 /// The reader consumed every byte before `cur`. See [`Conn::rx_commit`].
@@ -501,12 +529,11 @@ unsafe extern "C" fn mptcp_rs_data_fin_reached(state: *mut c_void, rcv_nxt: u32)
 unsafe extern "C" fn mptcp_rs_snd_allowance(
     state: *mut c_void,
     write_seq: u32,
-    probe: bool,
     allowed: *mut u32,
 ) -> bool {
     // SAFETY: Per the function's contract.
     let sf = unsafe { subflow(state) };
-    match sf.conn.snd_allowance(write_seq, probe) {
+    match sf.conn.snd_allowance(write_seq) {
         None => false,
         Some(n) => {
             // SAFETY: `allowed` is writable (contract).

@@ -5,7 +5,7 @@
 # fallback), so a transfer that silently went plain TCP fails.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 21
+tap_plan 22
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -83,6 +83,42 @@ check "plain TCP client to an MPTCP server is served as TCP" \
 ip netns exec msk-b sysctl -qw net.mptcp.checksum_enabled=1
 check "DSS checksums asked for by the server only: negotiated, data intact" \
 	transfer mptcp mptcp 10.31.0.2 7005 2097152 MPCapableSYNACKRX MPCapableACKRX
+# corrupted: a middlebox inverts one payload byte of the client's first large segment and
+# fixes the TCP checksum (tc pedit + csum, as upstream's mptcp_join.sh "fail" tests). The
+# DSS checksum catches it: the server delivers nothing of that mapping, counts DataCsumErr
+# and resets the subflow with MP_FAIL and MP_TCPRST; the client sees the reset.
+corrupted() {
+	ip netns exec msk-a iptables -t mangle -A OUTPUT -o veth-a -p tcp --dport 7015 \
+		-m length --length 1000:65535 -m statistic --mode nth --packet 0 --every 99999 \
+		-j MARK --set-mark 42 || { echo "iptables mark rule not accepted"; return 1; }
+	tc -n msk-a qdisc add dev veth-a clsact &&
+		tc -n msk-a filter add dev veth-a egress protocol ip prio 1000 handle 42 fw \
+			action pedit munge offset 148 u8 invert pipe csum tcp index 100 ||
+		{ echo "tc pedit not available"; return 1; }
+	err0=$(counter msk-b DataCsumErr)
+	fail0=$(counter msk-b MPFailTx)
+	rst0=$(counter msk-a MPRstRx)
+	ip netns exec msk-b $peer server mptcp 4 7015 >/tmp/corrupted.server 2>&1 &
+	spid=$!
+	wait_listen msk-b 7015 $spid || return 1
+	ip netns exec msk-a $peer client mptcp 10.31.0.2 7015 1048576 >/tmp/corrupted.client 2>&1
+	crc=$?
+	wait $spid
+	src=$?
+	tc -n msk-a qdisc del dev veth-a clsact
+	ip netns exec msk-a iptables -t mangle -F OUTPUT
+	err1=$(counter msk-b DataCsumErr)
+	fail1=$(counter msk-b MPFailTx)
+	rst1=$(counter msk-a MPRstRx)
+	echo "client exit $crc, server exit $src; DataCsumErr $err0 -> $err1, MPFailTx $fail0 -> $fail1, client MPRstRx $rst0 -> $rst1"
+	grep -h Error /tmp/corrupted.server /tmp/corrupted.client
+	[ $crc -ne 0 ] && [ $src -ne 0 ] && grep -q ConnectionResetError /tmp/corrupted.server &&
+		[ $((err1 - err0)) -ge 1 ] && [ $((fail1 - fail0)) -ge 1 ] && [ $((rst1 - rst0)) -ge 1 ]
+}
+ip netns exec msk-a sysctl -qw net.mptcp.checksum_enabled=1
+check "a payload byte changed on the way: DSS checksum fails, reset with MP_FAIL, nothing delivered" \
+	corrupted
+ip netns exec msk-a sysctl -qw net.mptcp.checksum_enabled=0
 ip netns exec msk-b sysctl -qw net.mptcp.checksum_enabled=0
 tc -n msk-a qdisc add dev veth-a root netem delay 2ms reorder 25% 50% loss 1% 2>/dev/null
 check "MPTCP over a lossy, reordering path (netem): 8 MiB intact, no fallback" \

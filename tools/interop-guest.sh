@@ -94,6 +94,8 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 		continue
 	fi
 	i=$((i + 1))
+	# MPTCP_INTEROP_ONLY (a shell pattern) runs only the cases whose name matches.
+	case $name in ${MPTCP_INTEROP_ONLY:-*}) ;; *) continue ;; esac
 	if [ "$server" = "$side" ]; then role=server mine=$ssock; else role=client mine=$csock; fi
 	verdict=go
 	[ "$side" = ours ] && [ "$mine" = MPTCP ] && [ $our_mptcp = no ] && verdict=skip
@@ -107,6 +109,10 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 	else
 		v= any=0.0.0.0 to=$peer
 	fi
+	# The connection's TCP state 45 s in (the helper gives up after 60 s without progress),
+	# printed if the case fails.
+	(sleep 45; ss -tnmi "( sport = :$port or dport = :$port )" >$tmp/ss 2>&1) &
+	sspid=$!
 	if [ $role = server ]; then
 		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
 		rc=$?
@@ -127,6 +133,12 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 		echo "CASE $name client $rc $sent_sha $(sha256sum <$tmp/recv.bin | cut -d' ' -f1) $delta"
 		[ $rc = 0 ] || sed 's/^/# client: /' $tmp/err | head -n 3
 	fi
+	kill $sspid 2>/dev/null
+	wait $sspid 2>/dev/null
+	[ $rc = 0 ] || [ ! -s $tmp/ss ] || sed "s/^/# $role ss: /" $tmp/ss | head -n 12
+	got=$(wc -c <$tmp/recv.bin)
+	[ "$got" = "$(wc -c <$tmp/send.bin)" ] || echo "# $role: received $got bytes"
+	rm -f $tmp/ss
 done
 # Each side's non-zero MPTcpExt counters, for the record (and for tools/interop.sh, which
 # fails the run on protocol-error counters).

@@ -8,7 +8,8 @@
 #
 # Each case moves MPTCP_INTEROP_MB MiB (default 64) each way and compares SHA-256 on both ends
 # (tools/interop-guest.sh has the case list). One line per case, the peers' diagnostics
-# ("# ..."), and a closing "N passed, N failed" over both runs.
+# ("# ..."), and a closing "N passed, N failed" over both runs. For a quick look at some cases:
+# MPTCP_INTEROP_ONLY='<shell pattern>' selects cases by name, MPTCP_INTEROP_HOST=0 skips run 2.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -79,7 +80,7 @@ PY
 # A free loopback port for the link.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$here/vm.sh" -q -c 1 -k "$ours" -t 1500 -o "$out/ours" -n "socket,listen=127.0.0.1:$port" -- \
-	"$here/interop-guest.sh" ours &
+	env MPTCP_INTEROP_ONLY="${MPTCP_INTEROP_ONLY:-*}" "$here/interop-guest.sh" ours &
 ours_pid=$!
 # The listening side must be up before the other guest connects its end of the link.
 for _ in $(seq 100); do
@@ -88,7 +89,7 @@ for _ in $(seq 100); do
 done
 set +e
 "$here/vm.sh" -q -c 1 -k "$upstream" -t 1500 -o "$out/upstream" -n "socket,connect=127.0.0.1:$port" -- \
-	"$here/interop-guest.sh" upstream
+	env MPTCP_INTEROP_ONLY="${MPTCP_INTEROP_ONLY:-*}" "$here/interop-guest.sh" upstream
 up_rc=$?
 wait $ours_pid
 ours_rc=$?
@@ -98,7 +99,9 @@ totals=$(tail -n 1 "$out/summary")
 sed '$d' "$out/summary"
 
 # --- 2. the host's own MPTCP
-if [ "$(cat /proc/sys/net/mptcp/enabled 2>/dev/null)" = 1 ] && [ -c /dev/net/tun ]; then
+if [ "${MPTCP_INTEROP_HOST:-1}" = 0 ]; then
+	echo "skip: our guest against the host's own MPTCP (MPTCP_INTEROP_HOST=0)"
+elif [ "$(cat /proc/sys/net/mptcp/enabled 2>/dev/null)" = 1 ] && [ -c /dev/net/tun ]; then
 	ns=mptcp-rs-interop-$$
 	cleanup_host() { ip netns del "$ns" 2>/dev/null || true; }
 	trap cleanup_host EXIT
@@ -108,7 +111,8 @@ if [ "$(cat /proc/sys/net/mptcp/enabled 2>/dev/null)" = 1 ] && [ -c /dev/net/tun
 	mkdir -p "$out/host-peer"
 	ip netns exec "$ns" "$here/vm.sh" -q -c 1 -k "$ours" -t 1500 -o "$out/host-ours" \
 		-n "tap,ifname=mrs-tap0,script=no,downscript=no" -- \
-		env MPTCP_INTEROP_NET4=10.201.0 MPTCP_INTEROP_NET6=fd00:201: "$here/interop-guest.sh" ours &
+		env MPTCP_INTEROP_NET4=10.201.0 MPTCP_INTEROP_NET6=fd00:201: \
+		MPTCP_INTEROP_ONLY="${MPTCP_INTEROP_ONLY:-*}" "$here/interop-guest.sh" ours &
 	ours_pid=$!
 	set +e
 	MPTCP_INTEROP_DEV=mrs-tap0 MPTCP_INTEROP_NET4=10.201.0 MPTCP_INTEROP_NET6=fd00:201: \

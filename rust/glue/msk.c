@@ -321,10 +321,35 @@ static int mptcp_rs_getname(struct socket *sock, struct sockaddr *addr, int peer
 static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table *wait)
 {
 	struct socket *first = first_of(sock);
+	struct sock *ssk = first->sk;
+	__poll_t mask;
 
 	/* Waits on the msk's queue, which the subflow's wake-ups reach; TCP says what is ready. */
 	sock_poll_wait(file, sock, wait);
-	return READ_ONCE(first->ops)->poll(file, first, NULL);
+	mask = READ_ONCE(first->ops)->poll(file, first, NULL);
+	/*
+	 * Queued bytes are not always readable (duplicates are skipped, and with DSS checksums a
+	 * mapping is delivered only whole), and TCP's send room is not always usable (the
+	 * connection-level window may be closed). Applications that treat EAGAIN after EPOLLIN
+	 * or EPOLLOUT as an error (upstream's mptcp_connect does) must not be told otherwise;
+	 * the lock is taken as vsock_poll() does.
+	 */
+	if (inet_sk_state_load(ssk) != TCP_LISTEN && !(mask & EPOLLERR) &&
+	    (mask & (EPOLLIN | EPOLLOUT))) {
+		bool readable = true, writable = true;
+
+		lock_sock(ssk);
+		if ((mask & EPOLLIN) && !(mask & EPOLLRDHUP))
+			readable = mptcp_glue_rx_ready(ssk);
+		if (mask & EPOLLOUT)
+			writable = mptcp_glue_tx_window_open(ssk);
+		release_sock(ssk);
+		if (!readable)
+			mask &= ~(EPOLLIN | EPOLLRDNORM);
+		if (!writable)
+			mask &= ~(EPOLLOUT | EPOLLWRNORM);
+	}
+	return mask;
 }
 
 static int mptcp_rs_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)

@@ -19,15 +19,19 @@
 #include "mptcp_glue.h"
 
 /*
- * The queued skb holding the byte at @seq, and the byte's offset in it. NULL when no byte at
- * @seq is queued; *@fin then says whether the stream's TCP FIN comes right there.
+ * The queued skb holding the byte at @seq, searched from @skb on (the queue's head if NULL),
+ * and the byte's offset in it. NULL when no byte at @seq is queued; *@fin then says whether
+ * the stream's TCP FIN comes right there. Skbs are in order, but one may start before the
+ * previous one ends (TCP queues a partly old segment untrimmed): offsets come from sequence
+ * numbers, never from the previous skb's end.
  */
-static struct sk_buff *rx_skb_at(struct sock *ssk, u32 seq, u32 *off, bool *fin)
+static struct sk_buff *rx_skb_from(struct sock *ssk, struct sk_buff *skb, u32 seq, u32 *off,
+				   bool *fin)
 {
-	struct sk_buff *skb;
+	struct sk_buff_head *queue = &ssk->sk_receive_queue;
 
 	*fin = false;
-	skb_queue_walk(&ssk->sk_receive_queue, skb) {
+	for (skb = skb ?: skb_peek(queue); skb; skb = skb_peek_next(skb, queue)) {
 		u32 offset = seq - TCP_SKB_CB(skb)->seq;
 
 		if (offset < skb->len) {
@@ -42,6 +46,11 @@ static struct sk_buff *rx_skb_at(struct sock *ssk, u32 seq, u32 *off, bool *fin)
 	return NULL;
 }
 
+static struct sk_buff *rx_skb_at(struct sock *ssk, u32 seq, u32 *off, bool *fin)
+{
+	return rx_skb_from(ssk, NULL, seq, off, fin);
+}
+
 /* Frees the bytes before @cur (TCP acknowledges the room) and tells the core. */
 static void rx_consume(struct sock *ssk, void *state, const struct mptcp_rs_rx_cursor *cur)
 {
@@ -53,13 +62,48 @@ static void rx_consume(struct sock *ssk, void *state, const struct mptcp_rs_rx_c
 		mptcp_rs_rx_commit(state, cur);
 }
 
-/* The core's verdict on the next @avail bytes; a plain TCP child without state takes all. */
-static int rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail)
+/*
+ * The core's verdict on the next @avail bytes (see mptcp_rs_rx_piece()); a plain TCP child
+ * without state takes all.
+ */
+static int rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail, u32 *verify_len)
 {
+	*verify_len = 0;
 	if (state)
-		return mptcp_rs_rx_piece(state, cur, avail);
+		return mptcp_rs_rx_piece(state, cur, avail, verify_len);
 	cur->seq += avail;
 	return avail;
+}
+
+/*
+ * Checks the DSS checksum of the @len bytes at @seq, which start at @off in @skb: 1 if it
+ * matches, 0 if they are not all queued yet, -1 if it does not match (the subflow is being
+ * reset).
+ */
+static int rx_verify(struct sock *ssk, void *state, struct sk_buff *skb, u32 off, u32 seq,
+		     u32 len)
+{
+	__wsum sum = 0;
+	u32 done = 0;
+
+	if (after(seq + len, tcp_sk(ssk)->rcv_nxt))
+		return 0;
+	while (done < len) {
+		bool fin;
+		u32 n;
+
+		if (done)
+			skb = rx_skb_from(ssk, skb, seq + done, &off, &fin);
+		if (!skb)
+			return 0;
+		n = min(skb->len - off, len - done);
+		sum = csum_block_add(sum, skb_checksum(skb, off, n, 0), done);
+		done += n;
+	}
+	if (mptcp_rs_rx_verify(state, sock_net(ssk), seq, (__force u32)sum))
+		return 1;
+	mptcp_glue_subflow_reset(ssk);
+	return -1;
 }
 
 /*
@@ -77,10 +121,19 @@ static int rx_take(struct sock *ssk, void *state, struct mptcp_rs_rx_cursor *cur
 	skb = rx_skb_at(ssk, cur->seq, &off, &fin);
 	while (skb && copied < len) {
 		u32 avail = min_t(size_t, skb->len - off, len - copied);
-		struct mptcp_rs_rx_cursor before = *cur;
+		struct mptcp_rs_rx_cursor saved = *cur;
+		u32 verify_len;
 		int piece;
 
-		piece = rx_piece(state, cur, avail);
+		piece = rx_piece(state, cur, avail, &verify_len);
+		if (!piece && verify_len) {
+			int verified = rx_verify(ssk, state, skb, off, cur->seq, verify_len);
+
+			if (verified > 0)
+				continue;	/* the same bytes, now deliverable */
+			*broken = verified < 0;
+			break;
+		}
 		if (!piece) {
 			*broken = true;
 			break;
@@ -89,19 +142,14 @@ static int rx_take(struct sock *ssk, void *state, struct mptcp_rs_rx_cursor *cur
 			if (!(flags & MSG_TRUNC) &&
 			    skb_copy_datagram_msg(skb, off, msg, piece)) {
 				/* Not consumed: the bytes stay for the next read. */
-				*cur = before;
+				*cur = saved;
 				return copied ? copied : -EFAULT;
 			}
 			copied += piece;
 		}
 		off += abs(piece);
-		if (off >= skb->len) {
-			/* Only a FIN's skb has no bytes: the stream's TCP end, nothing to take. */
-			skb = skb_peek_next(skb, &ssk->sk_receive_queue);
-			if (skb && !skb->len)
-				break;
-			off = 0;
-		}
+		if (off >= skb->len)
+			skb = rx_skb_from(ssk, skb, cur->seq, &off, &fin);
 	}
 	return copied;
 }
@@ -173,11 +221,54 @@ static int rx_recvmsg_locked(struct sock *ssk, struct msghdr *msg, size_t len, i
 			rx_consume(ssk, state, &cur);
 		/* Everything queued was looked at: wait for more. */
 		sk_wait_data(ssk, &timeo, skb_peek_tail(&ssk->sk_receive_queue));
+		/* Meanwhile (lock released) poll may have consumed duplicates at the head. */
+		if (!peek)
+			cur = state ? mptcp_rs_rx_cursor(state, tcp_sk(ssk)->copied_seq) :
+				(struct mptcp_rs_rx_cursor){ .seq = tcp_sk(ssk)->copied_seq };
+		else if (before(cur.seq, tcp_sk(ssk)->copied_seq))
+			cur.seq = tcp_sk(ssk)->copied_seq;
 	} while (copied < len);
 
 	if (!peek)
 		rx_consume(ssk, state, &cur);
 	return copied;
+}
+
+bool mptcp_glue_rx_ready(struct sock *ssk)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+	struct mptcp_rs_rx_cursor cur;
+	bool ready = false;
+	int i;
+
+	if (!state)
+		return true;
+	cur = mptcp_rs_rx_cursor(state, tcp_sk(ssk)->copied_seq);
+	/* Bounded: duplicates come a few mappings at a time. */
+	for (i = 0; i < 64; i++) {
+		struct mptcp_rs_rx_cursor saved = cur;
+		struct sk_buff *skb;
+		u32 off, verify_len;
+		bool fin;
+		int piece;
+
+		skb = rx_skb_at(ssk, cur.seq, &off, &fin);
+		if (!skb) {
+			ready = fin;	/* the end of the stream is readable */
+			break;
+		}
+		piece = mptcp_rs_rx_piece(state, &cur, skb->len - off, &verify_len);
+		if (piece < 0)
+			continue;	/* a duplicate, consumed below */
+		cur = saved;
+		if (piece > 0)
+			ready = true;
+		else if (verify_len)
+			ready = !after(cur.seq + verify_len, tcp_sk(ssk)->rcv_nxt);
+		break;
+	}
+	rx_consume(ssk, state, &cur);
+	return ready;
 }
 
 int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int flags)

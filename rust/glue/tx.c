@@ -10,8 +10,8 @@
  * (NoDSSInWindow) and, with nothing at the connection level to send it again, would be lost.
  *
  * A writer that finds the window closed sleeps until the right edge moves (tcp_ext.c wakes it
- * through sk_write_space) or, if no update comes, sends a one-byte probe once everything is
- * acknowledged, as TCP's persist timer would: the window update it answers may have been lost.
+ * through sk_write_space), looking again every 200 ms; once everything is acknowledged the
+ * core lets one byte through as a probe, since the window update may have been lost.
  *
  * Locking: the subflow's socket lock, as tcp_sendmsg() takes it.
  */
@@ -22,7 +22,7 @@
 
 #include "mptcp_glue.h"
 
-/* How long a writer waits for a window update before probing. */
+/* How long a writer waits for a window update before looking again. */
 #define MPTCP_RS_WINDOW_PROBE_INTERVAL	(HZ / 5)
 
 /* tcp_sendmsg_locked() for at most @chunk bytes of @msg. */
@@ -37,11 +37,8 @@ static int tx_chunk(struct sock *ssk, struct msghdr *msg, size_t chunk)
 	return ret;
 }
 
-/*
- * Sleeps (socket lock released) until woken, or for the probe interval; 0 to look at the
- * window again, with *@probe set when the interval ran out, or -errno.
- */
-static int tx_wait_window(struct sock *ssk, long *timeo, bool *probe)
+/* Sleeps (socket lock released) until woken, or for the interval; 0 or -errno. */
+static int tx_wait_window(struct sock *ssk, long *timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long wait_for, left;
@@ -63,13 +60,20 @@ static int tx_wait_window(struct sock *ssk, long *timeo, bool *probe)
 	remove_wait_queue(sk_sleep(ssk), &wait);
 	if (*timeo != MAX_SCHEDULE_TIMEOUT)
 		*timeo -= wait_for - left;
-	*probe = !left;
 	return 0;
+}
+
+bool mptcp_glue_tx_window_open(struct sock *ssk)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+	u32 allowed;
+
+	return !state || !mptcp_rs_snd_allowance(state, tcp_sk(ssk)->write_seq, &allowed) ||
+	       allowed;
 }
 
 int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len)
 {
-	bool probe = false;
 	size_t sent = 0;
 	int err = 0;
 	long timeo;
@@ -82,17 +86,15 @@ int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len)
 		u32 allowed;
 		int ret;
 
-		if (state && mptcp_rs_snd_allowance(state, tcp_sk(ssk)->write_seq, probe,
-						    &allowed)) {
+		if (state && mptcp_rs_snd_allowance(state, tcp_sk(ssk)->write_seq, &allowed)) {
 			if (!allowed) {
-				err = tx_wait_window(ssk, &timeo, &probe);
+				err = tx_wait_window(ssk, &timeo);
 				if (err)
 					break;
 				continue;
 			}
 			chunk = min_t(size_t, chunk, allowed);
 		}
-		probe = false;
 		ret = tx_chunk(ssk, msg, chunk);
 		if (ret < 0) {
 			err = ret;

@@ -21,6 +21,7 @@ use super::{
     dss::{self, Dss},
     mapping::{after32, before32, Mapping, PushError, RxError, RxMappings, TxMappings},
     mp_capable::{MpCapable, MpcForm},
+    mp_fail::MpFail,
     mp_fastclose::FastClose,
     mp_tcprst::{reason, TcpRst},
     option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP, TCPOPT_NOP},
@@ -89,6 +90,10 @@ pub enum Event {
     FastcloseRx,
     /// An abortive close sent MP_FASTCLOSE (`MPFastcloseTx`).
     FastcloseTx,
+    /// Received data failed its DSS checksum (`DataCsumErr`).
+    DataCsumErr,
+    /// A reset carried MP_FAIL (`MPFailTx`).
+    MpFailTx,
     /// A reset carried MP_TCPRST (`MPRstRx`).
     RstRx,
     /// A reset we send carries MP_TCPRST (`MPRstTx`).
@@ -189,6 +194,10 @@ pub enum Piece {
     /// The bytes have no mapping, or leave a hole in the stream: a protocol error. Nothing
     /// may be delivered; [`Conn::rx_broken`] decides the reset.
     Broken,
+    /// The next bytes start a mapping whose DSS checksum is still to be checked: the whole
+    /// mapping, this many bytes from the cursor, must be summed ([`Conn::rx_verify`]) before
+    /// any of it is delivered. The cursor does not move.
+    Verify(u32),
 }
 
 /// The state of a passive open that the listener keeps in the request socket (two 64-bit
@@ -322,6 +331,8 @@ pub struct Conn {
     rcv_eof: bool,
     /// MP_TCPRST reason for the reset being sent.
     reset_reason: u8,
+    /// DSN of the mapping whose checksum failed, for the MP_FAIL the reset carries.
+    fail_dsn: Option<u64>,
     /// A SYN-cookie child: the request (and the key our SYN/ACK sent) was not kept, so the
     /// third ACK's echo of it is taken as ours (the cookie already proved the handshake).
     key_from_third_ack: bool,
@@ -356,6 +367,7 @@ impl Conn {
             rcv_data_fin: None,
             rcv_eof: false,
             reset_reason: reason::UNSPECIFIED,
+            fail_dsn: None,
             key_from_third_ack: false,
             tx: TxMappings::new(),
         }
@@ -677,7 +689,15 @@ impl Conn {
     fn rst_options(&mut self, buf: &mut [u8], events: &mut dyn Events) -> usize {
         let mut len = 0;
         match self.phase {
-            Phase::Reset => {}
+            Phase::Reset => {
+                // A checksum failure names the mapping (RFC 8684 section 3.7).
+                if let Some(dsn) = self.fail_dsn {
+                    len = write_padded(&MptcpOption::MpFail(MpFail { dsn }), buf);
+                    if len != 0 {
+                        events.event(Event::MpFailTx);
+                    }
+                }
+            }
             // TCP resets an established subflow by itself only when the application aborts
             // (close with unread data, SO_LINGER 0, a disconnect, SOCK_DESTROY). With one
             // subflow that ends the connection, which RFC 8684 section 3.5 signals with
@@ -927,10 +947,11 @@ impl Conn {
     /// window is counted from the subflow's acknowledgement and may run ahead of it, which
     /// upstream's receiver answers by dropping the data beyond its window (`NoDSSInWindow`).
     ///
-    /// With the window closed and everything acknowledged at the connection level, `probe`
-    /// lets one byte through: it is in order, so the receiver takes it and answers with its
-    /// window, which a lost window update would otherwise leave unknown for ever.
-    pub fn snd_allowance(&mut self, write_seq: u32, probe: bool) -> Option<u32> {
+    /// With the window closed and everything acknowledged at the connection level, one byte
+    /// may go as a probe (TCP's own window still gates it): it is in order, so the receiver
+    /// takes it and answers with its window, which a lost window update would otherwise leave
+    /// unknown for ever. One probe is outstanding at a time.
+    pub fn snd_allowance(&mut self, write_seq: u32) -> Option<u32> {
         if self.phase != Phase::Established {
             return None;
         }
@@ -941,7 +962,7 @@ impl Conn {
             return Some(u32::try_from(end.wrapping_sub(next)).unwrap_or(u32::MAX));
         }
         self.snd_blocked = true;
-        Some(u32::from(probe && self.snd_data_acked == next))
+        Some(u32::from(self.snd_data_acked == next))
     }
 
     /// Whether a writer waiting for the connection-level window must be woken (the right
@@ -976,7 +997,7 @@ impl Conn {
         if ahead && !known && self.rx.len().saturating_add(1) >= self.rx.capacity() {
             return Some(Verdict::Drop);
         }
-        match self.rx.record(mapping) {
+        match self.rx.record(mapping, self.checksums) {
             Ok(_) | Err(RxError::NoPayload) => {}
             Err(RxError::Full) => return Some(Verdict::Drop),
             Err(RxError::Invalid(_)) => {
@@ -1020,7 +1041,11 @@ impl Conn {
     /// at `cur`, which moves past them. Plain TCP delivers everything; MPTCP delivers bytes
     /// that continue the stream, skips those it already has, and refuses unmapped ones and
     /// holes (with one subflow, nothing can fill them).
-    pub fn rx_piece(&self, cur: &mut RxCursor, avail: u32) -> Piece {
+    ///
+    /// With DSS checksums, a mapping that brings new bytes is checked first
+    /// ([`Piece::Verify`]); `verify` false leaves that out (for the DATA_ACK's walk over
+    /// data not read yet).
+    pub fn rx_piece(&self, cur: &mut RxCursor, avail: u32, verify: bool) -> Piece {
         match self.phase {
             Phase::Established => {}
             Phase::Reset => return Piece::Broken,
@@ -1041,6 +1066,9 @@ impl Conn {
             // `next` is inside this run, so the distance is below `run`.
             Piece::Skip(u32::try_from(next.wrapping_sub(dsn)).unwrap_or(run))
         } else if dsn == next {
+            if let Some(len) = self.unverified_at(rel32).filter(|_| verify) {
+                return Piece::Verify(len);
+            }
             cur.dsn = Some(end);
             Piece::Deliver(run)
         } else {
@@ -1050,6 +1078,40 @@ impl Conn {
             cur.seq = cur.seq.wrapping_add(n);
         }
         piece
+    }
+
+    /// The payload length of the mapping starting at relative position `rel32` if its
+    /// checksum is still to be checked.
+    fn unverified_at(&self, rel32: u32) -> Option<u32> {
+        let m = self.rx.lookup(rel32)?;
+        (m.ssn == rel32 && m.checksum.is_some()).then_some(u32::from(m.payload_len()))
+    }
+
+    /// The partial sum `payload_sum` ([`csum::from_native`] of the kernel's) of the
+    /// [`Piece::Verify`] bytes at `seq`: true if the mapping's DSS checksum matches, and its
+    /// bytes may be delivered. Otherwise the data was changed on the way with the TCP checksum
+    /// fixed up (a middlebox): counted as `DataCsumErr`, and the subflow is reset with
+    /// MP_TCPRST "middlebox interference" and MP_FAIL naming the mapping's DSN. (RFC 8684
+    /// section 3.7 would rather fall back to TCP, but the bad bytes are acknowledged at the
+    /// TCP level and only a connection-level retransmission could replace them.)
+    pub fn rx_verify(&mut self, seq: u32, payload_sum: u32, events: &mut dyn Events) -> bool {
+        let rel32 = seq.wrapping_sub(self.irs);
+        let Some(m) = self.rx.lookup(rel32).copied() else {
+            return false;
+        };
+        let Some(field) = m.checksum.filter(|_| m.ssn == rel32) else {
+            return true;
+        };
+        if csum::verify(&m, payload_sum, field) {
+            self.rx.mark_verified(rel32);
+            return true;
+        }
+        events.event(Event::DataCsumErr);
+        if self.phase != Phase::Reset {
+            self.fail_dsn = Some(m.dsn);
+            self.reset(reason::MIDDLEBOX);
+        }
+        false
     }
 
     /// The reader consumed everything before `cur` (not for a peek): the mappings of the
@@ -1103,7 +1165,7 @@ impl Conn {
             if !before32(rel32, target) {
                 break;
             }
-            if self.rx_piece(&mut cur, target.wrapping_sub(rel32)) == Piece::Broken {
+            if self.rx_piece(&mut cur, target.wrapping_sub(rel32), false) == Piece::Broken {
                 break;
             }
         }

@@ -799,12 +799,21 @@ impl<const N: usize> RxMappings<N> {
     /// [`RxError::Invalid`] when a stored entry places a shared byte elsewhere (the table is
     /// unchanged), [`RxError::NoPayload`] for a mapping without payload, [`RxError::Full`]
     /// when no entry is free (bytes stored before that stay: they are mapped correctly).
-    pub fn record(&mut self, mapping: &Mapping) -> Result<Insert, RxError> {
+    ///
+    /// With `checksums`, a mapping stored whole keeps its DATA_FIN flag and checksum, for
+    /// [`mark_verified`](Self::mark_verified), and is not merged until verified; pieces of
+    /// one (bytes next to stored entries) cannot be checked and are stored without.
+    pub fn record(&mut self, mapping: &Mapping, checksums: bool) -> Result<Insert, RxError> {
         let end = mapping.ssn_end();
         if mapping.payload_len() == 0 {
             return Err(RxError::NoPayload);
         }
         let payload = Mapping::new(mapping.dsn, mapping.ssn, mapping.payload_len());
+        let whole = if checksums && mapping.checksum.is_some() {
+            *mapping
+        } else {
+            payload
+        };
         if self
             .ring
             .iter()
@@ -835,7 +844,11 @@ impl<const N: usize> RxMappings<N> {
                 .min_by_key(|&s| s.wrapping_sub(start))
                 .unwrap_or(end);
             let len = u16::try_from(piece_end.wrapping_sub(start)).unwrap_or(u16::MAX);
-            let piece = Mapping::new(payload.dsn_at(start), start, len);
+            let piece = if start == whole.ssn && piece_end == end {
+                whole
+            } else {
+                Mapping::new(payload.dsn_at(start), start, len)
+            };
             let pos = (0..self.ring.len)
                 .find(|&pos| self.ring.get(pos).is_some_and(|e| before32(start, e.ssn)))
                 .unwrap_or(self.ring.len);
@@ -858,11 +871,12 @@ impl<const N: usize> RxMappings<N> {
     }
 
     /// Merges the entry at `pos` with the one after it when they form one mapping; true if
-    /// it did.
+    /// it did. Entries whose checksum is still to be checked stay as they came: a reader
+    /// waiting for one whole mapping must not see it grow.
     fn merge_next(&mut self, pos: usize) -> bool {
         let next = pos.saturating_add(1);
         let merged = match (self.ring.get(pos), self.ring.get(next)) {
-            (Some(a), Some(b)) => a.extended(b),
+            (Some(a), Some(b)) if a.checksum.is_none() && b.checksum.is_none() => a.extended(b),
             _ => None,
         };
         if let (Some(merged), Some(entry)) = (merged, self.ring.get_mut(pos)) {
@@ -871,6 +885,15 @@ impl<const N: usize> RxMappings<N> {
             return true;
         }
         false
+    }
+
+    /// The DSS checksum of the mapping starting at `ssn` matched its data: it is dropped,
+    /// which lets the mapping merge with verified neighbours.
+    pub fn mark_verified(&mut self, ssn: u32) {
+        let position = self.ring.iter().position(|e| e.ssn == ssn);
+        if let Some(entry) = position.and_then(|pos| self.ring.get_mut(pos)) {
+            entry.checksum = None;
+        }
     }
 
     /// The mapping covering the subflow byte `ssn`.

@@ -411,7 +411,7 @@ fn read(conn: &mut Conn, from: u32, to: u32) -> Vec<Piece> {
     let mut pieces = Vec::new();
     while cur.seq != to && pieces.len() < 100 {
         let avail = to.wrapping_sub(cur.seq);
-        let piece = conn.rx_piece(&mut cur, avail);
+        let piece = conn.rx_piece(&mut cur, avail, true);
         pieces.push(piece);
         if piece == Piece::Broken {
             break;
@@ -419,6 +419,17 @@ fn read(conn: &mut Conn, from: u32, to: u32) -> Vec<Piece> {
         conn.rx_commit(&cur);
     }
     pieces
+}
+
+/// The options `conn` puts on a RST it sends.
+fn rst_options(conn: &mut Conn, events: &mut Counted) -> Vec<MptcpOption> {
+    let mut buf = [0u8; 40];
+    let rst = OutSeg {
+        rst: true,
+        ..Default::default()
+    };
+    let len = conn.established_options(&rst, &mut no_sum, &mut buf, events);
+    options(&buf[..len], SegmentCtx::RST)
 }
 
 /// The server's next DATA_ACK, as sent on a pure ACK.
@@ -494,15 +505,7 @@ fn a_hole_in_the_stream_resets_with_mp_tcprst() {
     assert!(p.server.rx_broken(&mut p.events));
     assert!(!p.server.rx_broken(&mut p.events), "decided once");
     assert_eq!(p.server.phase(), Phase::Reset);
-    let mut buf = [0u8; 40];
-    let rst = OutSeg {
-        rst: true,
-        ..Default::default()
-    };
-    let len = p
-        .server
-        .established_options(&rst, &mut no_sum, &mut buf, &mut p.events);
-    let opts = options(&buf[..len], SegmentCtx::RST);
+    let opts = rst_options(&mut p.server, &mut p.events);
     assert!(matches!(opts.as_slice(), [MptcpOption::TcpRst(r)] if r.reason == reason::MPTCP_ERROR));
     assert!(p.events.0.contains(&Event::DssNotMatching));
     assert!(p.events.0.contains(&Event::RstTx));
@@ -540,7 +543,7 @@ fn unmapped_data_after_mapped_data_is_broken() {
     // 100 bytes TCP queued without any mapping (the peer forgot the DSS).
     let at = p.c_seq;
     let mut cur = p.server.rx_cursor(at);
-    assert_eq!(p.server.rx_piece(&mut cur, 100), Piece::Broken);
+    assert_eq!(p.server.rx_piece(&mut cur, 100, true), Piece::Broken);
     assert_eq!(cur.seq, at, "a broken piece does not move the reader");
 }
 
@@ -1149,29 +1152,71 @@ fn server_acks_with_window(p: &mut Pair, wnd: u32) {
 fn the_connection_level_window_bounds_what_enters_tcp() {
     let (mut p, _) = established_with_data();
     server_acks_with_window(&mut p, 3000);
-    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(3000));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(3000));
     // 2000 bytes queued and sent, not acknowledged yet: 1000 left.
     p.client_sends(2000, false);
-    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(1000));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(1000));
     // Acknowledged with a window of 500 from the new DATA_ACK: the right edge would move
     // left (to +2500), which the receiver may not do, so it stays at +3000.
     server_acks_with_window(&mut p, 500);
-    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(1000));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(1000));
     p.client_sends(1000, false);
     // Closed: nothing more, and no probe while data is unacknowledged.
-    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(0));
-    assert_eq!(p.client.snd_allowance(p.c_seq, true), Some(0));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(0));
     assert!(!p.client.take_snd_wakeup(p.c_seq), "nothing moved yet");
     // Everything acknowledged, window still zero: a one-byte probe may go.
     server_acks_with_window(&mut p, 0);
-    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(0));
-    assert_eq!(p.client.snd_allowance(p.c_seq, true), Some(1));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(1));
     // The window opens: the blocked writer is woken once.
     server_acks_with_window(&mut p, 4000);
     assert!(p.client.take_snd_wakeup(p.c_seq));
     assert!(!p.client.take_snd_wakeup(p.c_seq));
-    assert_eq!(p.client.snd_allowance(p.c_seq, false), Some(4000));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(4000));
     // Plain TCP is never limited here.
     let mut plain = Conn::plain();
-    assert_eq!(plain.snd_allowance(12345, false), None);
+    assert_eq!(plain.snd_allowance(12345), None);
+}
+
+#[test]
+fn dss_checksums_are_verified_before_delivery() {
+    let mut p = handshake(true, false);
+    p.client_sends(0, false);
+    p.server_sends(0, false);
+    let at = p.c_seq;
+    // `client_sends` maps its payload with the partial sum 0x1234.
+    p.client_sends(1000, false);
+    let mut cur = p.server.rx_cursor(at);
+    assert_eq!(p.server.rx_piece(&mut cur, 1000, true), Piece::Verify(1000));
+    assert_eq!(cur.seq, at, "verification comes first");
+    // The DATA_ACK does not wait for it.
+    let (opts, _) = p.server_sends(0, false);
+    assert_eq!(
+        only_dss(&opts).data_ack,
+        Some(SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(1001)))
+    );
+    assert!(p.server.rx_verify(at, 0x1234, &mut p.events));
+    assert_eq!(
+        p.server.rx_piece(&mut cur, 1000, true),
+        Piece::Deliver(1000)
+    );
+    p.server.rx_commit(&cur);
+
+    // The next mapping's bytes were changed on the way (their sum differs).
+    let bad = p.c_seq;
+    p.client_sends(500, false);
+    let mut cur = p.server.rx_cursor(bad);
+    assert_eq!(p.server.rx_piece(&mut cur, 500, true), Piece::Verify(500));
+    assert!(!p.server.rx_verify(bad, 0x1235, &mut p.events));
+    assert!(p.events.0.contains(&Event::DataCsumErr));
+    assert_eq!(p.server.phase(), Phase::Reset);
+    assert_eq!(p.server.rx_piece(&mut cur, 500, true), Piece::Broken);
+    // The reset names the mapping in MP_FAIL, with "middlebox interference".
+    let opts = rst_options(&mut p.server, &mut p.events);
+    let fail_dsn = idsn(CLIENT_KEY).wrapping_add(1001);
+    assert!(matches!(
+        opts.as_slice(),
+        [MptcpOption::MpFail(f), MptcpOption::TcpRst(r)]
+            if f.dsn == fail_dsn && r.reason == reason::MIDDLEBOX
+    ));
+    assert!(p.events.0.contains(&Event::MpFailTx));
 }

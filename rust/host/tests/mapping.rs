@@ -335,46 +335,67 @@ fn rx_stays_sorted() {
 #[test]
 fn record_merges_contiguous_mappings_and_ignores_contained_ones() {
     let mut rx = RxMappings::<4>::new(1);
-    assert_eq!(rx.record(&Mapping::new(1000, 1, 100)), Ok(Insert::Added));
-    assert_eq!(rx.record(&Mapping::new(1200, 201, 100)), Ok(Insert::Added));
+    assert_eq!(
+        rx.record(&Mapping::new(1000, 1, 100), false),
+        Ok(Insert::Added)
+    );
+    assert_eq!(
+        rx.record(&Mapping::new(1200, 201, 100), false),
+        Ok(Insert::Added)
+    );
     assert_eq!(rx.len(), 2);
     // Fills the gap between the two: all three become one.
-    assert_eq!(rx.record(&Mapping::new(1100, 101, 100)), Ok(Insert::Added));
+    assert_eq!(
+        rx.record(&Mapping::new(1100, 101, 100), false),
+        Ok(Insert::Added)
+    );
     assert_eq!(rx.len(), 1);
     assert_eq!(rx.lookup(250), Some(&Mapping::new(1000, 1, 300)));
     // A piece of it (one segment's retransmission) is a duplicate...
     assert_eq!(
-        rx.record(&Mapping::new(1050, 51, 20)),
+        rx.record(&Mapping::new(1050, 51, 20), false),
         Ok(Insert::Duplicate)
     );
     // ...the same bytes at other DSNs are not.
     assert_eq!(
-        rx.record(&Mapping::new(1051, 51, 20)),
+        rx.record(&Mapping::new(1051, 51, 20), false),
         Err(RxError::Invalid(Invalid::Conflict))
     );
     // DATA_FIN and checksum are the caller's: only the payload is stored.
     let mut with_fin = Mapping::new(1300, 301, 11);
     with_fin.data_fin = true;
     with_fin.checksum = Some(0xabcd);
-    assert_eq!(rx.record(&with_fin), Ok(Insert::Added));
+    assert_eq!(rx.record(&with_fin, false), Ok(Insert::Added));
     assert_eq!(rx.lookup(301), Some(&Mapping::new(1000, 1, 310)));
     // A mapping that does not continue in the data sequence space stays separate.
-    assert_eq!(rx.record(&Mapping::new(5000, 311, 10)), Ok(Insert::Added));
+    assert_eq!(
+        rx.record(&Mapping::new(5000, 311, 10), false),
+        Ok(Insert::Added)
+    );
     assert_eq!(rx.len(), 2);
     assert_eq!(
-        rx.record(&Mapping::data_fin_only(7000, None)),
+        rx.record(&Mapping::data_fin_only(7000, None), false),
         Err(RxError::NoPayload)
     );
     // A retransmission cut differently, at the same DSNs: only its new bytes are added.
     let mut cut = RxMappings::<4>::new(1);
-    assert_eq!(cut.record(&Mapping::new(1000, 1, 100)), Ok(Insert::Added));
-    assert_eq!(cut.record(&Mapping::new(1200, 201, 100)), Ok(Insert::Added));
-    assert_eq!(cut.record(&Mapping::new(1050, 51, 300)), Ok(Insert::Added));
+    assert_eq!(
+        cut.record(&Mapping::new(1000, 1, 100), false),
+        Ok(Insert::Added)
+    );
+    assert_eq!(
+        cut.record(&Mapping::new(1200, 201, 100), false),
+        Ok(Insert::Added)
+    );
+    assert_eq!(
+        cut.record(&Mapping::new(1050, 51, 300), false),
+        Ok(Insert::Added)
+    );
     assert_eq!(cut.len(), 1);
     assert_eq!(cut.lookup(300), Some(&Mapping::new(1000, 1, 350)));
     // ...placing a shared byte elsewhere is refused, the table unchanged.
     assert_eq!(
-        cut.record(&Mapping::new(1345, 341, 20)),
+        cut.record(&Mapping::new(1345, 341, 20), false),
         Err(RxError::Invalid(Invalid::Conflict))
     );
     assert_eq!(cut.len(), 1);
@@ -382,18 +403,45 @@ fn record_merges_contiguous_mappings_and_ignores_contained_ones() {
     cut.consume_up_to(400);
     assert!(cut.is_empty());
     assert_eq!(
-        cut.record(&Mapping::new(1390, 391, 5)),
+        cut.record(&Mapping::new(1390, 391, 5), false),
         Ok(Insert::Duplicate)
     );
-    assert_eq!(cut.record(&Mapping::new(1390, 391, 20)), Ok(Insert::Added));
+    assert_eq!(
+        cut.record(&Mapping::new(1390, 391, 20), false),
+        Ok(Insert::Added)
+    );
     assert_eq!(cut.lookup(399), None);
     assert_eq!(cut.lookup(400), Some(&Mapping::new(1399, 400, 11)));
     // Merging stops at the 16-bit length.
     let mut big = RxMappings::<4>::new(1);
-    assert_eq!(big.record(&Mapping::new(0, 1, 60000)), Ok(Insert::Added));
     assert_eq!(
-        big.record(&Mapping::new(60000, 60001, 10000)),
+        big.record(&Mapping::new(0, 1, 60000), false),
+        Ok(Insert::Added)
+    );
+    assert_eq!(
+        big.record(&Mapping::new(60000, 60001, 10000), false),
         Ok(Insert::Added)
     );
     assert_eq!(big.len(), 2);
+}
+
+#[test]
+fn mappings_with_checksums_stay_whole_until_verified() {
+    let mut rx = RxMappings::<4>::new(1);
+    let mut first = Mapping::new(1000, 1, 100);
+    first.checksum = Some(0x1111);
+    let mut second = Mapping::new(1100, 101, 100);
+    second.checksum = Some(0x2222);
+    assert_eq!(rx.record(&first, true), Ok(Insert::Added));
+    assert_eq!(rx.record(&second, true), Ok(Insert::Added));
+    assert_eq!(rx.len(), 2);
+    assert_eq!(rx.lookup(1), Some(&first));
+    rx.mark_verified(1);
+    assert_eq!(rx.lookup(1).and_then(|m| m.checksum), None);
+    assert_eq!(rx.lookup(101), Some(&second));
+    // Without checksums in use the same two merge at once.
+    let mut plain = RxMappings::<4>::new(1);
+    assert_eq!(plain.record(&first, false), Ok(Insert::Added));
+    assert_eq!(plain.record(&second, false), Ok(Insert::Added));
+    assert_eq!(plain.len(), 1);
 }
