@@ -369,7 +369,8 @@ unsafe extern "C" fn mptcp_rs_incoming(
     let (sf, seg, opts) = unsafe { (subflow(state), &*seg, bytes(opts, len)) };
     let mut events = NetCounters(net);
     if seg.syn {
-        sf.conn.syn_ack(seg.seq, opts, &KernelDigest, &mut events);
+        sf.conn
+            .syn_ack(seg.seq, seg.wnd, opts, &KernelDigest, &mut events);
         return VERDICT_ACCEPT;
     }
     let inseg = InSeg {

@@ -320,7 +320,7 @@ pub struct Conn {
     /// The DSN the reader delivers next, once it read with the keys known.
     rd_dsn: Option<u64>,
     /// The peer's highest DATA_ACK and the right edge of its connection-level receive window
-    /// (DATA_ACK + window, never moved left), once a DATA_ACK arrived.
+    /// (DATA_ACK + window, never moved left), from the handshake on.
     snd_data_acked: u64,
     snd_wnd_end: Option<u64>,
     /// A writer found the window closed: wake it when the right edge moves.
@@ -471,12 +471,13 @@ impl Conn {
         len
     }
 
-    /// The SYN/ACK that completes our active open: `irs` is its sequence number and
-    /// `options` its TCP option bytes. Without a valid MP_CAPABLE carrying the peer's key
-    /// the connection falls back to TCP.
+    /// The SYN/ACK that completes our active open: `irs` is its sequence number, `wnd` its
+    /// window and `options` its TCP option bytes. Without a valid MP_CAPABLE carrying the
+    /// peer's key the connection falls back to TCP.
     pub fn syn_ack(
         &mut self,
         irs: u32,
+        wnd: u32,
         options: &[u8],
         hasher: &dyn Digest,
         events: &mut dyn Events,
@@ -501,14 +502,19 @@ impl Conn {
         };
         events.event(Event::MpcSynAckRx);
         self.irs = irs;
-        self.establish(key, hasher);
+        self.establish(key, hasher, wnd);
     }
 
-    fn establish(&mut self, remote_key: u64, hasher: &dyn Digest) {
+    /// Keys known: `wnd` is the window of the segment that completed the handshake, the
+    /// peer's first word on its connection-level window (counted from our first byte), so
+    /// that the limit on what we queue never appears only after data went out unlimited.
+    fn establish(&mut self, remote_key: u64, hasher: &dyn Digest, wnd: u32) {
         self.remote_key = remote_key;
         self.local_idsn = key_hash(hasher, self.local_key).idsn;
         self.remote_idsn = key_hash(hasher, remote_key).idsn;
         self.rcv_data_nxt = self.rcv_dsn(1);
+        self.snd_data_acked = self.snd_dsn(1);
+        self.snd_wnd_end = Some(self.snd_dsn(1).wrapping_add(u64::from(wnd)));
         self.phase = Phase::Established;
     }
 
@@ -825,7 +831,7 @@ impl Conn {
             return Verdict::Accept;
         };
         events.event(Event::MpcAckRx);
-        self.establish(remote_key, hasher);
+        self.establish(remote_key, hasher, seg.wnd);
         // It echoed our key: no MP_CAPABLE forms from this end.
         self.peer_has_keys = true;
         self.established_incoming(seg, options, events)
@@ -930,7 +936,7 @@ impl Conn {
             dss::SeqNum::Full(v) => v,
             dss::SeqNum::Short(v) => expand(self.snd_dsn(self.snd_rel), v),
         };
-        if self.snd_wnd_end.is_none() || before64(self.snd_data_acked, ack) {
+        if before64(self.snd_data_acked, ack) {
             self.snd_data_acked = ack;
         }
         let end = ack.wrapping_add(u64::from(wnd));

@@ -72,7 +72,7 @@ fn handshake(client_csum: bool, server_csum: bool) -> Pair {
     let len = req.synack_options(&mut buf);
     assert_eq!(len, 12);
     let synack = buf[..len].to_vec();
-    client.syn_ack(SERVER_ISN, &synack, &d, &mut events);
+    client.syn_ack(SERVER_ISN, 65535, &synack, &d, &mut events);
     assert_eq!(client.phase(), Phase::Established);
     assert_eq!(client.checksums(), client_csum || server_csum);
 
@@ -679,7 +679,7 @@ fn syn_ack_without_mp_capable_falls_back() {
     ] {
         let mut c = Conn::idle(CLIENT_KEY, false, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
         c.syn_options(CLIENT_ISN, &mut buf, &mut events);
-        c.syn_ack(SERVER_ISN, synack, &RustCrypto, &mut events);
+        c.syn_ack(SERVER_ISN, 65535, synack, &RustCrypto, &mut events);
         assert_eq!(c.phase(), Phase::Fallback, "{synack:?}");
         let seg = OutSeg {
             payload: 10,
@@ -698,7 +698,7 @@ fn syn_ack_without_mp_capable_falls_back() {
             .count(),
         3
     );
-    client.syn_ack(SERVER_ISN, &[], &RustCrypto, &mut events);
+    client.syn_ack(SERVER_ISN, 65535, &[], &RustCrypto, &mut events);
     assert_eq!(client.phase(), Phase::Fallback);
 }
 
@@ -1151,16 +1151,19 @@ fn server_acks_with_window(p: &mut Pair, wnd: u32) {
 #[test]
 fn the_connection_level_window_bounds_what_enters_tcp() {
     let (mut p, _) = established_with_data();
-    server_acks_with_window(&mut p, 3000);
-    assert_eq!(p.client.snd_allowance(p.c_seq), Some(3000));
-    // 2000 bytes queued and sent, not acknowledged yet: 1000 left.
+    // The SYN/ACK's window (65535) set the first right edge; a DATA_ACK moves it.
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(65535 - 1000));
+    server_acks_with_window(&mut p, 70000);
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(70000));
+    // 2000 bytes queued and sent, not acknowledged yet.
     p.client_sends(2000, false);
-    assert_eq!(p.client.snd_allowance(p.c_seq), Some(1000));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(68000));
     // Acknowledged with a window of 500 from the new DATA_ACK: the right edge would move
-    // left (to +2500), which the receiver may not do, so it stays at +3000.
+    // left, which the receiver may not do, so it stays.
     server_acks_with_window(&mut p, 500);
-    assert_eq!(p.client.snd_allowance(p.c_seq), Some(1000));
-    p.client_sends(1000, false);
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(68000));
+    p.client_sends(60000, false);
+    p.client_sends(8000, false);
     // Closed: nothing more, and no probe while data is unacknowledged.
     assert_eq!(p.client.snd_allowance(p.c_seq), Some(0));
     assert!(!p.client.take_snd_wakeup(p.c_seq), "nothing moved yet");
