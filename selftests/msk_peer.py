@@ -189,8 +189,8 @@ def probe_disconnect(addr, port):
     return "ok" if got == [True, True] else f"bad-{got}"
 
 
-def probe_abort(addr, port):
-    """Closing with unread data aborts the connection (RST): the peer sees ECONNRESET."""
+def _connected_pair(addr, port):
+    """A listening MPTCP socket, a client connected to it and the accepted socket."""
     fam = family_of(addr)
     ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
     ls.settimeout(TIMEOUT_S)
@@ -200,6 +200,12 @@ def probe_abort(addr, port):
     c.settimeout(TIMEOUT_S)
     c.connect((addr, int(port)))
     a, _ = ls.accept()
+    return ls, c, a
+
+
+def probe_abort(addr, port):
+    """Closing with unread data aborts the connection (RST): the peer sees ECONNRESET."""
+    ls, c, a = _connected_pair(addr, port)
     c.sendall(b"y" * 1000)
     # Wait until the data is queued at the acceptor, then close without reading it.
     select.select([a], [], [], TIMEOUT_S)
@@ -217,15 +223,7 @@ def probe_abort(addr, port):
 def probe_async(addr, port):
     """O_ASYNC on an MPTCP socket: data arriving raises SIGIO for the owner."""
     import signal
-    fam = family_of(addr)
-    ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
-    ls.settimeout(TIMEOUT_S)
-    ls.bind((addr, int(port)))
-    ls.listen(1)
-    c = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
-    c.settimeout(TIMEOUT_S)
-    c.connect((addr, int(port)))
-    a, _ = ls.accept()
+    ls, c, a = _connected_pair(addr, port)
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGIO])
     fcntl.fcntl(a, fcntl.F_SETOWN, os.getpid())
     fcntl.fcntl(a, fcntl.F_SETFL, fcntl.fcntl(a, fcntl.F_GETFL) | os.O_ASYNC)
