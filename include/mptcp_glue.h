@@ -8,6 +8,7 @@
 #ifndef _MPTCP_GLUE_H
 #define _MPTCP_GLUE_H
 
+#include <linux/timer.h>
 #include <linux/types.h>
 
 struct net;
@@ -70,15 +71,28 @@ int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int
  */
 bool mptcp_glue_rx_ready(struct sock *ssk);
 /*
+ * While a writer waits for the connection-level window, the peer is asked for it now and
+ * then (tx.c): it may owe us the DATA_ACK that opens it. One per msk, for its subflow.
+ */
+struct mptcp_rs_window_probe {
+	struct timer_list timer;
+	struct sock *ssk;	/* the subflow, from start to stop */
+	unsigned long interval;	/* jiffies until the next probe */
+};
+void mptcp_glue_window_probe_start(struct mptcp_rs_window_probe *wp, struct sock *ssk);
+/* Process context; no probe runs or is pending afterwards. */
+void mptcp_glue_window_probe_stop(struct mptcp_rs_window_probe *wp);
+/*
  * sendmsg() of an msk into its subflow @ssk, within the connection-level window the peer
  * advertises (tx.c). Takes the subflow's lock.
  */
-int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len);
+int mptcp_glue_msk_sendmsg(struct sock *ssk, struct mptcp_rs_window_probe *wp,
+			   struct msghdr *msg, size_t len);
 /*
  * Whether sendmsg() on the msk of @ssk may queue something now as far as the connection-level
  * window goes; a closed one wakes the writer when it opens (tx.c). Subflow locked.
  */
-bool mptcp_glue_tx_window_open(struct sock *ssk);
+bool mptcp_glue_tx_window_open(struct sock *ssk, struct mptcp_rs_window_probe *wp);
 /* The subflow state the "mptcp" ULP carries (NULL if none); subflow locked (subflow.c). */
 void *mptcp_glue_subflow_state(const struct sock *ssk);
 /* The subflow @sk was disconnected (connect(AF_UNSPEC)); it may connect again. */
@@ -138,6 +152,7 @@ struct mptcp_rs_in_seg {
 	u32 payload;
 	u32 rcv_nxt;
 	u32 wnd;	/* the advertised window, scaled */
+	u32 ack_seq;	/* the acknowledgment number */
 	bool syn;
 	bool ack;
 	bool fin;
@@ -168,7 +183,8 @@ unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  const struct sk_buff *skb, u8 *buf,
 					  unsigned int remaining);
 void mptcp_rs_subflow_restart(void *state, const struct net *net);
-void mptcp_rs_fastopen_synack(void *state, const u64 *req_words);
+/* @rcv_nxt: past the SYN's data, which the reader gets before the stream. */
+void mptcp_rs_fastopen_synack(void *state, const u64 *req_words, u32 rcv_nxt);
 bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);
@@ -185,10 +201,15 @@ void mptcp_rs_rx_commit(void *state, const struct mptcp_rs_rx_cursor *cur);
 bool mptcp_rs_rx_broken(void *state, const struct net *net);
 /*
  * False when only TCP limits what may be queued; otherwise *@allowed bytes may enter TCP's
- * send queue at @write_seq (one, as a probe, when the window is closed and all is acked).
+ * send queue at @write_seq (0 while the connection-level window is closed).
  */
 bool mptcp_rs_snd_allowance(void *state, u32 write_seq, u32 *allowed);
 /* A writer waiting for the connection-level window must be woken. */
 bool mptcp_rs_snd_wakeup(void *state, u32 write_seq);
+/* A writer found the connection-level window closed, and it has not opened since. */
+bool mptcp_rs_snd_blocked(void *state);
+
+/* May TCP merge the queued skb of @len bytes at @seq with the @next_len bytes after it? */
+bool mptcp_rs_tx_can_merge(void *state, u32 seq, u32 len, u32 next_len);
 
 #endif /* _MPTCP_GLUE_H */

@@ -271,11 +271,11 @@ unsafe extern "C" fn mptcp_rs_synack_options(
 ///
 /// As [`subflow`]; `words` two readable words.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_fastopen_synack(state: *mut c_void, words: *const u64) {
+unsafe extern "C" fn mptcp_rs_fastopen_synack(state: *mut c_void, words: *const u64, rcv_nxt: u32) {
     // SAFETY: Per the function's contract.
     let (sf, words) = unsafe { (subflow(state), [*words, *words.add(1)]) };
     if let Some(req) = Request::from_words(words) {
-        sf.conn.fastopen_synack(&req, &KernelDigest);
+        sf.conn.fastopen_synack(&req, &KernelDigest, rcv_nxt);
     }
 }
 
@@ -317,6 +317,11 @@ unsafe extern "C" fn mptcp_rs_established_options(
     }
     // SAFETY: Per the function's contract.
     let (seg, buf) = unsafe { (&*seg, bytes_mut(buf, remaining)) };
+    // The can_collapse hook and tx.c keep every skb within what one DSS maps (a 16-bit
+    // length); a bigger one would leave its tail unmapped, which the peer resets on.
+    if sf.conn.is_mptcp() && seg.payload > u32::from(u16::MAX) {
+        kernel::pr_warn_once!("mptcp: {}-byte skb, more than one DSS maps\n", seg.payload);
+    }
     let out = OutSeg {
         seq: seg.seq,
         payload: seg.payload,
@@ -338,6 +343,7 @@ pub(crate) struct InSegC {
     payload: u32,
     rcv_nxt: u32,
     wnd: u32,
+    ack_seq: u32,
     syn: bool,
     ack: bool,
     fin: bool,
@@ -369,8 +375,14 @@ unsafe extern "C" fn mptcp_rs_incoming(
     let (sf, seg, opts) = unsafe { (subflow(state), &*seg, bytes(opts, len)) };
     let mut events = NetCounters(net);
     if seg.syn {
-        sf.conn
-            .syn_ack(seg.seq, seg.wnd, opts, &KernelDigest, &mut events);
+        sf.conn.syn_ack(
+            seg.seq,
+            seg.ack_seq,
+            seg.wnd,
+            opts,
+            &KernelDigest,
+            &mut events,
+        );
         return VERDICT_ACCEPT;
     }
     let inseg = InSeg {
@@ -553,6 +565,35 @@ unsafe extern "C" fn mptcp_rs_snd_allowance(
 unsafe extern "C" fn mptcp_rs_snd_wakeup(state: *mut c_void, write_seq: u32) -> bool {
     // SAFETY: Per the function's contract.
     unsafe { subflow(state) }.conn.take_snd_wakeup(write_seq)
+}
+
+/// Whether a writer waits for the connection-level window, which has not opened since.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_snd_blocked(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.snd_blocked()
+}
+
+/// Whether TCP may merge `next_len` bytes into the queued skb of `len` bytes at `seq`.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_tx_can_merge(
+    state: *mut c_void,
+    seq: u32,
+    len: u32,
+    next_len: u32,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }
+        .conn
+        .tx_can_merge(seq, len, next_len)
 }
 
 /// Registers the "mptcp" ULP until the returned value drops.

@@ -37,6 +37,8 @@ struct mptcp_rs_sock {
 	/* The subflow's own callbacks, chained to and restored on detach. */
 	void (*sf_state_change)(struct sock *ssk);
 	void (*sf_error_report)(struct sock *ssk);
+	/* Asks the peer for the connection-level window a writer waits for (tx.c). */
+	struct mptcp_rs_window_probe window_probe;
 };
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -144,6 +146,7 @@ static void attach_first(struct sock *sk, struct socket *first)
 {
 	sf_callbacks_set(sk, first->sk);
 	share_wait_queue(sk, first->sk);
+	mptcp_glue_window_probe_start(&msk_of(sk)->window_probe, first->sk);
 	msk_of(sk)->first = first;
 	inet_sk_set_state(sk, inet_sk_state_load(first->sk));
 }
@@ -155,6 +158,7 @@ static struct socket *detach_first(struct sock *sk)
 
 	if (!first)
 		return NULL;
+	mptcp_glue_window_probe_stop(&msk_of(sk)->window_probe);
 	sf_callbacks_restore(sk, first->sk);
 	msk_of(sk)->first = NULL;
 	return first;
@@ -342,7 +346,7 @@ static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table
 		if ((mask & EPOLLIN) && !(mask & EPOLLRDHUP))
 			readable = mptcp_glue_rx_ready(ssk);
 		if (mask & EPOLLOUT)
-			writable = mptcp_glue_tx_window_open(ssk);
+			writable = mptcp_glue_tx_window_open(ssk, &msk_of(sock->sk)->window_probe);
 		release_sock(ssk);
 		if (!readable)
 			mask &= ~(EPOLLIN | EPOLLRDNORM);
@@ -403,7 +407,8 @@ static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
 static int mptcp_rs_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	/* Within the connection-level window the peer advertises (tx.c). */
-	return mptcp_glue_msk_sendmsg(first_of(sock)->sk, msg, len);
+	return mptcp_glue_msk_sendmsg(first_of(sock)->sk, &msk_of(sock->sk)->window_probe, msg,
+				      len);
 }
 
 static int mptcp_rs_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)

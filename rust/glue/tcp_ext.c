@@ -46,13 +46,14 @@ static noinline void mptcp_fastopen_subflow_synack_set_params(const struct sock 
 	void *state = mptcp_glue_subflow_state(child);
 
 	if (state)
-		mptcp_rs_fastopen_synack(state, tcp_rsk(req)->ext_data);
+		mptcp_rs_fastopen_synack(state, tcp_rsk(req)->ext_data, tcp_sk(child)->rcv_nxt);
 }
 
 static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 						 struct request_sock *req,
 						 const struct sk_buff *syn_skb, u8 *buf,
-						 unsigned int remaining)
+						 unsigned int remaining, unsigned int ts_room,
+						 bool *drop_ts)
 {
 	const struct tcphdr *th = syn_skb ? tcp_hdr(syn_skb) : NULL;
 	unsigned int len;
@@ -60,6 +61,16 @@ static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 	len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
 				      th ? (const u8 *)(th + 1) : NULL,
 				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, buf, remaining);
+	/*
+	 * Next to a Fast Open cookie (a cookie request answered) MP_CAPABLE fits only without
+	 * timestamps; upstream leaves them out too (subflow_prep_synack()). The request is
+	 * recorded by now: the second call only renders.
+	 */
+	if (!len && ts_room) {
+		len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data, NULL, 0, buf,
+					      remaining + ts_room);
+		*drop_ts = len != 0;
+	}
 	/* For a Fast Open SYN the SYN/ACK is sent by the child itself, not the listener. */
 	if (syn_skb && sk->sk_state == TCP_SYN_RECV &&
 	    rcu_access_pointer(tcp_sk(sk)->fastopen_rsk) == req)
@@ -118,6 +129,7 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	struct mptcp_rs_in_seg seg = {
 		.seq = cb->seq,
 		.rcv_nxt = tcp_sk(sk)->rcv_nxt,
+		.ack_seq = cb->ack_seq,
 		/* The SYN/ACK's window is never scaled. */
 		.wnd = th->syn ? ntohs(th->window) :
 			(u32)ntohs(th->window) << tcp_sk(sk)->rx_opt.snd_wscale,
@@ -153,11 +165,23 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	}
 }
 
+/* Every skb goes out with one DSS mapping its whole payload: TCP must not merge past that. */
+static bool mptcp_rs_hook_can_collapse(const struct sock *sk, const struct sk_buff *to,
+				       const struct sk_buff *from)
+{
+	void *state = mptcp_glue_subflow_state(sk);
+
+	if (!state)
+		return true;
+	return mptcp_rs_tx_can_merge(state, TCP_SKB_CB(to)->seq, to->len, from->len);
+}
+
 static const struct tcp_ext_ops mptcp_tcp_ext_ops = {
 	.syn_options = mptcp_rs_hook_syn_options,
 	.synack_options = mptcp_rs_hook_synack_options,
 	.established_options = mptcp_rs_hook_established_options,
 	.incoming = mptcp_rs_hook_incoming,
+	.can_collapse = mptcp_rs_hook_can_collapse,
 	.owner = THIS_MODULE,
 };
 

@@ -9,9 +9,14 @@
  * the DATA_ACK; data beyond the connection's window is dropped by upstream's receiver
  * (NoDSSInWindow) and, with nothing at the connection level to send it again, would be lost.
  *
- * A writer that finds the window closed sleeps until the right edge moves (tcp_ext.c wakes it
- * through sk_write_space), looking again every 200 ms; once everything is acknowledged the
- * core lets one byte through as a probe, since the window update may have been lost.
+ * A writer that finds the window closed sleeps (or polls) until the right edge moves
+ * (tcp_ext.c wakes it through sk_write_space). The peer may owe us that DATA_ACK: it
+ * acknowledges at the connection level as its application reads, after TCP acknowledged the
+ * bytes, and the window update it may send then can be lost. Upstream's sender recovers with
+ * its connection-level retransmissions; ours makes the peer acknowledge again with a TCP
+ * window probe (a segment below snd_una) while TCP has nothing in flight, backing off.
+ * No byte goes beyond the window, even as a probe: the receiver could drop it after TCP
+ * acknowledged it, and nothing here could send it again.
  *
  * Locking: the subflow's socket lock, as tcp_sendmsg() takes it.
  */
@@ -24,13 +29,24 @@
 
 /* How long a writer waits for a window update before looking again. */
 #define MPTCP_RS_WINDOW_PROBE_INTERVAL	(HZ / 5)
+/* The longest wait between two window probes (backed off from the interval above). */
+#define MPTCP_RS_WINDOW_PROBE_MAX	(4 * HZ)
 
-/* tcp_sendmsg_locked() for at most @chunk bytes of @msg. */
+/*
+ * tcp_sendmsg_locked() for at most @chunk bytes of @msg.
+ *
+ * Each skb goes out with one DSS mapping its payload with a 16-bit length, so the skbs TCP
+ * builds must stay within 64 KiB: its size goal follows sk_gso_max_size, which BIG TCP
+ * raises beyond that. sk_setup_caps() sets it again on a route change, hence every time.
+ * (TCP merging skbs later is vetoed by the can_collapse hook, tcp_ext.c.)
+ */
 static int tx_chunk(struct sock *ssk, struct msghdr *msg, size_t chunk)
 {
 	size_t rest = iov_iter_count(&msg->msg_iter) - chunk;
 	int ret;
 
+	if (ssk->sk_gso_max_size > U16_MAX)
+		ssk->sk_gso_max_size = U16_MAX;
 	iov_iter_truncate(&msg->msg_iter, chunk);
 	ret = tcp_sendmsg_locked(ssk, msg, chunk);
 	iov_iter_reexpand(&msg->msg_iter, iov_iter_count(&msg->msg_iter) + rest);
@@ -63,16 +79,74 @@ static int tx_wait_window(struct sock *ssk, long *timeo)
 	return 0;
 }
 
-bool mptcp_glue_tx_window_open(struct sock *ssk)
+/* Subflow locked (by the owner, or in softirq): whether to look again later. */
+static bool window_probe(struct mptcp_rs_window_probe *wp)
+{
+	void *state = mptcp_glue_subflow_state(wp->ssk);
+
+	if (!state || !mptcp_rs_snd_blocked(state)) {
+		wp->interval = MPTCP_RS_WINDOW_PROBE_INTERVAL;
+		return false;
+	}
+	/* With segments in flight their acknowledgements bring DATA_ACKs; TCP probes its own. */
+	if (!tcp_sk(wp->ssk)->packets_out && tcp_write_queue_empty(wp->ssk))
+		tcp_send_window_probe(wp->ssk);
+	wp->interval = min_t(unsigned long, wp->interval * 2, MPTCP_RS_WINDOW_PROBE_MAX);
+	return true;
+}
+
+static void window_probe_timer(struct timer_list *t)
+{
+	struct mptcp_rs_window_probe *wp = timer_container_of(wp, t, timer);
+	struct sock *ssk = wp->ssk;
+	unsigned long next = HZ / 20;	/* the owner has the socket: soon again */
+	bool again = true;
+
+	bh_lock_sock(ssk);
+	if (!sock_owned_by_user(ssk)) {
+		again = window_probe(wp);
+		next = wp->interval;
+	}
+	bh_unlock_sock(ssk);
+	if (again)
+		mod_timer(&wp->timer, jiffies + next);
+}
+
+void mptcp_glue_window_probe_start(struct mptcp_rs_window_probe *wp, struct sock *ssk)
+{
+	wp->ssk = ssk;
+	wp->interval = MPTCP_RS_WINDOW_PROBE_INTERVAL;
+	timer_setup(&wp->timer, window_probe_timer, 0);
+}
+
+void mptcp_glue_window_probe_stop(struct mptcp_rs_window_probe *wp)
+{
+	if (wp->ssk)
+		timer_shutdown_sync(&wp->timer);
+	wp->ssk = NULL;
+}
+
+/* A writer found the window closed: probe for it unless that is already under way. */
+static void window_probe_arm(struct mptcp_rs_window_probe *wp)
+{
+	if (wp->ssk && !timer_pending(&wp->timer))
+		mod_timer(&wp->timer, jiffies + wp->interval);
+}
+
+bool mptcp_glue_tx_window_open(struct sock *ssk, struct mptcp_rs_window_probe *wp)
 {
 	void *state = mptcp_glue_subflow_state(ssk);
 	u32 allowed;
 
-	return !state || !mptcp_rs_snd_allowance(state, tcp_sk(ssk)->write_seq, &allowed) ||
-	       allowed;
+	if (!state || !mptcp_rs_snd_allowance(state, tcp_sk(ssk)->write_seq, &allowed) ||
+	    allowed)
+		return true;
+	window_probe_arm(wp);
+	return false;
 }
 
-int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len)
+int mptcp_glue_msk_sendmsg(struct sock *ssk, struct mptcp_rs_window_probe *wp,
+			   struct msghdr *msg, size_t len)
 {
 	size_t sent = 0;
 	int err = 0;
@@ -88,6 +162,7 @@ int mptcp_glue_msk_sendmsg(struct sock *ssk, struct msghdr *msg, size_t len)
 
 		if (state && mptcp_rs_snd_allowance(state, tcp_sk(ssk)->write_seq, &allowed)) {
 			if (!allowed) {
+				window_probe_arm(wp);
 				err = tx_wait_window(ssk, &timeo);
 				if (err)
 					break;

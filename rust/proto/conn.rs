@@ -301,9 +301,9 @@ pub struct Conn {
     syn_retrans_before_fallback: u8,
     /// The peer has shown (with a DATA_ACK) that it holds our key: MP_CAPABLE forms stop.
     peer_has_keys: bool,
-    /// Relative position of the third ACK of our active open, which repeats both keys (1,
-    /// or past the data of a TCP Fast Open SYN), set by the first segment after the SYN/ACK.
-    third_ack_rel: Option<u32>,
+    /// Bytes of the peer's TCP Fast Open SYN data the reader gets before the stream (they
+    /// end at relative position 0).
+    rcv_syn_data: u32,
     /// 64-bit relative positions last seen in each direction: the references that expand
     /// 32-bit subflow sequence numbers (so connections can carry more than 4 GiB).
     snd_rel: u64,
@@ -311,7 +311,7 @@ pub struct Conn {
     /// The peer's mappings for data not consumed yet.
     rx: RxMappings<RX_MAPPINGS>,
     /// Lowest relative position any stored mapping started at: bytes before it follow the
-    /// implicit mapping (DSN = IDSN + relative position), as Fast Open SYN data does.
+    /// implicit mapping (DSN = IDSN + relative position).
     mapped_from: Option<u32>,
     /// The DATA_ACK point: DSN one past the in-order data received, accounted up to the
     /// relative subflow position `acked_rel`.
@@ -353,7 +353,7 @@ impl Conn {
             syns_sent: 0,
             syn_retrans_before_fallback: DEFAULT_SYN_RETRANS_BEFORE_FALLBACK,
             peer_has_keys: false,
-            third_ack_rel: None,
+            rcv_syn_data: 0,
             snd_rel: 1,
             rcv_rel: 1,
             rx: RxMappings::new(1),
@@ -477,6 +477,7 @@ impl Conn {
     pub fn syn_ack(
         &mut self,
         irs: u32,
+        acked: u32,
         wnd: u32,
         options: &[u8],
         hasher: &dyn Digest,
@@ -502,6 +503,10 @@ impl Conn {
         };
         events.event(Event::MpcSynAckRx);
         self.irs = irs;
+        // Fast Open data the SYN/ACK acknowledges (`acked` is its acknowledgment number) lies
+        // outside the data sequence space: the stream, and our relative subflow sequence
+        // numbers, start after it (RFC 8684 appendix B.3, as upstream does).
+        self.isn = acked.wrapping_sub(1);
         self.establish(key, hasher, wnd);
     }
 
@@ -564,10 +569,10 @@ impl Conn {
         let data_ack = self.data_ack(seg.rcv_nxt);
 
         // Until the peer shows it has our key, the segments at the third ACK's position (the
-        // ACK itself, and the first data segment if the ACK was lost) repeat both keys.
-        let third_ack_rel = *self.third_ack_rel.get_or_insert(rel32);
-        if !self.peer_has_keys && rel32 == third_ack_rel && !seg.fin {
-            if let Some(len) = self.mpc_ack_options(seg, rel32, payload_sum, buf) {
+        // ACK itself, and the first data segment if the ACK was lost) repeat both keys. It is
+        // relative position 1 even after Fast Open SYN data (see `syn_ack`).
+        if !self.peer_has_keys && rel32 == 1 && !seg.fin {
+            if let Some(len) = self.mpc_ack_options(seg, payload_sum, buf) {
                 return len;
             }
         }
@@ -595,29 +600,32 @@ impl Conn {
     /// The SYN/ACK of a TCP Fast Open child went out with `req`'s key: the child was created
     /// (from the SYN) before the key was chosen, so it learns it here, can map the data it
     /// sends before the third ACK, and checks the third ACK's echo instead of adopting it.
-    pub fn fastopen_synack(&mut self, req: &Request, hasher: &dyn Digest) {
+    ///
+    /// `rcv_nxt` follows the SYN's data, which lies outside the data sequence space: the
+    /// reader gets it first, and the peer's relative subflow sequence numbers start after it
+    /// (RFC 8684 appendix B.3).
+    pub fn fastopen_synack(&mut self, req: &Request, hasher: &dyn Digest, rcv_nxt: u32) {
         if self.phase != Phase::AwaitKeys || !self.key_from_third_ack {
             return;
         }
+        let syn_data = rcv_nxt.wrapping_sub(self.irs).wrapping_sub(1);
+        self.irs = self.irs.wrapping_add(syn_data);
+        self.rcv_syn_data = syn_data;
         self.local_key = req.local_key;
         self.checksums = req.checksums;
         self.local_idsn = key_hash(hasher, req.local_key).idsn;
         self.key_from_third_ack = false;
     }
 
-    /// The MP_CAPABLE third-ACK form, with the first data segment's implicit mapping when it
-    /// carries data. `None` when the segment does not fit the form: more than 64 KiB, or
-    /// data not at relative position 1 (after a Fast Open SYN's data, which DSS maps).
+    /// The MP_CAPABLE third-ACK form (at relative position 1), with the first data
+    /// segment's implicit mapping when it carries data. `None` when the segment does not fit
+    /// the form: more than 64 KiB.
     fn mpc_ack_options(
         &mut self,
         seg: &OutSeg,
-        rel32: u32,
         payload_sum: &mut dyn FnMut() -> u32,
         buf: &mut [u8],
     ) -> Option<usize> {
-        if seg.payload != 0 && rel32 != 1 {
-            return None;
-        }
         let form = if seg.payload == 0 {
             MpcForm::Ack {
                 sender_key: self.local_key,
@@ -946,6 +954,31 @@ impl Conn {
         }
     }
 
+    /// Whether TCP may merge two adjacent skbs of the subflow's send queue: `len` payload
+    /// bytes at sequence number `seq` followed by `next_len` more. Each skb goes out with one
+    /// DSS whose mapping covers its payload with a 16-bit length, and a retransmission repeats
+    /// the mapping recorded at first transmission, so a merged skb must fit in 64 KiB and lie
+    /// within one recorded mapping (or in none, not sent yet). TCP (`tcp_grow_skb()`, since
+    /// 6.11) would otherwise build skbs of two loopback MSS, whose second half no DSS maps.
+    pub fn tx_can_merge(&self, seq: u32, len: u32, next_len: u32) -> bool {
+        if !self.is_mptcp() {
+            return true;
+        }
+        let total = len.saturating_add(next_len);
+        if total > u32::from(u16::MAX) {
+            return false;
+        }
+        if total == 0 {
+            return true;
+        }
+        let first = seq.wrapping_sub(self.isn);
+        let last = first.wrapping_add(total.wrapping_sub(1));
+        match self.tx.lookup(first) {
+            Some(mapping) => mapping.covers(last),
+            None => self.tx.lookup(last).is_none(),
+        }
+    }
+
     /// How many bytes the application may queue now, the next one being the subflow's
     /// `write_seq`: `None` when only TCP limits it (plain TCP, before the keys, or before any
     /// DATA_ACK). What we send is mapped at a fixed offset, so the connection-level window
@@ -953,10 +986,10 @@ impl Conn {
     /// window is counted from the subflow's acknowledgement and may run ahead of it, which
     /// upstream's receiver answers by dropping the data beyond its window (`NoDSSInWindow`).
     ///
-    /// With the window closed and everything acknowledged at the connection level, one byte
-    /// may go as a probe (TCP's own window still gates it): it is in order, so the receiver
-    /// takes it and answers with its window, which a lost window update would otherwise leave
-    /// unknown for ever. One probe is outstanding at a time.
+    /// With the window closed no byte goes, not even as a probe: a receiver short of memory
+    /// drops it after TCP acknowledged it (upstream's `RcvPruned`), and nothing could send it
+    /// again. The glue asks for the window instead while the writer waits
+    /// ([`snd_blocked`](Self::snd_blocked)).
     pub fn snd_allowance(&mut self, write_seq: u32) -> Option<u32> {
         if self.phase != Phase::Established {
             return None;
@@ -968,7 +1001,16 @@ impl Conn {
             return Some(u32::try_from(end.wrapping_sub(next)).unwrap_or(u32::MAX));
         }
         self.snd_blocked = true;
-        Some(u32::from(self.snd_data_acked == next))
+        Some(0)
+    }
+
+    /// Whether a writer found the connection-level window closed and it has not moved
+    /// since. The peer may owe us the DATA_ACK that opens it: it acknowledges at the
+    /// connection level only as its application reads, and a window update sent then may be
+    /// lost, so while this holds and TCP has nothing in flight (no acknowledgement coming)
+    /// the glue makes the peer acknowledge again (a TCP window probe).
+    pub const fn snd_blocked(&self) -> bool {
+        self.snd_blocked && matches!(self.phase, Phase::Established)
     }
 
     /// Whether a writer waiting for the connection-level window must be woken (the right
@@ -1061,6 +1103,13 @@ impl Conn {
             }
         }
         let rel32 = cur.seq.wrapping_sub(self.irs);
+        // Fast Open SYN data, before the stream: delivered as it is.
+        let to_stream = 1u32.wrapping_sub(rel32);
+        if to_stream != 0 && to_stream <= self.rcv_syn_data {
+            let n = to_stream.min(avail);
+            cur.seq = cur.seq.wrapping_add(n);
+            return Piece::Deliver(n);
+        }
         let Some((dsn, run)) = self.rx_locate(rel32, avail) else {
             return Piece::Broken;
         };

@@ -44,7 +44,7 @@ static unsigned int tet_syn_options(struct sock *sk, struct sk_buff *skb, u8 *bu
 
 static unsigned int tet_synack_options(const struct sock *sk, struct request_sock *req,
 				       const struct sk_buff *syn_skb, u8 *buf,
-				       unsigned int remaining)
+				       unsigned int remaining, unsigned int ts_room, bool *drop_ts)
 {
 	atomic_long_inc(&synack_tx);
 	return tet_write(buf, remaining, tcp_rsk(req)->snt_isn);

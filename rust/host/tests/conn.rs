@@ -72,7 +72,14 @@ fn handshake(client_csum: bool, server_csum: bool) -> Pair {
     let len = req.synack_options(&mut buf);
     assert_eq!(len, 12);
     let synack = buf[..len].to_vec();
-    client.syn_ack(SERVER_ISN, 65535, &synack, &d, &mut events);
+    client.syn_ack(
+        SERVER_ISN,
+        CLIENT_ISN.wrapping_add(1),
+        65535,
+        &synack,
+        &d,
+        &mut events,
+    );
     assert_eq!(client.phase(), Phase::Established);
     assert_eq!(client.checksums(), client_csum || server_csum);
 
@@ -679,7 +686,14 @@ fn syn_ack_without_mp_capable_falls_back() {
     ] {
         let mut c = Conn::idle(CLIENT_KEY, false, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
         c.syn_options(CLIENT_ISN, &mut buf, &mut events);
-        c.syn_ack(SERVER_ISN, 65535, synack, &RustCrypto, &mut events);
+        c.syn_ack(
+            SERVER_ISN,
+            CLIENT_ISN.wrapping_add(1),
+            65535,
+            synack,
+            &RustCrypto,
+            &mut events,
+        );
         assert_eq!(c.phase(), Phase::Fallback, "{synack:?}");
         let seg = OutSeg {
             payload: 10,
@@ -698,7 +712,14 @@ fn syn_ack_without_mp_capable_falls_back() {
             .count(),
         3
     );
-    client.syn_ack(SERVER_ISN, 65535, &[], &RustCrypto, &mut events);
+    client.syn_ack(
+        SERVER_ISN,
+        CLIENT_ISN.wrapping_add(1),
+        65535,
+        &[],
+        &RustCrypto,
+        &mut events,
+    );
     assert_eq!(client.phase(), Phase::Fallback);
 }
 
@@ -980,14 +1001,35 @@ fn transparent_mode_selects_mptcp_for_tcp_streams_only() {
     assert_eq!(sel(true, true, AF_UNIX, SOCK_STREAM, 0), 0);
 }
 
+/// A Fast Open connection whose SYN carried `syn_data` bytes, which the SYN/ACK acknowledged;
+/// the listener's child learnt its key from its own SYN/ACK.
+fn fast_open_handshake(syn_data: u32) -> Pair {
+    let d = RustCrypto;
+    let mut events = Counted::default();
+    let mut client = Conn::idle(CLIENT_KEY, false, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
+    let mut buf = [0u8; 40];
+    let len = client.syn_options(CLIENT_ISN, &mut buf, &mut events);
+    let req = Request::from_syn(&buf[..len], SERVER_KEY, false, &mut events).expect("MPC SYN");
+    let len = req.synack_options(&mut buf);
+    let after_syn = CLIENT_ISN.wrapping_add(1).wrapping_add(syn_data);
+    client.syn_ack(SERVER_ISN, after_syn, 65535, &buf[..len], &d, &mut events);
+    let mut server = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
+    server.fastopen_synack(&req, &d, after_syn);
+    Pair {
+        client,
+        server,
+        events,
+        c_seq: after_syn,
+        s_seq: SERVER_ISN.wrapping_add(1),
+    }
+}
+
 #[test]
-fn fast_open_third_ack_follows_the_syn_data() {
-    let mut p = handshake(false, false);
-    // 100 bytes rode on the SYN (TCP Fast Open) and were acknowledged by the SYN/ACK: the
-    // third ACK comes after them. The listener's child of a Fast Open SYN is created before
-    // the SYN/ACK is recorded, so it takes its key from the third ACK.
-    p.server = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
-    p.c_seq = p.c_seq.wrapping_add(100);
+fn fast_open_syn_data_is_outside_the_data_sequence_space() {
+    // RFC 8684 appendix B.3, as upstream: the 100 bytes of the SYN come before the stream;
+    // the client's first byte after them is DSN IDSN + 1, relative subflow position 1, and
+    // goes with the MP_CAPABLE third-ACK forms.
+    let mut p = fast_open_handshake(100);
     let (opts, verdict) = p.client_sends(0, false);
     assert_eq!(verdict, Verdict::Accept);
     assert!(matches!(
@@ -995,22 +1037,44 @@ fn fast_open_third_ack_follows_the_syn_data() {
         [MptcpOption::MpCapable(m)] if matches!(m.form, MpcForm::Ack { .. })
     ));
     assert_eq!(p.server.phase(), Phase::Established);
-    // Data after the SYN's: a DSS mapping (the MP_CAPABLE data form only maps IDSN + 1).
-    let (opts, _) = p.client_sends(50, false);
+    let first = p.c_seq;
+    let (opts, verdict) = p.client_sends(50, false);
+    assert_eq!(verdict, Verdict::Accept);
+    assert!(
+        matches!(opts.as_slice(), [MptcpOption::MpCapable(m)] if matches!(m.form, MpcForm::AckData { data_len: 50, .. })),
+        "{opts:?}"
+    );
+    let (opts, _) = p.client_sends(30, false);
     let m = only_dss(&opts).mapping.expect("mapping");
-    assert_eq!(m.dsn, SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(101)));
+    assert_eq!(m.dsn, SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(51)));
+    assert_eq!(m.subflow_seq, 51);
+    // The server's reader gets the SYN's bytes, then the stream; the DATA_ACK counts only
+    // the stream.
+    let syn_start = first.wrapping_sub(100);
+    assert_eq!(
+        read(&mut p.server, syn_start, p.c_seq),
+        [Piece::Deliver(100), Piece::Deliver(80)]
+    );
+    assert_eq!(server_data_ack(&mut p), idsn(CLIENT_KEY).wrapping_add(81));
+}
+
+#[test]
+fn fast_open_syn_data_not_acknowledged_is_the_start_of_the_stream() {
+    // A listener that refused the SYN's data acknowledges only the SYN: TCP sends the data
+    // again after the handshake, and it starts the stream (relative position 1).
+    let mut p = fast_open_handshake(0);
+    let (opts, _) = p.client_sends(100, false);
+    assert!(
+        matches!(opts.as_slice(), [MptcpOption::MpCapable(m)] if matches!(m.form, MpcForm::AckData { data_len: 100, .. })),
+        "{opts:?}"
+    );
+    assert_eq!(server_data_ack(&mut p), idsn(CLIENT_KEY).wrapping_add(101));
 }
 
 #[test]
 fn fast_open_child_maps_data_sent_before_the_third_ack() {
-    let mut p = handshake(false, false);
-    let req = Request {
-        local_key: SERVER_KEY,
-        checksums: false,
-    };
     // The Fast Open child exists before its SYN/ACK; the SYN/ACK gives it the key.
-    p.server = Conn::passive_cookie(SERVER_ISN, CLIENT_ISN, false);
-    p.server.fastopen_synack(&req, &RustCrypto);
+    let mut p = fast_open_handshake(0);
     // It answers the SYN's data before the third ACK: DSS mapping, no DATA_ACK.
     let (opts, verdict) = p.server_sends(300, false);
     let dss = only_dss(&opts);
@@ -1164,16 +1228,21 @@ fn the_connection_level_window_bounds_what_enters_tcp() {
     assert_eq!(p.client.snd_allowance(p.c_seq), Some(68000));
     p.client_sends(60000, false);
     p.client_sends(8000, false);
-    // Closed: nothing more, and no probe while data is unacknowledged.
+    // Closed: nothing more; the glue asks the peer for its window meanwhile.
+    assert!(!p.client.snd_blocked());
     assert_eq!(p.client.snd_allowance(p.c_seq), Some(0));
+    assert!(p.client.snd_blocked());
     assert!(!p.client.take_snd_wakeup(p.c_seq), "nothing moved yet");
-    // Everything acknowledged, window still zero: a one-byte probe may go.
+    // Everything acknowledged, window still zero: still nothing, not even a probe byte
+    // (a receiver short of memory could drop it after TCP acknowledged it).
     server_acks_with_window(&mut p, 0);
-    assert_eq!(p.client.snd_allowance(p.c_seq), Some(1));
+    assert_eq!(p.client.snd_allowance(p.c_seq), Some(0));
+    assert!(p.client.snd_blocked());
     // The window opens: the blocked writer is woken once.
     server_acks_with_window(&mut p, 4000);
     assert!(p.client.take_snd_wakeup(p.c_seq));
     assert!(!p.client.take_snd_wakeup(p.c_seq));
+    assert!(!p.client.snd_blocked());
     assert_eq!(p.client.snd_allowance(p.c_seq), Some(4000));
     // Plain TCP is never limited here.
     let mut plain = Conn::plain();
@@ -1222,4 +1291,23 @@ fn dss_checksums_are_verified_before_delivery() {
             if f.dsn == fail_dsn && r.reason == reason::MIDDLEBOX
     ));
     assert!(p.events.0.contains(&Event::MpFailTx));
+}
+
+#[test]
+fn tcp_may_merge_queued_skbs_only_within_one_dss() {
+    let (mut p, _) = established_with_data();
+    let sent = p.c_seq;
+    p.client_sends(2000, false);
+    let unsent = p.c_seq;
+    // Retransmit queue: within the mapping recorded at first transmission, yes; across its
+    // end (into data not sent yet), no: the retransmission repeats that mapping only.
+    assert!(p.client.tx_can_merge(sent, 1000, 1000));
+    assert!(!p.client.tx_can_merge(sent, 2000, 500));
+    assert!(!p.client.tx_can_merge(sent.wrapping_sub(500), 500, 500));
+    // Not sent yet: anything one DSS can map (a 16-bit length), nothing more.
+    assert!(p.client.tx_can_merge(unsent, 40000, 25535));
+    assert!(!p.client.tx_can_merge(unsent, 65483, 65483));
+    assert!(!p.client.tx_can_merge(unsent, 40000, 25536));
+    // Plain TCP merges as it likes.
+    assert!(Conn::plain().tx_can_merge(unsent, 65483, 65483));
 }
