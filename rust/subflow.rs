@@ -320,7 +320,7 @@ unsafe extern "C" fn mptcp_rs_established_options(
     // The can_collapse hook and tx.c keep every skb within what one DSS maps (a 16-bit
     // length); a bigger one would leave its tail unmapped, which the peer resets on.
     if sf.conn.is_mptcp() && seg.payload > u32::from(u16::MAX) {
-        kernel::pr_warn_once!("mptcp: {}-byte skb, more than one DSS maps\n", seg.payload);
+        kernel::pr_warn_once!("{}-byte skb, more than one DSS maps\n", seg.payload);
     }
     let out = OutSeg {
         seq: seg.seq,

@@ -236,6 +236,32 @@ def probe_async(addr, port):
     return "ok" if quiet is None and got is not None and data == b"z" else f"bad-{quiet}-{got}-{data!r}"
 
 
+def probe_big_writes(addr, port, nbytes):
+    """Both ends of one connection write `nbytes` in one blocking send() each, at the same
+    time (as upstream's mptcp_connect does in mmap mode), and read what the other sent."""
+    import threading
+    ls, c, a = _connected_pair(addr, port)
+    data = {c: os.urandom(int(nbytes)), a: os.urandom(int(nbytes))}
+    got = {}
+
+    def run(sock, peer):
+        sock.settimeout(None)
+        writer = threading.Thread(target=lambda: (sock.sendall(data[sock]), sock.shutdown(socket.SHUT_WR)))
+        writer.start()
+        got[sock] = recv_all(sock)
+        writer.join()
+
+    threads = [threading.Thread(target=run, args=(c, a)), threading.Thread(target=run, args=(a, c))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT_S)
+    for s in (a, c, ls):
+        s.close()
+    ok = got.get(c) == data[a] and got.get(a) == data[c]
+    return "ok" if ok else f"bad-{len(got.get(c, b''))}-{len(got.get(a, b''))}"
+
+
 def _disconnect(sock):
     """connect(AF_UNSPEC): Python's socket.connect() has no way to pass it, so use libc."""
     import ctypes
@@ -295,6 +321,7 @@ PROBES = {
     "refused": probe_refused,
     "sockopts": probe_sockopts,
     "peek-inq": probe_peek_inq,
+    "big-writes": probe_big_writes,
 }
 
 
