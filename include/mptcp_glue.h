@@ -93,6 +93,16 @@ int mptcp_glue_msk_sendmsg(struct sock *ssk, struct mptcp_rs_window_probe *wp,
  * window goes; a closed one wakes the writer when it opens (tx.c). Subflow locked.
  */
 bool mptcp_glue_tx_window_open(struct sock *ssk, struct mptcp_rs_window_probe *wp);
+/*
+ * The host's connection tokens, per namespace (token.c). A claim fails (NULL) if another
+ * connection holds the token or memory is short; @atomic in softirq. Any context.
+ */
+struct mptcp_rs_token;
+bool mptcp_glue_token_in_use(const struct net *net, u32 token);
+struct mptcp_rs_token *mptcp_glue_token_claim(const struct net *net, u32 token, bool atomic);
+void mptcp_glue_token_release(struct mptcp_rs_token *t);
+/* KUnit only: claims, a second claim, release; 0 or -errno. */
+int mptcp_glue_test_token_table(void);
 /* The subflow state the "mptcp" ULP carries (NULL if none); subflow locked (subflow.c). */
 void *mptcp_glue_subflow_state(const struct sock *ssk);
 /* The subflow @sk was disconnected (connect(AF_UNSPEC)); it may connect again. */
@@ -184,7 +194,8 @@ unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  unsigned int remaining);
 void mptcp_rs_subflow_restart(void *state, const struct net *net);
 /* @rcv_nxt: past the SYN's data, which the reader gets before the stream. */
-void mptcp_rs_fastopen_synack(void *state, const u64 *req_words, u32 rcv_nxt);
+void mptcp_rs_fastopen_synack(void *state, const struct net *net, const u64 *req_words,
+			      u32 rcv_nxt);
 bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);

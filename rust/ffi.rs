@@ -23,9 +23,35 @@ pub(crate) struct SkBuff {
     _not_send_sync_unpin: PhantomData<(*mut u8, PhantomPinned)>,
 }
 
+/// An entry of the host's token table (`rust/glue/token.c`), opaque here.
+#[repr(C)]
+pub(crate) struct Token {
+    _private: [u8; 0],
+}
+
 extern "C" {
     /// A random 64-bit value from the kernel's CRNG. Any context.
     pub(crate) fn get_random_u64() -> u64;
+
+    /// Whether a connection of `net` holds `token`. Any context.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace.
+    pub(crate) fn mptcp_glue_token_in_use(net: *const Net, token: u32) -> bool;
+    /// Takes `token` in `net` for a new connection: NULL if it is held already or memory is
+    /// short (`atomic`: in softirq). Any context.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace that outlives the entry.
+    pub(crate) fn mptcp_glue_token_claim(net: *const Net, token: u32, atomic: bool) -> *mut Token;
+    /// Gives back an entry from [`mptcp_glue_token_claim`] (NULL: nothing). Any context.
+    ///
+    /// # Safety
+    ///
+    /// `token` must be NULL or a claimed entry, not used afterwards.
+    pub(crate) fn mptcp_glue_token_release(token: *mut Token);
 
     /// `net.mptcp.enabled` of `net`.
     ///
@@ -132,6 +158,10 @@ extern "C" {
     /// there, releases the socket. Returns 0 or a negative errno.
     #[cfg(CONFIG_KUNIT = "y")]
     pub(crate) fn mptcp_glue_test_kernel_subflow() -> c_int;
+    /// KUnit only: a token claimed in `init_net` cannot be claimed again until released.
+    /// Returns 0 or a negative errno.
+    #[cfg(CONFIG_KUNIT = "y")]
+    pub(crate) fn mptcp_glue_test_token_table() -> c_int;
 
     /// Registers `IPPROTO_MPTCP` sockets for AF_INET and AF_INET6. Returns 0 or a negative
     /// errno.

@@ -136,4 +136,12 @@ mod glue_tests {
         let err = unsafe { ffi::mptcp_glue_test_kernel_subflow() };
         assert_eq!(err, 0);
     }
+
+    /// The host's token table holds a token once, until the connection gives it back.
+    #[test]
+    fn token_is_held_once() {
+        // SAFETY: The helper has no preconditions.
+        let err = unsafe { ffi::mptcp_glue_test_token_table() };
+        assert_eq!(err, 0);
+    }
 }

@@ -21,6 +21,7 @@ use crate::{
     mib::{self, Counter},
     proto::{
         conn::{self, Conn, Event, Events, InSeg, OutSeg, Piece, Request, RxCursor, Verdict},
+        crypto::{key_hash, unique_key},
         csum,
     },
 };
@@ -29,6 +30,64 @@ use kernel::prelude::*;
 /// The state of one subflow.
 pub(crate) struct Subflow {
     conn: Conn,
+    /// The token of our key in the host's table, once the key is settled.
+    token: TokenClaim,
+    /// The token was tried for (held, or another connection had it).
+    token_tried: bool,
+}
+
+/// A token this connection holds in the host's table (`rust/glue/token.c`), given back when
+/// dropped.
+///
+/// # Invariants
+///
+/// The pointer is NULL or an entry from `mptcp_glue_token_claim` that nothing else releases.
+struct TokenClaim(*mut ffi::Token);
+
+impl TokenClaim {
+    const NONE: Self = Self(core::ptr::null_mut());
+
+    /// Takes `token` in `net`, if no other connection holds it.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace that outlives the claim (the subflow's own, which its
+    /// socket holds).
+    unsafe fn take(net: *const ffi::Net, token: u32, atomic: bool) -> Option<Self> {
+        // SAFETY: Per the function's contract.
+        let entry = unsafe { ffi::mptcp_glue_token_claim(net, token, atomic) };
+        // INVARIANT: A new entry, released only by our `Drop`.
+        (!entry.is_null()).then_some(Self(entry))
+    }
+}
+
+impl Drop for TokenClaim {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant the entry is ours (or NULL, which is ignored).
+        unsafe { ffi::mptcp_glue_token_release(self.0) };
+    }
+}
+
+impl Subflow {
+    /// Claims the token of our key once the key is settled (a SYN cookie's or Fast Open
+    /// child learns it after its creation). A child whose token another connection took in
+    /// the meantime keeps working, unreachable for MP_JOIN.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be the subflow's live namespace.
+    unsafe fn claim_token(&mut self, net: *const ffi::Net, atomic: bool) {
+        if self.token_tried {
+            return;
+        }
+        if let Some(key) = self.conn.local_key() {
+            let token = key_hash(&KernelDigest, key).token;
+            // SAFETY: Per the function's contract.
+            self.token =
+                unsafe { TokenClaim::take(net, token, atomic) }.unwrap_or(TokenClaim::NONE);
+            self.token_tried = true;
+        }
+    }
 }
 
 /// Counts the core's events in the `MPTcpExt*` counters of a namespace.
@@ -53,6 +112,7 @@ impl Events for NetCounters {
             Event::MpFailTx => Counter::MPFailTx,
             Event::RstRx => Counter::MPRstRx,
             Event::RstTx => Counter::MPRstTx,
+            Event::TokenFallback => Counter::MPFallbackTokenInit,
         };
         // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
         // while its socket is.
@@ -60,7 +120,7 @@ impl Events for NetCounters {
     }
 }
 
-/// A fresh 64-bit key. (Token uniqueness only matters once MP_JOIN looks tokens up.)
+/// A random 64-bit key; see [`unique_key`] for one whose token is free.
 fn new_key() -> u64 {
     // SAFETY: `get_random_u64` has no preconditions and may be called in any context.
     unsafe { ffi::get_random_u64() }
@@ -105,12 +165,13 @@ unsafe fn bytes_mut<'a>(ptr: *mut u8, len: c_uint) -> &'a mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(ptr, len as usize) }
 }
 
-/// A connection that has not started, with a new key and the namespace's settings.
+/// A connection that has not started, with a new key whose token it holds, and the
+/// namespace's settings; plain TCP if no free token was found.
 ///
 /// # Safety
 ///
-/// `net` must be a live namespace.
-unsafe fn idle_conn(net: *const ffi::Net) -> Conn {
+/// `net` must be the live namespace of the subflow, which outlives the state.
+unsafe fn idle_subflow(net: *const ffi::Net) -> Subflow {
     // SAFETY: `net` is live (contract); the getters only read its settings.
     let (checksums, syn_retrans) = unsafe {
         (
@@ -118,7 +179,23 @@ unsafe fn idle_conn(net: *const ffi::Net) -> Conn {
             ffi::mptcp_glue_syn_retrans_before_fallback(net),
         )
     };
-    Conn::idle(new_key(), checksums, syn_retrans)
+    // SAFETY: `net` outlives the state, so the claim (contract).
+    let claim = &mut |token| unsafe { TokenClaim::take(net, token, false) };
+    match unique_key(&KernelDigest, &mut new_key, claim) {
+        Some((key, token)) => Subflow {
+            conn: Conn::idle(key, checksums, syn_retrans),
+            token,
+            token_tried: true,
+        },
+        None => {
+            NetCounters(net).event(Event::TokenFallback);
+            Subflow {
+                conn: Conn::plain(),
+                token: TokenClaim::NONE,
+                token_tried: true,
+            }
+        }
+    }
 }
 
 /// State for a subflow the module creates for an msk (process context, socket locked):
@@ -129,13 +206,8 @@ unsafe fn idle_conn(net: *const ffi::Net) -> Conn {
 /// `net` must be the live namespace of the socket.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
-    into_raw(
-        Subflow {
-            // SAFETY: `net` is live (contract).
-            conn: unsafe { idle_conn(net) },
-        },
-        GFP_KERNEL,
-    )
+    // SAFETY: `net` is the socket's (contract), which it holds.
+    into_raw(unsafe { idle_subflow(net) }, GFP_KERNEL)
 }
 
 /// State for the child of a listener (softirq), from the request's `words`
@@ -160,12 +232,14 @@ unsafe extern "C" fn mptcp_rs_subflow_clone(
             ffi::mptcp_glue_checksum_enabled(net),
         )
     };
-    into_raw(
-        Subflow {
-            conn: Conn::for_child(words, isn, irs, checksums, &KernelDigest),
-        },
-        GFP_ATOMIC,
-    )
+    let mut sf = Subflow {
+        conn: Conn::for_child(words, isn, irs, checksums, &KernelDigest),
+        token: TokenClaim::NONE,
+        token_tried: false,
+    };
+    // SAFETY: `net` is the child's (contract), which it holds.
+    unsafe { sf.claim_token(net, true) };
+    into_raw(sf, GFP_ATOMIC)
 }
 
 /// Starts the subflow over after a disconnect: the next `connect()` is a new MPTCP
@@ -179,8 +253,8 @@ unsafe extern "C" fn mptcp_rs_subflow_restart(state: *mut c_void, net: *const ff
     if state.is_null() {
         return;
     }
-    // SAFETY: Per the function's contract.
-    unsafe { subflow(state).conn = idle_conn(net) };
+    // SAFETY: Per the function's contract. The old claim is given back as it is replaced.
+    unsafe { *subflow(state) = idle_subflow(net) };
 }
 
 /// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).
@@ -228,6 +302,28 @@ unsafe extern "C" fn mptcp_rs_syn_options(
     sf.conn.syn_options(isn, buf, &mut NetCounters(net)) as c_uint
 }
 
+/// What a listener records for a SYN ([`Request::words_for_syn`]): a key whose token no
+/// connection holds yet (the child claims it), or plain TCP if none was found.
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+unsafe fn request_words(net: *const ffi::Net, syn: &[u8], checksums: bool) -> [u64; 2] {
+    let mut counters = NetCounters(net);
+    let Some(req) = Request::from_syn(syn, 0, checksums, &mut counters) else {
+        return conn::PLAIN_REQUEST_WORDS;
+    };
+    // SAFETY: `net` is live (contract).
+    let free = &mut |token| (!unsafe { ffi::mptcp_glue_token_in_use(net, token) }).then_some(());
+    match unique_key(&KernelDigest, &mut new_key, free) {
+        Some((local_key, ())) => Request { local_key, ..req }.to_words(),
+        None => {
+            counters.event(Event::TokenFallback);
+            conn::PLAIN_REQUEST_WORDS
+        }
+    }
+}
+
 /// The SYN/ACK's options for a request on a listener. On the first SYN/ACK `syn_opts` are
 /// the SYN's option bytes and the request's state is recorded in `words`; on retransmissions
 /// (`syn_opts` NULL) it is read back from there.
@@ -250,7 +346,8 @@ unsafe extern "C" fn mptcp_rs_synack_options(
         let syn = unsafe { bytes(syn_opts, syn_len) };
         // SAFETY: `net` is live (contract).
         let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
-        let recorded = Request::words_for_syn(syn, new_key(), checksums, &mut NetCounters(net));
+        // SAFETY: `net` is live (contract).
+        let recorded = unsafe { request_words(net, syn, checksums) };
         // SAFETY: Two writable words (contract).
         unsafe { words.copy_from_nonoverlapping(recorded.as_ptr(), 2) };
     }
@@ -265,17 +362,25 @@ unsafe extern "C" fn mptcp_rs_synack_options(
 }
 
 /// The SYN/ACK of a TCP Fast Open child went out with the request's recorded `words`: the
-/// child (created from the SYN, before the key was chosen) learns its key.
+/// child (created from the SYN, before the key was chosen) learns its key and claims its
+/// token; `rcv_nxt` follows the SYN's data.
 ///
 /// # Safety
 ///
-/// As [`subflow`]; `words` two readable words.
+/// As [`subflow`]; `net` the child's namespace; `words` two readable words.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_fastopen_synack(state: *mut c_void, words: *const u64, rcv_nxt: u32) {
+unsafe extern "C" fn mptcp_rs_fastopen_synack(
+    state: *mut c_void,
+    net: *const ffi::Net,
+    words: *const u64,
+    rcv_nxt: u32,
+) {
     // SAFETY: Per the function's contract.
     let (sf, words) = unsafe { (subflow(state), [*words, *words.add(1)]) };
     if let Some(req) = Request::from_words(words) {
         sf.conn.fastopen_synack(&req, &KernelDigest, rcv_nxt);
+        // SAFETY: `net` is the child's (contract).
+        unsafe { sf.claim_token(net, true) };
     }
 }
 
@@ -395,7 +500,11 @@ unsafe extern "C" fn mptcp_rs_incoming(
         rcv_nxt: seg.rcv_nxt,
         wnd: seg.wnd,
     };
-    match sf.conn.incoming(&inseg, opts, &KernelDigest, &mut events) {
+    let verdict = sf.conn.incoming(&inseg, opts, &KernelDigest, &mut events);
+    // A SYN cookie's child learns its key from the third ACK.
+    // SAFETY: `net` is the socket's (contract).
+    unsafe { sf.claim_token(net, true) };
+    match verdict {
         Verdict::Accept => VERDICT_ACCEPT,
         Verdict::AcceptAckNow => VERDICT_ACK_NOW,
         Verdict::Reset(_) => VERDICT_RESET,

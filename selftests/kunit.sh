@@ -3,7 +3,7 @@
 # case from the suite's KTAP results, and fail if a suite is missing or incomplete.
 . "$(dirname "$0")/lib.sh"
 
-suites="mptcp_proto_options:12 mptcp_proto_crypto:1 mptcp_proto_dataplane:2 mptcp_glue:1"
+suites="mptcp_proto_options:12 mptcp_proto_crypto:1 mptcp_proto_dataplane:2 mptcp_glue:2"
 total=0
 for s in $suites; do total=$((total + ${s#*:})); done
 tap_plan $((total + 1))

@@ -46,7 +46,8 @@ static noinline void mptcp_fastopen_subflow_synack_set_params(const struct sock 
 	void *state = mptcp_glue_subflow_state(child);
 
 	if (state)
-		mptcp_rs_fastopen_synack(state, tcp_rsk(req)->ext_data, tcp_sk(child)->rcv_nxt);
+		mptcp_rs_fastopen_synack(state, sock_net(child), tcp_rsk(req)->ext_data,
+					 tcp_sk(child)->rcv_nxt);
 }
 
 static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,

@@ -98,6 +98,9 @@ pub enum Event {
     RstRx,
     /// A reset we send carries MP_TCPRST (`MPRstTx`).
     RstTx,
+    /// No key with a free token was found: the connection is plain TCP
+    /// (`MPFallbackTokenInit`).
+    TokenFallback,
 }
 
 /// Where counted events go.
@@ -423,6 +426,16 @@ impl Conn {
         conn.irs = irs;
         conn.key_from_third_ack = true;
         conn
+    }
+
+    /// Our key, once it is settled (not for plain TCP, nor for a SYN cookie's child before
+    /// the third ACK echoes it): its token names the connection.
+    pub const fn local_key(&self) -> Option<u64> {
+        match self.phase {
+            Phase::Fallback | Phase::Reset => None,
+            Phase::AwaitKeys if self.key_from_third_ack => None,
+            _ => Some(self.local_key),
+        }
     }
 
     /// The current phase.

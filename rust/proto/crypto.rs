@@ -60,6 +60,27 @@ pub fn key_hash<D: Digest + ?Sized>(d: &D, key: u64) -> KeyHash {
     }
 }
 
+/// How many random keys a new connection tries before giving up on a token of its own
+/// (upstream's `TOKEN_MAX_RETRIES` is 4): with 2^32 tokens a collision is already rare, and
+/// four in a row mean the table is nearly full.
+pub const KEY_TRIES: u32 = 4;
+
+/// A new local key whose token is free: `random` draws keys and `claim` tries to take the
+/// token of each for the connection (false when another connection of the host holds it;
+/// RFC 8684 section 3.1: a token must name one connection). Returns the key and what
+/// `claim` gave, or `None` after [`KEY_TRIES`] taken tokens, when the connection is to be
+/// plain TCP (upstream's `MPFallbackTokenInit`).
+pub fn unique_key<D: Digest + ?Sized, T>(
+    d: &D,
+    random: &mut dyn FnMut() -> u64,
+    claim: &mut dyn FnMut(u32) -> Option<T>,
+) -> Option<(u64, T)> {
+    (0..KEY_TRIES).find_map(|_| {
+        let key = random();
+        claim(key_hash(d, key).token).map(|claimed| (key, claimed))
+    })
+}
+
 /// HMAC-SHA256 under the 16-byte key `first || second`, each in network byte order.
 fn hmac_under_keys<D: Digest + ?Sized>(
     d: &D,

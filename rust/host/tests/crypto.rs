@@ -9,7 +9,8 @@ use common::{Rng, RustCrypto};
 
 use hmac::{Hmac, KeyInit, Mac};
 use mptcp_proto::crypto::{
-    self, AddAddrAuth, Digest, JoinAuth, KeyHash, DIGEST_LEN, THIRD_ACK_HMAC_LEN,
+    self, key_hash, unique_key, AddAddrAuth, Digest, JoinAuth, KeyHash, DIGEST_LEN, KEY_TRIES,
+    THIRD_ACK_HMAC_LEN,
 };
 use sha2::{Digest as _, Sha256};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -198,4 +199,27 @@ fn key_order_matters() {
         listener_nonce: 4,
     };
     assert_ne!(join.initiator_hmac(&d), join.listener_hmac(&d));
+}
+
+#[test]
+fn a_new_key_avoids_tokens_in_use() {
+    let d = RustCrypto;
+    let mut next = 0u64;
+    let mut random = || {
+        next += 1;
+        next
+    };
+    // The first two keys' tokens are taken: the third key is the connection's.
+    let taken = [key_hash(&d, 1).token, key_hash(&d, 2).token];
+    let mut claim = |token: u32| (!taken.contains(&token)).then_some(token);
+    let (key, token) = unique_key(&d, &mut random, &mut claim).expect("a free token");
+    assert_eq!((key, token), (3, key_hash(&d, 3).token));
+    // Every token taken: no key after KEY_TRIES draws (the connection falls back to TCP).
+    let mut draws = 0;
+    let mut random = || {
+        draws += 1;
+        draws
+    };
+    assert_eq!(unique_key(&d, &mut random, &mut |_| None::<()>), None);
+    assert_eq!(draws, u64::from(KEY_TRIES));
 }

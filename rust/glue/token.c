@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host's MPTCP connection tokens (RFC 8684 section 3.1: the token of a host's own key
+ * names the connection in the MP_JOIN SYNs its peer sends), one entry per connection whose
+ * key is settled, per namespace. A new connection draws keys until its token is free
+ * (crypto::unique_key in the core).
+ *
+ * An active opener claims its token with its key (socket creation or a restart); a listener's
+ * child claims the token of the key its SYN/ACK announced. The request in between only checks
+ * that the token is free: a request socket has no destructor of ours to release a claim, and
+ * a collision in that window (the same 32 bits drawn by two handshakes at once) leaves the
+ * second connection without an entry, which only makes it unreachable for MP_JOIN.
+ */
+#include <linux/hashtable.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <net/net_namespace.h>
+
+#include "mptcp_glue.h"
+
+struct mptcp_rs_token {
+	struct hlist_node node;
+	possible_net_t net;
+	u32 token;
+};
+
+/* 2^10 buckets: the table is keyed by a uniformly random 32-bit value. */
+static DEFINE_HASHTABLE(mptcp_rs_tokens, 10);
+/* Taken from process and softirq context (a listener's child is set up in softirq). */
+static DEFINE_SPINLOCK(mptcp_rs_tokens_lock);
+
+static struct mptcp_rs_token *token_find(const struct net *net, u32 token)
+{
+	struct mptcp_rs_token *t;
+
+	hash_for_each_possible(mptcp_rs_tokens, t, node, token)
+		if (t->token == token && net_eq(read_pnet(&t->net), net))
+			return t;
+	return NULL;
+}
+
+bool mptcp_glue_token_in_use(const struct net *net, u32 token)
+{
+	bool in_use;
+
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	in_use = token_find(net, token);
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+	return in_use;
+}
+
+struct mptcp_rs_token *mptcp_glue_token_claim(const struct net *net, u32 token, bool atomic)
+{
+	struct mptcp_rs_token *t = kmalloc(sizeof(*t), atomic ? GFP_ATOMIC : GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->token = token;
+	write_pnet(&t->net, (struct net *)net);
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	if (token_find(net, token)) {
+		spin_unlock_bh(&mptcp_rs_tokens_lock);
+		kfree(t);
+		return NULL;
+	}
+	hash_add(mptcp_rs_tokens, &t->node, token);
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+	return t;
+}
+
+void mptcp_glue_token_release(struct mptcp_rs_token *t)
+{
+	if (!t)
+		return;
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	hash_del(&t->node);
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+	kfree(t);
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * For KUnit: a token is held once per namespace, and free again once released. Uses a value
+ * no random key is likely to hash to at the same moment, and puts it back.
+ */
+int mptcp_glue_test_token_table(void)
+{
+	const u32 token = 0x5eed1e55;
+	struct mptcp_rs_token *first, *second;
+	int err = 0;
+
+	first = mptcp_glue_token_claim(&init_net, token, false);
+	if (!first)
+		return -EBUSY;
+	second = mptcp_glue_token_claim(&init_net, token, false);
+	if (second || !mptcp_glue_token_in_use(&init_net, token))
+		err = -EBADE;
+	mptcp_glue_token_release(second);
+	mptcp_glue_token_release(first);
+	if (!err && mptcp_glue_token_in_use(&init_net, token))
+		err = -EBADE;
+	return err;
+}
+#endif
