@@ -217,6 +217,20 @@ bool mptcp_rs_rx_broken(void *state, const struct net *net);
 bool mptcp_rs_snd_allowance(void *state, u32 write_seq, u32 *allowed);
 /* A writer waiting for the connection-level window must be woken. */
 bool mptcp_rs_snd_wakeup(void *state, u32 write_seq);
+/* The data level MPTCP_INFO reports (rust/subflow.rs fills it). */
+struct mptcp_rs_info {
+	u64 write_seq;
+	u64 snd_una;
+	u64 rcv_nxt;
+	u64 bytes_sent;
+	u64 bytes_acked;
+	u64 bytes_received;
+	u32 token;
+	bool remote_key_received;
+	bool checksums;
+};
+/* False once the connection fell back to TCP. */
+bool mptcp_rs_info(void *state, u32 write_seq, u32 snd_nxt, struct mptcp_rs_info *out);
 /* A writer found the connection-level window closed, and it has not opened since. */
 bool mptcp_rs_snd_blocked(void *state);
 

@@ -676,6 +676,58 @@ unsafe extern "C" fn mptcp_rs_snd_wakeup(state: *mut c_void, write_seq: u32) -> 
     unsafe { subflow(state) }.conn.take_snd_wakeup(write_seq)
 }
 
+/// The data level for `MPTCP_INFO` (`struct mptcp_rs_info`).
+#[repr(C)]
+pub(crate) struct InfoC {
+    write_seq: u64,
+    snd_una: u64,
+    rcv_nxt: u64,
+    bytes_sent: u64,
+    bytes_acked: u64,
+    bytes_received: u64,
+    token: u32,
+    remote_key_received: bool,
+    checksums: bool,
+}
+
+/// Fills `out` for `MPTCP_INFO` from the subflow's `write_seq` and `snd_nxt`; false once the
+/// connection fell back to TCP.
+///
+/// # Safety
+///
+/// As [`subflow`]; `out` writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_info(
+    state: *mut c_void,
+    write_seq: u32,
+    snd_nxt: u32,
+    out: *mut InfoC,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    let Some(info) = sf.conn.info(write_seq, snd_nxt) else {
+        return false;
+    };
+    let token = info
+        .local_key
+        .map_or(0, |key| key_hash(&KernelDigest, key).token);
+    // SAFETY: `out` is writable (contract).
+    unsafe {
+        out.write(InfoC {
+            write_seq: info.write_seq,
+            snd_una: info.snd_una,
+            rcv_nxt: info.rcv_nxt,
+            bytes_sent: info.bytes_sent,
+            bytes_acked: info.bytes_acked,
+            bytes_received: info.bytes_received,
+            token,
+            remote_key_received: info.remote_key_received,
+            checksums: info.checksums,
+        })
+    };
+    true
+}
+
 /// Whether a writer waits for the connection-level window, which has not opened since.
 ///
 /// # Safety

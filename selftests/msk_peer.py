@@ -20,6 +20,7 @@ import socket
 import struct
 import sys
 import termios
+import time
 
 IPPROTO_MPTCP = 262
 TIMEOUT_S = 120
@@ -262,6 +263,50 @@ def probe_big_writes(addr, port, nbytes):
     return "ok" if ok else f"bad-{len(got.get(c, b''))}-{len(got.get(a, b''))}"
 
 
+SOL_MPTCP, MPTCP_INFO = 284, 1
+# struct mptcp_info (uapi/linux/mptcp.h), 96 bytes.
+MPTCP_INFO_FMT = "=6B2xII3Q3BxI4Q4B3I"
+
+
+def _mptcp_info(sock):
+    raw = sock.getsockopt(SOL_MPTCP, MPTCP_INFO, struct.calcsize(MPTCP_INFO_FMT))
+    f = struct.unpack(MPTCP_INFO_FMT, raw)
+    return {"flags": f[6], "token": f[7], "write_seq": f[8], "snd_una": f[9], "rcv_nxt": f[10],
+            "csum": f[13], "bytes_sent": f[16], "bytes_received": f[17], "bytes_acked": f[18],
+            "subflows_total": f[19]}
+
+
+def probe_info(addr, port):
+    """getsockopt(SOL_MPTCP, MPTCP_INFO) on both ends after 1000 bytes went one way: the
+    sender's data sequence number is the receiver's, and the counts agree."""
+    ls, c, a = _connected_pair(addr, port)
+    c.sendall(b"i" * 1000)
+    got = b""
+    while len(got) < 1000:
+        got += a.recv(1000 - len(got))
+    # The DATA_ACK reaches the client with the acceptor's next ACK: wait for it (bounded).
+    deadline = time.monotonic() + TIMEOUT_S
+    ci = _mptcp_info(c)
+    while ci["bytes_acked"] != 1000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        ci = _mptcp_info(c)
+    ai = _mptcp_info(a)
+    for s in (a, c, ls):
+        s.close()
+    bad = []
+    if not ci["flags"] & 2 or not ai["flags"] & 2:
+        bad.append("remote-key-flag")
+    if ci["token"] == 0 or ai["token"] == 0 or ci["token"] == ai["token"]:
+        bad.append("tokens")
+    if ci["write_seq"] != ai["rcv_nxt"] or ci["snd_una"] != ci["write_seq"]:
+        bad.append("seqs")
+    if (ci["bytes_sent"], ci["bytes_acked"], ai["bytes_received"]) != (1000, 1000, 1000):
+        bad.append("counts")
+    if ci["subflows_total"] != 1:
+        bad.append("subflows")
+    return "ok" if not bad else "bad-" + ",".join(bad) + f" {ci} {ai}"
+
+
 def _disconnect(sock):
     """connect(AF_UNSPEC): Python's socket.connect() has no way to pass it, so use libc."""
     import ctypes
@@ -322,6 +367,7 @@ PROBES = {
     "sockopts": probe_sockopts,
     "peek-inq": probe_peek_inq,
     "big-writes": probe_big_writes,
+    "info": probe_info,
 }
 
 

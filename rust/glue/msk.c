@@ -27,6 +27,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <net/transp_v6.h>
+#include <uapi/linux/mptcp.h>
 
 #include "mptcp_glue.h"
 
@@ -396,11 +397,66 @@ static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sock
 	return READ_ONCE(first->ops)->setsockopt(first, level, optname, optval, optlen);
 }
 
+/* struct mptcp_info of an MPTCP connection; false once it fell back (subflow locked). */
+static bool fill_mptcp_info(struct sock *ssk, struct mptcp_info *info)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+	const struct tcp_sock *tp = tcp_sk(ssk);
+	struct mptcp_rs_info data;
+	u32 now = tcp_jiffies32;
+
+	memset(info, 0, sizeof(*info));
+	if (!state || !mptcp_rs_info(state, tp->write_seq, tp->snd_nxt, &data))
+		return false;
+	if (ssk->sk_state == TCP_LISTEN)
+		return true;
+	info->mptcpi_flags = data.remote_key_received ? MPTCP_INFO_FLAG_REMOTE_KEY_RECEIVED : 0;
+	info->mptcpi_token = data.token;
+	info->mptcpi_write_seq = data.write_seq;
+	info->mptcpi_snd_una = data.snd_una;
+	info->mptcpi_rcv_nxt = data.rcv_nxt;
+	info->mptcpi_csum_enabled = data.checksums;
+	info->mptcpi_bytes_sent = data.bytes_sent;
+	info->mptcpi_bytes_received = data.bytes_received;
+	info->mptcpi_bytes_acked = data.bytes_acked;
+	/* One subflow, the initial one; no path manager, so no extra subflows or addresses. */
+	info->mptcpi_subflows_total = 1;
+	info->mptcpi_last_data_sent = jiffies_to_msecs(now - tp->lsndtime);
+	info->mptcpi_last_data_recv = jiffies_to_msecs(now - inet_csk(ssk)->icsk_ack.lrcvtime);
+	info->mptcpi_last_ack_recv = jiffies_to_msecs(now - tp->rcv_tstamp);
+	return true;
+}
+
+/*
+ * getsockopt(SOL_MPTCP, MPTCP_INFO), as upstream: the length asked for, at most the struct
+ * (0 only checks for fallback). After a fallback, and for every other option, the subflow
+ * answers as TCP does, which is what upstream does once it fell back.
+ */
 static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
 			       char __user *optval, int __user *optlen)
 {
 	struct socket *first = first_of(sock);
+	struct mptcp_info info;
+	bool mptcp;
+	int len;
 
+	if (level == SOL_MPTCP && optname == MPTCP_INFO) {
+		lock_sock(first->sk);
+		mptcp = fill_mptcp_info(first->sk, &info);
+		release_sock(first->sk);
+		if (mptcp) {
+			if (get_user(len, optlen))
+				return -EFAULT;
+			if (len == 0)
+				return 0;
+			if (len < 0)
+				return -EINVAL;
+			len = min_t(unsigned int, len, sizeof(info));
+			if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+				return -EFAULT;
+			return 0;
+		}
+	}
 	return READ_ONCE(first->ops)->getsockopt(first, level, optname, optval, optlen);
 }
 

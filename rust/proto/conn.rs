@@ -62,6 +62,30 @@ pub enum Phase {
     Reset,
 }
 
+/// What `getsockopt(SOL_MPTCP, MPTCP_INFO)` reports of the connection's data level
+/// (`struct mptcp_info`): absolute data sequence numbers, and byte counts in the stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Info {
+    /// Our key, once settled (its token names the connection).
+    pub local_key: Option<u64>,
+    /// The peer's key is known (`MPTCP_INFO_FLAG_REMOTE_KEY_RECEIVED`).
+    pub remote_key_received: bool,
+    /// DSS checksums are in use.
+    pub checksums: bool,
+    /// DSN of the next byte the application queues.
+    pub write_seq: u64,
+    /// The peer's DATA_ACK: the first byte it has not acknowledged.
+    pub snd_una: u64,
+    /// Our DATA_ACK point: the next byte of the peer's stream we expect.
+    pub rcv_nxt: u64,
+    /// Bytes of the stream sent (each once: there is no connection-level retransmission).
+    pub bytes_sent: u64,
+    /// Bytes of the stream the peer acknowledged at the data level.
+    pub bytes_acked: u64,
+    /// Bytes of the peer's stream received in order.
+    pub bytes_received: u64,
+}
+
 /// Events the glue counts, named after upstream's `MPTcpExt*` counters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
@@ -436,6 +460,32 @@ impl Conn {
             Phase::AwaitKeys if self.key_from_third_ack => None,
             _ => Some(self.local_key),
         }
+    }
+
+    /// The connection's data level for `MPTCP_INFO`, given the subflow's `write_seq` and
+    /// `snd_nxt`; `None` once it fell back to TCP (upstream then answers as TCP does, with
+    /// an error). Sequence numbers and counts are 0 until the keys are known.
+    pub fn info(&self, write_seq: u32, snd_nxt: u32) -> Option<Info> {
+        if self.phase == Phase::Fallback {
+            return None;
+        }
+        let mut info = Info {
+            local_key: self.local_key(),
+            checksums: self.checksums,
+            ..Info::default()
+        };
+        if self.phase == Phase::Established {
+            let dsn = |seq: u32| self.snd_dsn(expand(self.snd_rel, seq.wrapping_sub(self.isn)));
+            let start = self.snd_dsn(1);
+            info.remote_key_received = true;
+            info.write_seq = dsn(write_seq);
+            info.snd_una = self.snd_data_acked;
+            info.rcv_nxt = self.rcv_data_nxt;
+            info.bytes_sent = dsn(snd_nxt).wrapping_sub(start);
+            info.bytes_acked = self.snd_data_acked.wrapping_sub(start);
+            info.bytes_received = self.rcv_data_nxt.wrapping_sub(self.rcv_dsn(1));
+        }
+        Some(info)
     }
 
     /// The current phase.

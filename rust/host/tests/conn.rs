@@ -1311,3 +1311,30 @@ fn tcp_may_merge_queued_skbs_only_within_one_dss() {
     // Plain TCP merges as it likes.
     assert!(Conn::plain().tx_can_merge(unsent, 65483, 65483));
 }
+
+#[test]
+fn mptcp_info_reports_the_data_level() {
+    let (mut p, _) = established_with_data();
+    let client_idsn = idsn(CLIENT_KEY);
+    // The client sent 1000 bytes, read by the server; 500 more are queued, not sent.
+    let before = p.client.info(p.c_seq, p.c_seq).expect("MPTCP");
+    assert!(before.remote_key_received);
+    assert_eq!(before.local_key, Some(CLIENT_KEY));
+    assert_eq!(before.write_seq, client_idsn.wrapping_add(1001));
+    assert_eq!(before.bytes_sent, 1000);
+    let queued = p
+        .client
+        .info(p.c_seq.wrapping_add(500), p.c_seq)
+        .expect("MPTCP");
+    assert_eq!(queued.write_seq, client_idsn.wrapping_add(1501));
+    // Once the server's DATA_ACK arrives, the client counts the 1000 bytes acknowledged.
+    server_acks_with_window(&mut p, 65535);
+    let acked = p.client.info(p.c_seq, p.c_seq).expect("MPTCP");
+    assert_eq!(acked.snd_una, client_idsn.wrapping_add(1001));
+    assert_eq!(acked.bytes_acked, 1000);
+    let server = p.server.info(p.s_seq, p.s_seq).expect("MPTCP");
+    assert_eq!(server.rcv_nxt, client_idsn.wrapping_add(1001));
+    assert_eq!(server.bytes_received, 1000);
+    // Plain TCP has no data level.
+    assert_eq!(Conn::plain().info(0, 0), None);
+}
