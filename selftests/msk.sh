@@ -189,7 +189,7 @@ big_writes_on_loopback() {
 	! dmesg | grep -q "more than one DSS maps" && [ "$bad1" -eq "$bad0" ]
 }
 check "big writes over loopback: no skb grows past what one DSS maps" big_writes_on_loopback
-check "MPTCP_INFO: the sender's data sequence number is the receiver's, counts agree" \
+check "MPTCP_INFO: the sender's data sequence number is the receiver's, counts agree; fails after a fallback" \
 	expect_eq "$(ip netns exec msk-a $peer probe info 127.0.0.1 7030)" ok
 check "TCP Fast Open: data in the SYN of an MPTCP connection, MP_CAPABLE completed" fastopen
 ip netns exec msk-a sysctl -qw net.mptcp.enabled=0

@@ -278,7 +278,8 @@ def _mptcp_info(sock):
 
 def probe_info(addr, port):
     """getsockopt(SOL_MPTCP, MPTCP_INFO) on both ends after 1000 bytes went one way: the
-    sender's data sequence number is the receiver's, and the counts agree."""
+    sender's data sequence number is the receiver's, and the counts agree. After a fallback
+    it fails with EOPNOTSUPP, as upstream's does (TCP answers)."""
     ls, c, a = _connected_pair(addr, port)
     c.sendall(b"i" * 1000)
     got = b""
@@ -304,6 +305,22 @@ def probe_info(addr, port):
         bad.append("counts")
     if ci["subflows_total"] != 1:
         bad.append("subflows")
+    # Fallen back to TCP (a plain TCP listener): the call fails as TCP answers it.
+    fam = family_of(addr)
+    pl = socket.socket(fam, socket.SOCK_STREAM, 0)
+    pl.bind((addr, int(port) + 1))
+    pl.listen(1)
+    fc = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    fc.settimeout(TIMEOUT_S)
+    fc.connect((addr, int(port) + 1))
+    try:
+        _mptcp_info(fc)
+        bad.append("info-after-fallback")
+    except OSError as e:
+        if e.errno != errno.EOPNOTSUPP:
+            bad.append(f"fallback-{errname(e)}")
+    for s in (fc, pl):
+        s.close()
     return "ok" if not bad else "bad-" + ",".join(bad) + f" {ci} {ai}"
 
 
