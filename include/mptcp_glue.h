@@ -36,6 +36,55 @@ unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index);
 int mptcp_rs_netstat_show(struct seq_file *seq, const struct net *net);
 
 /*
+ * The in-kernel path manager's configuration of @net (endpoints and limits), an object of
+ * rust/pm.rs created by mptcp_rs_pm_new() in the per-netns init and freed by
+ * mptcp_rs_pm_free() at its exit.
+ */
+void *mptcp_glue_pm(const struct net *net);
+void *mptcp_rs_pm_new(void);
+void mptcp_rs_pm_free(void *pm);
+
+/* The "mptcp_pm" generic netlink family (rust/glue/pm_netlink.c). */
+int mptcp_glue_pm_netlink_register(void);
+void mptcp_glue_pm_netlink_unregister(void);
+
+/*
+ * An endpoint as the netlink glue hands it to Rust and back (struct RawEndpoint in
+ * rust/pm.rs; keep in sync).
+ */
+struct mptcp_rs_endpoint {
+	u8 id;
+	u8 family;	/* AF_INET, AF_INET6, or AF_UNSPEC when the request named none */
+	u16 port;	/* host byte order, 0: none */
+	u32 flags;	/* MPTCP_PM_ADDR_FLAG_* */
+	s32 ifindex;
+	u8 addr[16];	/* the first 4 bytes for AF_INET */
+};
+
+/*
+ * Implemented in Rust (rust/pm.rs), process context. The refusals return a negative errno
+ * and store a static extack message in *@msg.
+ */
+/* Adds @ep (family AF_INET or AF_INET6); returns the id given (> 0). */
+int mptcp_rs_pm_add(const struct net *net, const struct mptcp_rs_endpoint *ep, const char **msg);
+/* Removes the endpoint @id (> 0). */
+int mptcp_rs_pm_del(const struct net *net, u8 id, const char **msg);
+/* Copies the endpoint @id to @out: false if none. */
+bool mptcp_rs_pm_get(const struct net *net, u8 id, struct mptcp_rs_endpoint *out);
+/* Copies the endpoint with the smallest id above @after to @out: false if none. */
+bool mptcp_rs_pm_next(const struct net *net, u8 after, struct mptcp_rs_endpoint *out);
+void mptcp_rs_pm_flush(const struct net *net);
+/* Sets the non-NULL limits, or neither. */
+int mptcp_rs_pm_set_limits(const struct net *net, const u32 *add_addr_accepted,
+			   const u32 *subflows, const char **msg);
+void mptcp_rs_pm_get_limits(const struct net *net, u32 *add_addr_accepted, u32 *subflows);
+/*
+ * The endpoint @ep names (by id if its family is AF_UNSPEC, else by address) takes the
+ * backup and fullmesh flags of @ep->flags; @ep becomes the endpoint as it now is.
+ */
+int mptcp_rs_pm_set_flags(const struct net *net, struct mptcp_rs_endpoint *ep, const char **msg);
+
+/*
  * Claim the kernel's TCP extension hooks (rust/glue/tcp_ext.c). -EBUSY if another module
  * holds them. Unregistering waits until no callback runs.
  */

@@ -144,6 +144,23 @@ extern "C" {
     /// than the `mib_count` given at registration.
     pub(crate) fn mptcp_glue_mib_read(net: *const Net, index: c_uint) -> c_ulong;
 
+    /// The path manager's state of `net` (what `mptcp_rs_pm_new` returned in its init).
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace whose per-netns state is registered.
+    pub(crate) fn mptcp_glue_pm(net: *const Net) -> *mut c_void;
+
+    /// Registers the `mptcp_pm` generic netlink family. Returns 0 or a negative errno.
+    pub(crate) fn mptcp_glue_pm_netlink_register() -> c_int;
+
+    /// Undoes [`mptcp_glue_pm_netlink_register`]; returns once no handler runs.
+    ///
+    /// # Safety
+    ///
+    /// Must be called exactly once after a successful [`mptcp_glue_pm_netlink_register`].
+    pub(crate) fn mptcp_glue_pm_netlink_unregister();
+
     /// Registers the "mptcp" TCP ULP. Returns 0 or a negative errno.
     pub(crate) fn mptcp_glue_subflow_ulp_register() -> c_int;
 

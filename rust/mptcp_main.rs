@@ -11,6 +11,8 @@
 //! - `ctrl`: per-network-namespace state and the `net.mptcp` sysctls;
 //! - `mib`: the `MPTcpExt*` counters and `/proc/net/mptcp_netstat`;
 //! - `msk`: `IPPROTO_MPTCP` sockets (`rust/glue/msk.c`);
+//! - `pm`: the in-kernel path manager's endpoints and limits, and the `mptcp_pm` netlink
+//!   family that configures them (`rust/glue/pm_netlink.c`);
 //! - `subflow`: the "mptcp" TCP ULP's per-subflow state;
 //! - `tcp_ext`: the claim on the kernel's generic TCP extension hooks (our patch series);
 //! - `transparent`: MPTCP for applications that ask for TCP (the socket protocol selector);
@@ -27,6 +29,7 @@ mod glue;
 mod kunit;
 mod mib;
 mod msk;
+mod pm;
 pub mod proto;
 mod subflow;
 mod tcp_ext;
@@ -56,12 +59,14 @@ struct Mptcp {
     _sockets: glue::GlueRegistration,
     _tcp_ext: glue::GlueRegistration,
     _subflow_ulp: glue::GlueRegistration,
+    _pm_netlink: glue::GlueRegistration,
     _pernet: glue::GlueRegistration,
 }
 
 impl kernel::Module for Mptcp {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let pernet = ctrl::register_pernet()?;
+        let pm_netlink = pm::register_netlink()?;
         let subflow_ulp = subflow::register_ulp()?;
         let tcp_ext = tcp_ext::claim_hooks().inspect_err(|e| {
             pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
@@ -74,6 +79,7 @@ impl kernel::Module for Mptcp {
             _sockets: sockets,
             _tcp_ext: tcp_ext,
             _subflow_ulp: subflow_ulp,
+            _pm_netlink: pm_netlink,
             _pernet: pernet,
         })
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-network-namespace state: the net.mptcp.* sysctls, the MPTcpExt counters and
- * /proc/net/mptcp_netstat.
+ * Per-network-namespace state: the net.mptcp.* sysctls, the MPTcpExt counters,
+ * /proc/net/mptcp_netstat, and the path manager's configuration (owned by Rust, rust/pm.rs).
  *
  * The sysctl table is upstream's uapi: same directory, names, types and ranges as
  * net/mptcp/ctrl.c, so tools and selftests that write /proc/sys/net/mptcp/... work unchanged.
@@ -31,6 +31,7 @@ struct mptcp_pernet {
 	u8 checksum_enabled;
 	u8 syn_retrans_before_tcp_fallback;
 	u8 transparent;
+	void *pm;	/* the path manager's endpoints and limits (rust/pm.rs) */
 };
 
 static unsigned int mptcp_pernet_id;
@@ -103,6 +104,11 @@ u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net)
 	return READ_ONCE(mptcp_pernet(net)->syn_retrans_before_tcp_fallback);
 }
 
+void *mptcp_glue_pm(const struct net *net)
+{
+	return mptcp_pernet(net)->pm;
+}
+
 void mptcp_glue_mib_inc(const struct net *net, unsigned int index)
 {
 	if (!WARN_ON_ONCE(index >= mptcp_mib_count))
@@ -135,10 +141,14 @@ static int mptcp_pernet_init(struct net *net)
 	pernet->enabled = 1;
 	pernet->syn_retrans_before_tcp_fallback = 2;
 
+	pernet->pm = mptcp_rs_pm_new();
+	if (!pernet->pm)
+		return -ENOMEM;
+
 	pernet->mib = __alloc_percpu(mptcp_mib_count * sizeof(unsigned long),
 				     __alignof__(unsigned long));
 	if (!pernet->mib)
-		return -ENOMEM;
+		goto free_pm;
 
 	table = kmemdup(mptcp_sysctl_template, sizeof(mptcp_sysctl_template), GFP_KERNEL);
 	if (!table)
@@ -164,6 +174,8 @@ free_table:
 	kfree(table);
 free_mib:
 	free_percpu(pernet->mib);
+free_pm:
+	mptcp_rs_pm_free(pernet->pm);
 	return -ENOMEM;
 }
 
@@ -177,6 +189,7 @@ static void mptcp_pernet_exit(struct net *net)
 	unregister_net_sysctl_table(pernet->sysctl_header);
 	kfree(table);
 	free_percpu(pernet->mib);
+	mptcp_rs_pm_free(pernet->pm);
 }
 
 static struct pernet_operations mptcp_pernet_ops = {

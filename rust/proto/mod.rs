@@ -15,6 +15,7 @@ pub mod conn;
 pub mod crypto;
 pub mod csum;
 pub mod dss;
+pub mod endpoints;
 pub mod mapping;
 pub mod mp_capable;
 pub mod mp_fail;
