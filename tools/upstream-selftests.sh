@@ -2,7 +2,11 @@
 # Run upstream's net/mptcp selftests (from the same Linux 7.3 source) against mptcp.ko in the
 # guest, and print a scoreboard: one "<script>: N passed, N failed, N skipped" line each.
 #
-#   tools/upstream-selftests.sh [script.sh ...|all]     (default: every script but mptcp_join.sh)
+#   tools/upstream-selftests.sh [script.sh[:arg...] ...|all]
+#
+# Default: every script but mptcp_join.sh. Arguments for a script follow its name, separated
+# by colons: `pm_netlink.sh:-i` runs `pm_netlink.sh -i` (with `ip mptcp`), and
+# `mptcp_join.sh:-f:-e` runs the groups -f and -e of mptcp_join.sh.
 #
 # The scripts and C helpers are built from the downloaded source into a scratch copy under
 # $MPTCP_CACHE (tools/selftest-helpers.sh) and run unmodified, except for the two shims
@@ -24,7 +28,7 @@ scripts=()
 for a in "$@"; do
 	[ -n "$a" ] || continue
 	if [ "$a" = all ]; then scripts=($all_scripts); continue; fi
-	grep -qx "$a" <<<"$all_scripts" || die "unknown upstream selftest '$a' (have: $(echo $all_scripts))"
+	grep -qx "${a%%:*}" <<<"$all_scripts" || die "unknown upstream selftest '${a%%:*}' (have: $(echo $all_scripts))"
 	scripts+=("$a")
 done
 if [ ${#scripts[@]} -eq 0 ]; then
@@ -55,7 +59,7 @@ echo "upstream selftests (Linux $(cat "$kdir/.mptcp-rs-pkg-version")), mptcp.ko:
 any_failed=0
 results="$out/vm/results"
 for s in "${scripts[@]}"; do
-	f="$results/$s.log"
+	f="$results/$s.log"  # $s with its arguments: the guest names logs the same way
 	if [ ! -f "$f" ]; then
 		echo "$s: 0 passed, 0 failed, 0 skipped (did not run)"
 		any_failed=1

@@ -18,6 +18,7 @@
 #include <linux/in6.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 #include <uapi/linux/mptcp.h>
 #include <uapi/linux/mptcp_pm.h>
 

@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The mptcp_pm generic netlink family, spoken byte by byte: selftests/pm_netlink.sh's cases.
+
+  pm_nl.py CASE      run one case (see CASES); exit 0 if it holds, else print why and exit 1
+  pm_nl.py list      the case names
+
+Unlike pm_nl_ctl and ip-mptcp, this client can send what they never would: wrong attribute
+lengths, missing or unknown families, flags the kernel must refuse, an unprivileged caller.
+Each refusal is checked for its errno and for the extended-ack message that explains it.
+"""
+import errno
+import os
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+SOL_NETLINK = 270
+NETLINK_EXT_ACK = 11
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_ACK_TLVS = 0x200
+NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
+GENL_ID_CTRL = 16
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_MCAST_GROUPS = 1, 2, 7
+CTRL_ATTR_MCAST_GRP_NAME = 1
+
+# uapi/linux/mptcp_pm.h
+CMD_ADD, CMD_DEL, CMD_GET, CMD_FLUSH, CMD_SET_LIMITS, CMD_GET_LIMITS, CMD_SET_FLAGS = range(1, 8)
+CMD_ANNOUNCE = 8
+ATTR_ADDR, ATTR_RCV_ADD_ADDRS, ATTR_SUBFLOWS, ATTR_TOKEN = 1, 2, 3, 4
+A_FAMILY, A_ID, A_ADDR4, A_ADDR6, A_PORT, A_FLAGS, A_IF_IDX = range(1, 8)
+F_SIGNAL, F_SUBFLOW, F_BACKUP, F_FULLMESH, F_IMPLICIT = 1, 2, 4, 8, 16
+
+
+def attr(kind, payload):
+    hdr = struct.pack("=HH", 4 + len(payload), kind)
+    return hdr + payload + b"\0" * (-len(payload) % 4)
+
+
+def nest(kind, *attrs):
+    return attr(kind | NLA_F_NESTED, b"".join(attrs))
+
+
+def u8(kind, v):
+    return attr(kind, struct.pack("=B", v))
+
+
+def u16(kind, v):
+    return attr(kind, struct.pack("=H", v))
+
+
+def u32(kind, v):
+    return attr(kind, struct.pack("=I", v))
+
+
+def s32(kind, v):
+    return attr(kind, struct.pack("=i", v))
+
+
+def v4(kind, text):
+    return attr(kind, socket.inet_pton(socket.AF_INET, text))
+
+
+def v6(kind, text):
+    return attr(kind, socket.inet_pton(socket.AF_INET6, text))
+
+
+def parse_attrs(data):
+    out = {}
+    while len(data) >= 4:
+        length, kind = struct.unpack_from("=HH", data)
+        if length < 4:
+            break
+        out.setdefault(kind & 0x3FFF, []).append(data[4:length])
+        data = data[(length + 3) & ~3:]
+    return out
+
+
+class Refused(Exception):
+    def __init__(self, err, msg):
+        super().__init__(f"errno {err} ({errno.errorcode.get(err, '?')}), extack {msg!r}")
+        self.errno = err
+        self.msg = msg
+
+
+class Genl:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.sock.settimeout(30)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sock.bind((0, 0))
+        self.seq = 0
+        fam = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, attr(CTRL_ATTR_FAMILY_NAME, b"mptcp_pm\0"))
+        self.family = struct.unpack("=H", fam[0][CTRL_ATTR_FAMILY_ID][0])[0]
+        groups = parse_attrs(fam[0][CTRL_ATTR_MCAST_GROUPS][0])
+        self.groups = sorted(parse_attrs(g)[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b"\0").decode()
+                             for gs in groups.values() for g in gs)
+
+    def request(self, family, cmd, payload=b"", dump=False):
+        """Sends one request; returns the replies' attributes, or raises Refused."""
+        self.seq += 1
+        flags = NLM_F_REQUEST | NLM_F_ACK | (NLM_F_DUMP if dump else 0)
+        body = struct.pack("=BBH", cmd, 1, 0) + payload
+        self.sock.send(struct.pack("=IHHII", 16 + len(body), family, flags, self.seq, 0) + body)
+        replies = []
+        for _ in range(10000):
+            data = self.sock.recv(1 << 16)
+            while len(data) >= 16:
+                length, kind, mflags, seq, _pid = struct.unpack_from("=IHHII", data)
+                msg, data = data[16:length], data[(length + 3) & ~3:]
+                if seq != self.seq:
+                    continue
+                if kind == NLMSG_DONE:
+                    return replies
+                if kind == NLMSG_ERROR:
+                    err = -struct.unpack_from("=i", msg)[0]
+                    if err == 0 and not dump:
+                        return replies
+                    text = None
+                    if mflags & NLM_F_ACK_TLVS:
+                        inner_len = struct.unpack_from("=I", msg, 4)[0]
+                        # The echoed request is capped to its header on errors (NLM_F_CAPPED).
+                        skip = 4 + (16 if mflags & 0x100 else inner_len)
+                        tlvs = parse_attrs(msg[skip:])
+                        if NLMSGERR_ATTR_MSG in tlvs:
+                            text = tlvs[NLMSGERR_ATTR_MSG][0].rstrip(b"\0").decode()
+                    if err:
+                        raise Refused(err, text)
+                    continue
+                replies.append(parse_attrs(msg[4:]))
+        raise RuntimeError("no end of the reply")
+
+    def pm(self, cmd, payload=b"", dump=False):
+        return self.request(self.family, cmd, payload, dump)
+
+
+def endpoint(addr=None, family=None, **kw):
+    parts = []
+    if family is None and addr is not None:
+        family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    if family is not None:
+        parts.append(u16(A_FAMILY, family))
+    if addr is not None:
+        parts.append(v6(A_ADDR6, addr) if ":" in addr else v4(A_ADDR4, addr))
+    for key, make, kind in (("id", u8, A_ID), ("port", u16, A_PORT), ("flags", u32, A_FLAGS),
+                            ("ifindex", s32, A_IF_IDX)):
+        if key in kw:
+            parts.append(make(kind, kw[key]))
+    return nest(ATTR_ADDR, *parts)
+
+
+def decode_endpoint(reply):
+    a = parse_attrs(reply[ATTR_ADDR][0])
+    out = {
+        "family": struct.unpack("=H", a[A_FAMILY][0])[0],
+        "id": a[A_ID][0][0],
+        "flags": struct.unpack("=I", a[A_FLAGS][0])[0],
+        "port": struct.unpack("=H", a[A_PORT][0])[0],
+        "ifindex": struct.unpack("=i", a[A_IF_IDX][0])[0] if A_IF_IDX in a else 0,
+    }
+    if A_ADDR4 in a:
+        out["addr"] = socket.inet_ntop(socket.AF_INET, a[A_ADDR4][0])
+    if A_ADDR6 in a:
+        out["addr"] = socket.inet_ntop(socket.AF_INET6, a[A_ADDR6][0])
+    return out
+
+
+def limits(nl):
+    r = nl.pm(CMD_GET_LIMITS)[0]
+    return struct.unpack("=I", r[ATTR_RCV_ADD_ADDRS][0])[0], struct.unpack("=I", r[ATTR_SUBFLOWS][0])[0]
+
+
+def dump(nl):
+    return [decode_endpoint(r) for r in nl.pm(CMD_GET, dump=True)]
+
+
+def expect_refusal(call, err, msg_part=None):
+    try:
+        call()
+    except Refused as r:
+        if r.errno != err:
+            raise AssertionError(f"expected errno {errno.errorcode[err]}, got {r}") from None
+        if msg_part is not None and (r.msg is None or msg_part not in r.msg):
+            raise AssertionError(f"expected an extack with {msg_part!r}, got {r}") from None
+        return
+    raise AssertionError(f"accepted; expected {errno.errorcode[err]}")
+
+
+def expect(got, want, what):
+    if got != want:
+        raise AssertionError(f"{what}: expected {want!r}, got {got!r}")
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+def case_family(nl):
+    """The family resolves with upstream's name, and both multicast groups exist."""
+    expect(nl.groups, ["mptcp_pm_cmds", "mptcp_pm_events"], "multicast groups")
+
+
+def case_roundtrip(nl):
+    """What ADD stores, GET and a dump return: v4 with flags and ifindex, v6, ids given."""
+    nl.pm(CMD_FLUSH)
+    nl.pm(CMD_ADD, endpoint("10.7.0.1", flags=F_SUBFLOW | F_BACKUP, ifindex=1))
+    nl.pm(CMD_ADD, endpoint("2001:db8::7", id=42, flags=F_SIGNAL))
+    got = decode_endpoint(nl.pm(CMD_GET, endpoint(id=1))[0])
+    expect(got, {"family": socket.AF_INET, "id": 1, "flags": F_SUBFLOW | F_BACKUP, "port": 0,
+                 "ifindex": 1, "addr": "10.7.0.1"}, "GET 1")
+    expect([(e["id"], e["addr"], e["family"]) for e in dump(nl)],
+           [(1, "10.7.0.1", socket.AF_INET), (42, "2001:db8::7", socket.AF_INET6)], "dump")
+    nl.pm(CMD_DEL, endpoint(id=42))
+    expect([e["id"] for e in dump(nl)], [1], "dump after DEL 42")
+    expect_refusal(lambda: nl.pm(CMD_GET, endpoint(id=42)), errno.EINVAL, "address not found")
+
+
+def case_dump_many(nl):
+    """A dump of 255 endpoints spans several messages and resumes without loss or repeat."""
+    nl.pm(CMD_FLUSH)
+    for i in range(1, 256):
+        nl.pm(CMD_ADD, endpoint(f"10.8.{i // 100}.{i % 100 + 1}", id=i))
+    expect([e["id"] for e in dump(nl)], list(range(1, 256)), "ids dumped")
+    nl.pm(CMD_FLUSH)
+    expect(dump(nl), [], "dump after FLUSH")
+
+
+def case_bad_lengths(nl):
+    """Attributes of the wrong size fail the policy (as upstream's: ERANGE for the exact-length
+    IPv6 address and short fixed-size types, EINVAL for a truncated nest), and nothing is
+    added."""
+    nl.pm(CMD_FLUSH)
+    short_v6 = nest(ATTR_ADDR, u16(A_FAMILY, socket.AF_INET6), attr(A_ADDR6, b"\x20" * 15))
+    expect_refusal(lambda: nl.pm(CMD_ADD, short_v6), errno.ERANGE, "size out of range")
+    byte_family = nest(ATTR_ADDR, attr(A_FAMILY, b"\x02"), v4(A_ADDR4, "10.7.0.2"))
+    expect_refusal(lambda: nl.pm(CMD_ADD, byte_family), errno.ERANGE, "policy validation")
+    short_flags = nest(ATTR_ADDR, u16(A_FAMILY, socket.AF_INET), v4(A_ADDR4, "10.7.0.3"),
+                       attr(A_FLAGS, b"\x01\x00"))
+    expect_refusal(lambda: nl.pm(CMD_ADD, short_flags), errno.ERANGE, "policy validation")
+    truncated = endpoint("10.7.0.4")[:-4]
+    expect_refusal(lambda: nl.pm(CMD_ADD, truncated), errno.EINVAL)
+    expect_refusal(lambda: nl.pm(CMD_SET_LIMITS, attr(ATTR_SUBFLOWS, b"\x01")), errno.ERANGE)
+    expect(dump(nl), [], "endpoints after the refusals")
+
+
+def case_bad_families(nl):
+    """Missing family, unknown family, family without its address: EINVAL with a message."""
+    expect_refusal(lambda: nl.pm(CMD_ADD, nest(ATTR_ADDR, v4(A_ADDR4, "10.7.0.5"))),
+                   errno.EINVAL, "missing family")
+    expect_refusal(lambda: nl.pm(CMD_ADD, nest(ATTR_ADDR, u16(A_FAMILY, 99), v4(A_ADDR4, "10.7.0.5"))),
+                   errno.EINVAL, "unknown address family")
+    expect_refusal(lambda: nl.pm(CMD_ADD, nest(ATTR_ADDR, u16(A_FAMILY, socket.AF_INET),
+                                               v6(A_ADDR6, "2001:db8::5"))),
+                   errno.EINVAL, "missing address data")
+    expect_refusal(lambda: nl.pm(CMD_ADD), errno.EINVAL)
+    expect(dump(nl), [], "endpoints after the refusals")
+
+
+def case_bad_flags(nl):
+    """Flag combinations upstream refuses, with its messages; unknown flag bits are ignored."""
+    nl.pm(CMD_FLUSH)
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_IMPLICIT)),
+                   errno.EINVAL, "IMPLICIT")
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SIGNAL | F_FULLMESH)),
+                   errno.EINVAL, "signal and fullmesh")
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SUBFLOW, port=8000)),
+                   errno.EINVAL, "when using port")
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SIGNAL, port=8000)),
+                   errno.EOPNOTSUPP, "port")
+    nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SIGNAL | 0x8000_0000))
+    expect([e["flags"] for e in dump(nl)], [F_SIGNAL], "flags stored")
+    expect_refusal(lambda: nl.pm(CMD_SET_FLAGS, endpoint(id=1, flags=F_FULLMESH)),
+                   errno.EINVAL, "invalid addr flags")
+    expect_refusal(lambda: nl.pm(CMD_SET_FLAGS, endpoint(flags=F_BACKUP)),
+                   errno.EOPNOTSUPP, "missing address ID")
+    expect_refusal(lambda: nl.pm(CMD_SET_FLAGS, endpoint("10.7.9.9", flags=F_BACKUP)),
+                   errno.EINVAL, "address not found")
+    nl.pm(CMD_SET_FLAGS, endpoint("10.7.0.6", flags=F_BACKUP))
+    expect([e["flags"] for e in dump(nl)], [F_SIGNAL | F_BACKUP], "flags after SET_FLAGS")
+    nl.pm(CMD_FLUSH)
+
+
+def case_duplicates(nl):
+    """A duplicate address is EEXIST, a taken id EBUSY; the table is unchanged by either."""
+    nl.pm(CMD_FLUSH)
+    nl.pm(CMD_ADD, endpoint("10.7.0.7", id=3))
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.7")), errno.EEXIST)
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("::ffff:10.7.0.7")), errno.EEXIST)
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.8", id=3)), errno.EBUSY)
+    expect([(e["id"], e["addr"]) for e in dump(nl)], [(3, "10.7.0.7")], "table")
+    nl.pm(CMD_FLUSH)
+
+
+def case_limits(nl):
+    """Limits: upstream's defaults, 64 at most, a refused pair leaves both unchanged."""
+    expect(limits(nl), (0, 2), "defaults")
+    expect_refusal(lambda: nl.pm(CMD_SET_LIMITS, u32(ATTR_RCV_ADD_ADDRS, 1) + u32(ATTR_SUBFLOWS, 65)),
+                   errno.EINVAL, "limit greater than maximum")
+    expect(limits(nl), (0, 2), "after a refused pair")
+    nl.pm(CMD_SET_LIMITS, u32(ATTR_SUBFLOWS, 64))
+    expect(limits(nl), (0, 64), "after setting subflows only")
+    nl.pm(CMD_SET_LIMITS, u32(ATTR_RCV_ADD_ADDRS, 8) + u32(ATTR_SUBFLOWS, 2))
+    expect(limits(nl), (8, 2), "after setting both")
+
+
+def case_userspace_forms(nl):
+    """The userspace manager's forms say they are not supported (EOPNOTSUPP)."""
+    expect_refusal(lambda: nl.pm(CMD_GET, endpoint(id=1) + u32(ATTR_TOKEN, 1)),
+                   errno.EOPNOTSUPP, "userspace")
+    expect_refusal(lambda: nl.pm(CMD_ANNOUNCE, endpoint("10.7.0.9") + u32(ATTR_TOKEN, 1)),
+                   errno.EOPNOTSUPP)
+
+
+def case_unprivileged(nl):
+    """Without CAP_NET_ADMIN: changes are EPERM, reads are allowed."""
+    if os.fork() == 0:
+        code = 1
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            nl2 = Genl()
+            expect_refusal(lambda: nl2.pm(CMD_ADD, endpoint("10.7.0.10")), errno.EPERM)
+            expect_refusal(lambda: nl2.pm(CMD_FLUSH), errno.EPERM)
+            expect_refusal(lambda: nl2.pm(CMD_SET_LIMITS, u32(ATTR_SUBFLOWS, 1)), errno.EPERM)
+            limits(nl2)
+            dump(nl2)
+            code = 0
+        except Exception as e:  # reported by the parent through the exit status
+            print(f"unprivileged: {e}")
+        os._exit(code)
+    _pid, status = os.wait()
+    expect(os.waitstatus_to_exitcode(status), 0, "unprivileged child")
+
+
+CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    if sys.argv[1:] == ["list"]:
+        print(" ".join(CASES))
+        return 0
+    if len(sys.argv) != 2 or sys.argv[1] not in CASES:
+        print(__doc__)
+        return 2
+    try:
+        CASES[sys.argv[1]](Genl())
+    except (AssertionError, Refused, OSError) as e:
+        print(f"{sys.argv[1]}: {e}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
