@@ -29,6 +29,11 @@ void mptcp_glue_pernet_unregister(void);
 /* net.mptcp.enabled of @net. */
 bool mptcp_glue_enabled(const struct net *net);
 
+/* Adds @delta (negative for gauges going down) to counter @index of @net. Any context. */
+void mptcp_glue_mib_add(const struct net *net, unsigned int index, long delta);
+/* Implemented in Rust (rust/mib.rs): the index of MPTcpExtMPCurrEstab, a gauge C keeps. */
+unsigned int mptcp_rs_mib_curr_estab(void);
+
 /* Sum over CPUs of counter @index (< mib_count) of @net. */
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index);
 
@@ -43,6 +48,26 @@ int mptcp_rs_netstat_show(struct seq_file *seq, const struct net *net);
 void *mptcp_glue_pm(const struct net *net);
 void *mptcp_rs_pm_new(void);
 void mptcp_rs_pm_free(void *pm);
+
+/*
+ * The msks diag walks (msk.c): the next msk of @net after list position *@pos (start at 0),
+ * held (sock_put() it), *@pos advanced; NULL at the end.
+ */
+struct sock *mptcp_glue_msk_next(const struct net *net, u64 *pos);
+/* The first subflow of the msk @sk, held; NULL once the msk released it. */
+struct sock *mptcp_glue_msk_first_get(struct sock *sk);
+struct mptcp_info;
+/*
+ * MPTCP_INFO of the msk @sk (takes its subflow's lock): false after a fallback (only
+ * MPTCP_INFO_FLAG_FALLBACK set) or once the msk released its subflow (all zero).
+ */
+bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info);
+/* MPTCP sockets in ss -M / inet_diag (rust/glue/diag.c). */
+int mptcp_glue_diag_register(void);
+void mptcp_glue_diag_unregister(void);
+/* The subflow's INET_ULP_INFO_MPTCP for ss -ti (diag.c); the ULP's get_info ops. */
+int mptcp_glue_subflow_diag_info(struct sock *ssk, struct sk_buff *skb, bool net_admin);
+size_t mptcp_glue_subflow_diag_info_size(const struct sock *ssk, bool net_admin);
 
 /* The "mptcp_pm" generic netlink family (rust/glue/pm_netlink.c). */
 int mptcp_glue_pm_netlink_register(void);
@@ -274,7 +299,8 @@ struct mptcp_rs_info {
 	u64 bytes_sent;
 	u64 bytes_acked;
 	u64 bytes_received;
-	u32 token;
+	u32 token;		/* ours (0 until our key is settled) */
+	u32 remote_token;	/* the peer's (0 until its key is known) */
 	bool remote_key_received;
 	bool checksums;
 };

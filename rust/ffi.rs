@@ -151,6 +151,16 @@ extern "C" {
     /// `net` must be a live namespace whose per-netns state is registered.
     pub(crate) fn mptcp_glue_pm(net: *const Net) -> *mut c_void;
 
+    /// Registers MPTCP sockets with inet_diag (`ss -M`). Returns 0 or a negative errno.
+    pub(crate) fn mptcp_glue_diag_register() -> c_int;
+
+    /// Undoes [`mptcp_glue_diag_register`]; returns once no dump runs.
+    ///
+    /// # Safety
+    ///
+    /// Must be called exactly once after a successful [`mptcp_glue_diag_register`].
+    pub(crate) fn mptcp_glue_diag_unregister();
+
     /// Registers the `mptcp_pm` generic netlink family. Returns 0 or a negative errno.
     pub(crate) fn mptcp_glue_pm_netlink_register() -> c_int;
 

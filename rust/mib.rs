@@ -159,3 +159,10 @@ unsafe extern "C" fn mptcp_rs_netstat_show(
     seq_print!(seq, "\n");
     0
 }
+
+/// The index of `MPTcpExtMPCurrEstab`: a gauge, which the msk glue (`rust/glue/msk.c`) moves
+/// up and down with each msk's state, as upstream's `mptcp_set_state()` does.
+#[no_mangle]
+extern "C" fn mptcp_rs_mib_curr_estab() -> c_uint {
+    Counter::MPCurrEstab as c_uint
+}

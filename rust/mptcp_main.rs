@@ -48,6 +48,10 @@ module! {
         "net-pf-2-proto-262",
         "net-pf-10-proto-262-type-1",
         "net-pf-10-proto-262",
+        // sock_diag asks for these when `ss -M` finds no handler (NETLINK_SOCK_DIAG, then
+        // family AF_INET or AF_INET6, protocol IPPROTO_MPTCP).
+        "net-pf-16-proto-4-type-2-262",
+        "net-pf-16-proto-4-type-10-262",
     ],
 }
 
@@ -56,6 +60,7 @@ module! {
 /// state they read goes.
 struct Mptcp {
     _selector: glue::GlueRegistration,
+    _diag: glue::GlueRegistration,
     _sockets: glue::GlueRegistration,
     _tcp_ext: glue::GlueRegistration,
     _subflow_ulp: glue::GlueRegistration,
@@ -72,10 +77,12 @@ impl kernel::Module for Mptcp {
             pr_err!("cannot claim the TCP extension hooks: {:?}\n", e);
         })?;
         let sockets = msk::register_sockets()?;
+        let diag = msk::register_diag()?;
         let selector = transparent::register_selector()?;
         pr_info!("MPTCP v{} loaded\n", proto::mp_capable::MPTCP_VERSION);
         Ok(Self {
             _selector: selector,
+            _diag: diag,
             _sockets: sockets,
             _tcp_ext: tcp_ext,
             _subflow_ulp: subflow_ulp,

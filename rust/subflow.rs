@@ -686,6 +686,7 @@ pub(crate) struct InfoC {
     bytes_acked: u64,
     bytes_received: u64,
     token: u32,
+    remote_token: u32,
     remote_key_received: bool,
     checksums: bool,
 }
@@ -721,6 +722,9 @@ unsafe extern "C" fn mptcp_rs_info(
             bytes_acked: info.bytes_acked,
             bytes_received: info.bytes_received,
             token,
+            remote_token: info
+                .remote_key
+                .map_or(0, |key| key_hash(&KernelDigest, key).token),
             remote_key_received: info.remote_key_received,
             checksums: info.checksums,
         })

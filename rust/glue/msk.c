@@ -34,13 +34,32 @@
 struct mptcp_rs_sock {
 	/* First: inet_create() and generic code treat the object as an inet socket. */
 	struct inet_connection_sock icsk;
-	struct socket *first;	/* the first subflow; NULL only before init and after release */
+	/*
+	 * The first subflow; NULL only before init and after release. Set and cleared under
+	 * mptcp_rs_msks_lock, which is how diag reaches it while the msk may be closing.
+	 */
+	struct socket *first;
 	/* The subflow's own callbacks, chained to and restored on detach. */
 	void (*sf_state_change)(struct sock *ssk);
 	void (*sf_error_report)(struct sock *ssk);
 	/* Asks the peer for the connection-level window a writer waits for (tx.c). */
 	struct mptcp_rs_window_probe window_probe;
+	/* In mptcp_rs_msks while the first subflow is attached; serial orders the list. */
+	struct list_head node;
+	u64 serial;
+	/* MSK_* bits: what this msk is counted in, so each count is undone exactly once. */
+	unsigned long counted;
 };
+
+enum {
+	MSK_INUSE,		/* /proc/net/protocols "sockets" (connect, listen or accept) */
+	MSK_CURR_ESTAB,		/* MPTcpExtMPCurrEstab: ESTABLISHED or CLOSE_WAIT */
+};
+
+/* Every msk with an attached subflow, in creation order: what diag (ss -M) walks. */
+static LIST_HEAD(mptcp_rs_msks);
+static DEFINE_SPINLOCK(mptcp_rs_msks_lock);
+static u64 mptcp_rs_msks_serial;
 
 #if IS_ENABLED(CONFIG_IPV6)
 struct mptcp_rs_sock6 {
@@ -65,6 +84,55 @@ static struct socket *first_of(const struct socket *sock)
 }
 
 /*
+ * The msk's state, as upstream's mptcp_set_state() counts it: MPTcpExtMPCurrEstab counts the
+ * msks in ESTABLISHED or CLOSE_WAIT. Callers race (subflow callbacks in softirq, close), so
+ * the bit, not the old state, says whether this msk is counted.
+ */
+static void msk_set_state(struct sock *sk, int state)
+{
+	bool estab = state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+
+	if (estab && !test_and_set_bit(MSK_CURR_ESTAB, &msk_of(sk)->counted))
+		mptcp_glue_mib_add(sock_net(sk), mptcp_rs_mib_curr_estab(), 1);
+	else if (!estab && test_and_clear_bit(MSK_CURR_ESTAB, &msk_of(sk)->counted))
+		mptcp_glue_mib_add(sock_net(sk), mptcp_rs_mib_curr_estab(), -1);
+	inet_sk_set_state(sk, state);
+}
+
+/* Counted in /proc/net/protocols from connect, listen or accept on, as upstream. */
+static void msk_count_inuse(struct sock *sk)
+{
+	if (!test_and_set_bit(MSK_INUSE, &msk_of(sk)->counted))
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+}
+
+/*
+ * The subflow's addresses and ports on the msk, where diag and generic code read them
+ * (upstream's mptcp_copy_inaddrs()): after connect, listen and accept. The msk is in no
+ * lookup table (hash, unhash and get_port do nothing), so inet_num binds nothing here.
+ */
+static void copy_addrs(struct sock *sk, const struct sock *ssk)
+{
+	const struct inet_sock *sinet = inet_sk(ssk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet->inet_daddr = sinet->inet_daddr;
+	inet->inet_rcv_saddr = sinet->inet_rcv_saddr;
+	inet->inet_saddr = sinet->inet_saddr;
+	/* inet_diag reports and filters the local port by inet_num. */
+	inet->inet_num = sinet->inet_num;
+	inet->inet_sport = sinet->inet_sport;
+	inet->inet_dport = sinet->inet_dport;
+	sk->sk_bound_dev_if = ssk->sk_bound_dev_if;
+#if IS_ENABLED(CONFIG_IPV6)
+	sk->sk_v6_daddr = ssk->sk_v6_daddr;
+	sk->sk_v6_rcv_saddr = ssk->sk_v6_rcv_saddr;
+	if (sk->sk_family == AF_INET6 && ssk->sk_family == AF_INET6)
+		inet6_sk(sk)->saddr = inet6_sk(ssk)->saddr;
+#endif
+}
+
+/*
  * Subflow callbacks: keep the msk's state and pending error in step with its subflow, for
  * generic code that reads the msk (sk_getsockopt(SO_ERROR), SO_ACCEPTCONN, diag). Wake-ups
  * need no relaying: the subflow's sk_wq is the msk socket's (attach_first()), so TCP's own
@@ -79,7 +147,7 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
 	if (sk) {
-		inet_sk_set_state(sk, inet_sk_state_load(ssk));
+		msk_set_state(sk, inet_sk_state_load(ssk));
 		chained = msk_of(sk)->sf_state_change;
 	}
 	read_unlock_bh(&ssk->sk_callback_lock);
@@ -96,7 +164,7 @@ static void mptcp_rs_sf_error_report(struct sock *ssk)
 	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
 	if (sk) {
 		WRITE_ONCE(sk->sk_err, READ_ONCE(ssk->sk_err));
-		inet_sk_set_state(sk, inet_sk_state_load(ssk));
+		msk_set_state(sk, inet_sk_state_load(ssk));
 		chained = msk_of(sk)->sf_error_report;
 	}
 	read_unlock_bh(&ssk->sk_callback_lock);
@@ -148,8 +216,12 @@ static void attach_first(struct sock *sk, struct socket *first)
 	sf_callbacks_set(sk, first->sk);
 	share_wait_queue(sk, first->sk);
 	mptcp_glue_window_probe_start(&msk_of(sk)->window_probe, first->sk);
+	spin_lock_bh(&mptcp_rs_msks_lock);
 	msk_of(sk)->first = first;
-	inet_sk_set_state(sk, inet_sk_state_load(first->sk));
+	msk_of(sk)->serial = ++mptcp_rs_msks_serial;
+	list_add_tail(&msk_of(sk)->node, &mptcp_rs_msks);
+	spin_unlock_bh(&mptcp_rs_msks_lock);
+	msk_set_state(sk, inet_sk_state_load(first->sk));
 }
 
 /* Takes the first subflow back from the msk; the caller releases it. */
@@ -161,8 +233,46 @@ static struct socket *detach_first(struct sock *sk)
 		return NULL;
 	mptcp_glue_window_probe_stop(&msk_of(sk)->window_probe);
 	sf_callbacks_restore(sk, first->sk);
+	spin_lock_bh(&mptcp_rs_msks_lock);
+	list_del(&msk_of(sk)->node);
 	msk_of(sk)->first = NULL;
+	spin_unlock_bh(&mptcp_rs_msks_lock);
+	msk_set_state(sk, TCP_CLOSE);
+	if (test_and_clear_bit(MSK_INUSE, &msk_of(sk)->counted))
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	return first;
+}
+
+struct sock *mptcp_glue_msk_next(const struct net *net, u64 *pos)
+{
+	struct mptcp_rs_sock *msk;
+	struct sock *found = NULL;
+
+	spin_lock_bh(&mptcp_rs_msks_lock);
+	list_for_each_entry(msk, &mptcp_rs_msks, node) {
+		if (msk->serial <= *pos || !net_eq(sock_net(&msk->icsk.icsk_inet.sk), net))
+			continue;
+		found = &msk->icsk.icsk_inet.sk;
+		/* In the list, so not destroyed yet: its refcount is not zero. */
+		sock_hold(found);
+		*pos = msk->serial;
+		break;
+	}
+	spin_unlock_bh(&mptcp_rs_msks_lock);
+	return found;
+}
+
+struct sock *mptcp_glue_msk_first_get(struct sock *sk)
+{
+	struct sock *ssk = NULL;
+
+	spin_lock_bh(&mptcp_rs_msks_lock);
+	if (msk_of(sk)->first) {
+		ssk = msk_of(sk)->first->sk;
+		sock_hold(ssk);
+	}
+	spin_unlock_bh(&mptcp_rs_msks_lock);
+	return ssk;
 }
 
 /* ---- struct proto ---- */
@@ -197,7 +307,7 @@ static void mptcp_rs_destroy(struct sock *sk)
 static void mptcp_rs_close(struct sock *sk, long timeout)
 {
 	/* The subflow lingers (or not) by its own SO_LINGER, mirrored from the msk. */
-	inet_sk_set_state(sk, TCP_CLOSE);
+	msk_set_state(sk, TCP_CLOSE);
 	sk_common_release(sk);
 }
 
@@ -257,6 +367,10 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 
 	err = READ_ONCE(first->ops)->connect(first, addr, len, flags);
 	sock->state = first->state;
+	if (!err || err == -EINPROGRESS) {
+		copy_addrs(sock->sk, first->sk);
+		msk_count_inuse(sock->sk);
+	}
 	/* connect(AF_UNSPEC) disconnected the subflow: the next connect() is a new connection. */
 	if (!err && len >= sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC)
 		mptcp_pm_data_reset(first->sk);
@@ -274,7 +388,9 @@ static int mptcp_rs_listen(struct socket *sock, int backlog)
 		sf_callbacks_set(sock->sk, first->sk);
 		return err;
 	}
-	inet_sk_set_state(sock->sk, TCP_LISTEN);
+	copy_addrs(sock->sk, first->sk);
+	msk_count_inuse(sock->sk);
+	msk_set_state(sock->sk, TCP_LISTEN);
 	return 0;
 }
 
@@ -294,7 +410,9 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	if (listener->sk_family == AF_INET6)
 		inet_sk(sk)->pinet6 = &((struct mptcp_rs_sock6 *)sk)->np;
 #endif
+	copy_addrs(sk, sub->sk);
 	attach_first(sk, sub);
+	msk_count_inuse(sk);
 	set_bit(SOCK_CUSTOM_SOCKOPT, &newsock->flags);
 	newsock->state = SS_CONNECTED;
 	return 0;
@@ -397,7 +515,10 @@ static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sock
 	return READ_ONCE(first->ops)->setsockopt(first, level, optname, optval, optlen);
 }
 
-/* struct mptcp_info of an MPTCP connection; false once it fell back (subflow locked). */
+/*
+ * struct mptcp_info of an MPTCP connection (subflow locked). False once it fell back to TCP,
+ * with only MPTCP_INFO_FLAG_FALLBACK set, or when the subflow is being destroyed.
+ */
 static bool fill_mptcp_info(struct sock *ssk, struct mptcp_info *info)
 {
 	void *state = mptcp_glue_subflow_state(ssk);
@@ -406,8 +527,12 @@ static bool fill_mptcp_info(struct sock *ssk, struct mptcp_info *info)
 	u32 now = tcp_jiffies32;
 
 	memset(info, 0, sizeof(*info));
-	if (!state || !mptcp_rs_info(state, tp->write_seq, tp->snd_nxt, &data))
+	if (!state)
 		return false;
+	if (!mptcp_rs_info(state, tp->write_seq, tp->snd_nxt, &data)) {
+		info->mptcpi_flags = MPTCP_INFO_FLAG_FALLBACK;
+		return false;
+	}
 	if (ssk->sk_state == TCP_LISTEN)
 		return true;
 	info->mptcpi_flags = data.remote_key_received ? MPTCP_INFO_FLAG_REMOTE_KEY_RECEIVED : 0;
@@ -425,6 +550,22 @@ static bool fill_mptcp_info(struct sock *ssk, struct mptcp_info *info)
 	info->mptcpi_last_data_recv = jiffies_to_msecs(now - inet_csk(ssk)->icsk_ack.lrcvtime);
 	info->mptcpi_last_ack_recv = jiffies_to_msecs(now - tp->rcv_tstamp);
 	return true;
+}
+
+bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info)
+{
+	struct sock *ssk = mptcp_glue_msk_first_get(sk);
+	bool mptcp;
+
+	if (!ssk) {
+		memset(info, 0, sizeof(*info));
+		return false;
+	}
+	lock_sock(ssk);
+	mptcp = fill_mptcp_info(ssk, info);
+	release_sock(ssk);
+	sock_put(ssk);
+	return mptcp;
 }
 
 /*

@@ -115,6 +115,13 @@ void mptcp_glue_mib_inc(const struct net *net, unsigned int index)
 		this_cpu_inc(mptcp_pernet(net)->mib[index]);
 }
 
+void mptcp_glue_mib_add(const struct net *net, unsigned int index, long delta)
+{
+	/* Per-CPU parts of a gauge may wrap below zero; their sum is right. */
+	if (!WARN_ON_ONCE(index >= mptcp_mib_count))
+		this_cpu_add(mptcp_pernet(net)->mib[index], delta);
+}
+
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index)
 {
 	const struct mptcp_pernet *pernet = mptcp_pernet(net);

@@ -98,6 +98,9 @@ static struct tcp_ulp_ops mptcp_subflow_ulp = {
 	.init = mptcp_subflow_ulp_init,
 	.release = mptcp_subflow_ulp_release,
 	.clone = mptcp_subflow_ulp_clone,
+	/* INET_ULP_INFO_MPTCP in TCP diag dumps (diag.c). */
+	.get_info = mptcp_glue_subflow_diag_info,
+	.get_info_size = mptcp_glue_subflow_diag_info_size,
 };
 
 int mptcp_glue_subflow_ulp_register(void)

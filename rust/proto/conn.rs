@@ -70,6 +70,9 @@ pub struct Info {
     pub local_key: Option<u64>,
     /// The peer's key is known (`MPTCP_INFO_FLAG_REMOTE_KEY_RECEIVED`).
     pub remote_key_received: bool,
+    /// The peer's key, once known (its token is the one the peer's MP_JOINs do not carry,
+    /// ours; diag reports both).
+    pub remote_key: Option<u64>,
     /// DSS checksums are in use.
     pub checksums: bool,
     /// DSN of the next byte the application queues.
@@ -478,6 +481,7 @@ impl Conn {
             let dsn = |seq: u32| self.snd_dsn(expand(self.snd_rel, seq.wrapping_sub(self.isn)));
             let start = self.snd_dsn(1);
             info.remote_key_received = true;
+            info.remote_key = Some(self.remote_key);
             info.write_seq = dsn(write_seq);
             info.snd_una = self.snd_data_acked;
             info.rcv_nxt = self.rcv_data_nxt;
