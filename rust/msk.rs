@@ -21,5 +21,10 @@ pub(crate) fn register_sockets() -> Result<GlueRegistration> {
 pub(crate) fn register_diag() -> Result<GlueRegistration> {
     // SAFETY: Registration has no preconditions and returns 0 or -errno; unregistration undoes
     // it once and waits for running dumps (inet_diag takes the handler's module reference).
-    unsafe { GlueRegistration::new(ffi::mptcp_glue_diag_register, ffi::mptcp_glue_diag_unregister) }
+    unsafe {
+        GlueRegistration::new(
+            ffi::mptcp_glue_diag_register,
+            ffi::mptcp_glue_diag_unregister,
+        )
+    }
 }

@@ -104,7 +104,12 @@ pub(crate) struct RawEndpoint {
 impl RawEndpoint {
     fn address(&self) -> Option<Address> {
         match self.family {
-            AF_INET => Some(Address::V4([self.addr[0], self.addr[1], self.addr[2], self.addr[3]])),
+            AF_INET => Some(Address::V4([
+                self.addr[0],
+                self.addr[1],
+                self.addr[2],
+                self.addr[3],
+            ])),
             AF_INET6 => Some(Address::V6(self.addr)),
             _ => None,
         }
@@ -182,7 +187,11 @@ unsafe extern "C" fn mptcp_rs_pm_add(
 ///
 /// As [`mptcp_rs_pm_add`].
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_pm_del(net: *const ffi::Net, id: u8, msg: *mut *const c_char) -> c_int {
+unsafe extern "C" fn mptcp_rs_pm_del(
+    net: *const ffi::Net,
+    id: u8,
+    msg: *mut *const c_char,
+) -> c_int {
     // SAFETY: `net` is live (caller).
     let removed = unsafe { of(net) }.config.lock().endpoints.remove(id);
     match removed {
@@ -210,7 +219,11 @@ unsafe extern "C" fn mptcp_rs_pm_get(net: *const ffi::Net, id: u8, out: *mut Raw
 ///
 /// As [`mptcp_rs_pm_get`].
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_pm_next(net: *const ffi::Net, after: u8, out: *mut RawEndpoint) -> bool {
+unsafe extern "C" fn mptcp_rs_pm_next(
+    net: *const ffi::Net,
+    after: u8,
+    out: *mut RawEndpoint,
+) -> bool {
     // SAFETY: `net` is live (caller).
     let found = unsafe { of(net) }.config.lock().endpoints.next_after(after);
     copy_out(found, out)
@@ -251,7 +264,11 @@ unsafe extern "C" fn mptcp_rs_pm_set_limits(
     // SAFETY: NULL or valid for reads (caller).
     let (accepted, subflows) = unsafe { (add_addr_accepted.as_ref(), subflows.as_ref()) };
     // SAFETY: `net` is live (caller).
-    let result = unsafe { of(net) }.config.lock().limits.set(accepted.copied(), subflows.copied());
+    let result = unsafe { of(net) }
+        .config
+        .lock()
+        .limits
+        .set(accepted.copied(), subflows.copied());
     match result {
         Ok(()) => 0,
         // SAFETY: `msg` is valid for a write (caller).
@@ -321,5 +338,10 @@ unsafe extern "C" fn mptcp_rs_pm_set_flags(
 pub(crate) fn register_netlink() -> Result<GlueRegistration> {
     // SAFETY: Registration has no preconditions and returns 0 or -errno; the family's
     // handlers read per-netns state, which is registered before it and removed after.
-    unsafe { GlueRegistration::new(ffi::mptcp_glue_pm_netlink_register, ffi::mptcp_glue_pm_netlink_unregister) }
+    unsafe {
+        GlueRegistration::new(
+            ffi::mptcp_glue_pm_netlink_register,
+            ffi::mptcp_glue_pm_netlink_unregister,
+        )
+    }
 }

@@ -397,15 +397,18 @@ impl Endpoints {
 
     /// Sets the [`flags::CHANGEABLE`] flags of the endpoint `target` to those of `new_flags`.
     /// Returns the endpoint as it now is and the flags that changed.
-    pub fn set_flags(&mut self, target: Target, new_flags: u32) -> Result<(Endpoint, u32), Refusal> {
+    pub fn set_flags(
+        &mut self,
+        target: Target,
+        new_flags: u32,
+    ) -> Result<(Endpoint, u32), Refusal> {
         let found = match target {
             Target::Id(0) => return Err(Refusal::MissingId),
             Target::Id(id) => self.get(id),
             // Endpoints with a port first, as upstream's list keeps them.
             Target::Addr(addr, port) => {
-                let matches = |ep: &Endpoint| {
-                    same_host(&ep.addr, &addr) && (ep.port == 0 || ep.port == port)
-                };
+                let matches =
+                    |ep: &Endpoint| same_host(&ep.addr, &addr) && (ep.port == 0 || ep.port == port);
                 self.iter()
                     .find(|ep| ep.port != 0 && matches(ep))
                     .or_else(|| self.iter().find(|ep| ep.port == 0 && matches(ep)))

@@ -21,7 +21,10 @@ fn with_id(addr: Address, id: u8) -> Endpoint {
 }
 
 fn with_flags(addr: Address, f: u32) -> Endpoint {
-    Endpoint { flags: f, ..ep(addr) }
+    Endpoint {
+        flags: f,
+        ..ep(addr)
+    }
 }
 
 fn ids_and_hosts(t: &Endpoints) -> Vec<(u8, Address)> {
@@ -33,7 +36,10 @@ fn ids_count_up_from_one_and_a_deleted_id_is_not_reused_until_wrap() {
     let mut t = Endpoints::EMPTY;
     assert_eq!(t.add(ep(v4(1))), Ok(1));
     assert_eq!(t.add(with_flags(v4(2), flags::SUBFLOW)), Ok(2));
-    assert_eq!(t.add(with_flags(v4(3), flags::SIGNAL | flags::BACKUP)), Ok(3));
+    assert_eq!(
+        t.add(with_flags(v4(3), flags::SIGNAL | flags::BACKUP)),
+        Ok(3)
+    );
     assert_eq!(t.remove(2).map(|e| e.addr), Ok(v4(2)));
     assert_eq!(t.remove(2), Err(Refusal::NotFound));
     assert_eq!(t.get(2), None);
@@ -55,7 +61,16 @@ fn explicit_ids_move_the_search_start_as_upstream() {
     t.add(ep(v4(6))).unwrap();
     t.add(ep(v4(7))).unwrap();
     t.add(ep(v4(8))).unwrap();
-    let want = [(1, 1), (2, 2), (3, 7), (4, 8), (100, 3), (101, 4), (254, 5), (255, 6)];
+    let want = [
+        (1, 1),
+        (2, 2),
+        (3, 7),
+        (4, 8),
+        (100, 3),
+        (101, 4),
+        (254, 5),
+        (255, 6),
+    ];
     assert_eq!(ids_and_hosts(&t), want.map(|(id, h)| (id, v4(h))).to_vec());
 }
 
@@ -72,7 +87,16 @@ fn ids_wrap_around_past_255() {
     t.add(ep(a(6))).unwrap();
     t.add(ep(a(7))).unwrap();
     t.add(ep(a(8))).unwrap();
-    let want = [(1, 1), (2, 4), (3, 6), (4, 7), (5, 8), (253, 5), (254, 2), (255, 3)];
+    let want = [
+        (1, 1),
+        (2, 4),
+        (3, 6),
+        (4, 7),
+        (5, 8),
+        (253, 5),
+        (254, 2),
+        (255, 3),
+    ];
     assert_eq!(ids_and_hosts(&t), want.map(|(id, h)| (id, a(h))).to_vec());
 }
 
@@ -82,9 +106,15 @@ fn at_most_255_endpoints_and_a_taken_id_is_refused() {
     for i in 1..=255u8 {
         assert_eq!(t.add(with_id(Address::V4([10, 0, 0, i]), i)), Ok(i));
     }
-    assert_eq!(t.add(ep(Address::V4([10, 9, 9, 9]))), Err(Refusal::TableFull));
+    assert_eq!(
+        t.add(ep(Address::V4([10, 9, 9, 9]))),
+        Err(Refusal::TableFull)
+    );
     t.remove(17).unwrap();
-    assert_eq!(t.add(with_id(Address::V4([10, 9, 9, 9]), 18)), Err(Refusal::IdInUse));
+    assert_eq!(
+        t.add(with_id(Address::V4([10, 9, 9, 9]), 18)),
+        Err(Refusal::IdInUse)
+    );
     assert_eq!(t.add(ep(Address::V4([10, 9, 9, 9]))), Ok(17));
     t.flush();
     assert!(t.is_empty());
@@ -93,9 +123,16 @@ fn at_most_255_endpoints_and_a_taken_id_is_refused() {
 
 #[test]
 fn new_endpoint_flag_rules() {
-    let port = |f| Endpoint { port: 8080, flags: f, ..ep(v4(1)) };
+    let port = |f| Endpoint {
+        port: 8080,
+        flags: f,
+        ..ep(v4(1))
+    };
     assert_eq!(Endpoints::check_new(&port(flags::SIGNAL)), Ok(()));
-    assert_eq!(Endpoints::check_new(&port(flags::SUBFLOW)), Err(Refusal::PortNeedsSignalOnly));
+    assert_eq!(
+        Endpoints::check_new(&port(flags::SUBFLOW)),
+        Err(Refusal::PortNeedsSignalOnly)
+    );
     assert_eq!(
         Endpoints::check_new(&port(flags::SIGNAL | flags::SUBFLOW)),
         Err(Refusal::PortNeedsSignalOnly)
@@ -108,19 +145,32 @@ fn new_endpoint_flag_rules() {
         Endpoints::check_new(&with_flags(v4(1), flags::IMPLICIT)),
         Err(Refusal::ImplicitByRequest)
     );
-    assert_eq!(Endpoints::check_new(&with_flags(v4(1), flags::SUBFLOW | flags::FULLMESH)), Ok(()));
+    assert_eq!(
+        Endpoints::check_new(&with_flags(v4(1), flags::SUBFLOW | flags::FULLMESH)),
+        Ok(())
+    );
 }
 
 #[test]
 fn ports_tell_apart_signal_only_endpoints_of_one_address() {
     let mut t = Endpoints::EMPTY;
-    let signal_port = |p| Endpoint { port: p, flags: flags::SIGNAL, ..ep(v4(1)) };
+    let signal_port = |p| Endpoint {
+        port: p,
+        flags: flags::SIGNAL,
+        ..ep(v4(1))
+    };
     assert_eq!(t.add(signal_port(10100)), Ok(1));
     assert_eq!(t.add(signal_port(10101)), Ok(2));
     assert_eq!(t.add(signal_port(10101)), Err(Refusal::Duplicate));
     assert_eq!(t.add(ep(v4(1))), Ok(3), "no port differs from a port");
     // A port on an endpoint that is not signal-only is dropped before the comparison.
-    assert_eq!(t.add(Endpoint { port: 9, ..ep(v4(1)) }), Err(Refusal::Duplicate));
+    assert_eq!(
+        t.add(Endpoint {
+            port: 9,
+            ..ep(v4(1))
+        }),
+        Err(Refusal::Duplicate)
+    );
 }
 
 #[test]
@@ -143,16 +193,31 @@ fn set_flags_changes_backup_and_fullmesh_only() {
     t.add(with_flags(v4(2), flags::SIGNAL)).unwrap();
 
     let (now, changed) = t.set_flags(Target::Addr(v4(1), 0), flags::BACKUP).unwrap();
-    assert_eq!((now.flags, changed), (flags::SUBFLOW | flags::BACKUP, flags::BACKUP));
-    let (now, changed) = t.set_flags(Target::Id(1), flags::FULLMESH | flags::SIGNAL).unwrap();
-    assert_eq!(now.flags, flags::SUBFLOW | flags::FULLMESH, "signal is not changeable");
+    assert_eq!(
+        (now.flags, changed),
+        (flags::SUBFLOW | flags::BACKUP, flags::BACKUP)
+    );
+    let (now, changed) = t
+        .set_flags(Target::Id(1), flags::FULLMESH | flags::SIGNAL)
+        .unwrap();
+    assert_eq!(
+        now.flags,
+        flags::SUBFLOW | flags::FULLMESH,
+        "signal is not changeable"
+    );
     assert_eq!(changed, flags::BACKUP | flags::FULLMESH);
     assert_eq!(t.get(1).unwrap().flags, flags::SUBFLOW | flags::FULLMESH);
 
-    assert_eq!(t.set_flags(Target::Id(2), flags::FULLMESH), Err(Refusal::FullmeshNotAllowed));
+    assert_eq!(
+        t.set_flags(Target::Id(2), flags::FULLMESH),
+        Err(Refusal::FullmeshNotAllowed)
+    );
     assert_eq!(t.set_flags(Target::Id(0), 0), Err(Refusal::MissingId));
     assert_eq!(t.set_flags(Target::Id(9), 0), Err(Refusal::NotFound));
-    assert_eq!(t.set_flags(Target::Addr(v4(9), 0), 0), Err(Refusal::NotFound));
+    assert_eq!(
+        t.set_flags(Target::Addr(v4(9), 0), 0),
+        Err(Refusal::NotFound)
+    );
 }
 
 #[test]
@@ -175,8 +240,14 @@ fn dumps_resume_after_the_last_id_sent() {
 fn limits_default_to_upstreams_and_refuse_above_64_without_partial_change() {
     let mut l = Limits::DEFAULT;
     assert_eq!((l.add_addr_accepted, l.subflows), (0, 2));
-    assert_eq!(l.set(Some(LIMIT_MAX + 1), Some(1)), Err(Refusal::LimitTooLarge));
-    assert_eq!(l.set(Some(1), Some(LIMIT_MAX + 1)), Err(Refusal::LimitTooLarge));
+    assert_eq!(
+        l.set(Some(LIMIT_MAX + 1), Some(1)),
+        Err(Refusal::LimitTooLarge)
+    );
+    assert_eq!(
+        l.set(Some(1), Some(LIMIT_MAX + 1)),
+        Err(Refusal::LimitTooLarge)
+    );
     assert_eq!(l, Limits::DEFAULT);
     assert_eq!(l.set(None, Some(LIMIT_MAX)), Ok(()));
     assert_eq!((l.add_addr_accepted, l.subflows), (0, LIMIT_MAX));
