@@ -62,6 +62,10 @@ struct mptcp_info;
  * MPTCP_INFO_FLAG_FALLBACK set) or once the msk released its subflow (all zero).
  */
 bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info);
+/* A listener's MPTCP child @ssk was just made (softirq): MPTCP_EVENT_CREATED (msk.c). */
+void mptcp_glue_subflow_accepted(const struct sock *ssk);
+/* A segment was processed on the subflow @ssk (locked): events it may complete (msk.c). */
+void mptcp_glue_subflow_progress(struct sock *ssk);
 /* MPTCP sockets in ss -M / inet_diag (rust/glue/diag.c). */
 int mptcp_glue_diag_register(void);
 void mptcp_glue_diag_unregister(void);
@@ -72,6 +76,16 @@ size_t mptcp_glue_subflow_diag_info_size(const struct sock *ssk, bool net_admin)
 /* The "mptcp_pm" generic netlink family (rust/glue/pm_netlink.c). */
 int mptcp_glue_pm_netlink_register(void);
 void mptcp_glue_pm_netlink_unregister(void);
+/*
+ * Events to the mptcp_pm_events group of @ssk's namespace, when anyone listens: a
+ * connection's MPTCP_EVENT_CREATED or _ESTABLISHED with its first subflow @ssk (any context,
+ * @gfp to match), its _CLOSED (process context), a listener's _LISTENER_CREATED or
+ * _LISTENER_CLOSED from the msk @sk (process context).
+ */
+void mptcp_glue_event_conn(int type, const struct sock *ssk, u32 token, bool server_side,
+			   gfp_t gfp);
+void mptcp_glue_event_closed(const struct net *net, u32 token);
+void mptcp_glue_event_listener(int type, const struct sock *sk);
 
 /*
  * An endpoint as the netlink glue hands it to Rust and back (struct RawEndpoint in
@@ -306,6 +320,12 @@ struct mptcp_rs_info {
 };
 /* False once the connection fell back to TCP. */
 bool mptcp_rs_info(void *state, u32 write_seq, u32 snd_nxt, struct mptcp_rs_info *out);
+/*
+ * The path-manager event due (MPTCP_EVENT_CREATED once @may_create and MPTCP, then
+ * MPTCP_EVENT_ESTABLISHED once the peer's key is known), or 0; fills @token (ours) and
+ * @server_side. Each is returned once.
+ */
+int mptcp_rs_event_due(void *state, bool may_create, u32 *token, bool *server_side);
 /* A writer found the connection-level window closed, and it has not opened since. */
 bool mptcp_rs_snd_blocked(void *state);
 

@@ -20,7 +20,9 @@ use crate::{
     glue::GlueRegistration,
     mib::{self, Counter},
     proto::{
-        conn::{self, Conn, Event, Events, InSeg, OutSeg, Piece, Request, RxCursor, Verdict},
+        conn::{
+            self, Conn, Event, Events, InSeg, OutSeg, Phase, Piece, Request, RxCursor, Verdict,
+        },
         crypto::{key_hash, unique_key},
         csum,
     },
@@ -34,7 +36,23 @@ pub(crate) struct Subflow {
     token: TokenClaim,
     /// The token was tried for (held, or another connection had it).
     token_tried: bool,
+    /// A listener's child (the passive end).
+    server_side: bool,
+    /// The path-manager events of the connection sent so far.
+    announced: Announced,
 }
+
+/// `MPTCP_EVENT_CREATED`, then `MPTCP_EVENT_ESTABLISHED`: each goes out once, in this order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Announced {
+    Nothing,
+    Created,
+    Established,
+}
+
+/// uapi `enum mptcp_event_type` values of the events [`mptcp_rs_event_due`] returns.
+const MPTCP_EVENT_CREATED: c_int = 1;
+const MPTCP_EVENT_ESTABLISHED: c_int = 2;
 
 /// A token this connection holds in the host's table (`rust/glue/token.c`), given back when
 /// dropped.
@@ -186,6 +204,8 @@ unsafe fn idle_subflow(net: *const ffi::Net) -> Subflow {
             conn: Conn::idle(key, checksums, syn_retrans),
             token,
             token_tried: true,
+            server_side: false,
+            announced: Announced::Nothing,
         },
         None => {
             NetCounters(net).event(Event::TokenFallback);
@@ -193,6 +213,8 @@ unsafe fn idle_subflow(net: *const ffi::Net) -> Subflow {
                 conn: Conn::plain(),
                 token: TokenClaim::NONE,
                 token_tried: true,
+                server_side: false,
+                announced: Announced::Nothing,
             }
         }
     }
@@ -236,6 +258,8 @@ unsafe extern "C" fn mptcp_rs_subflow_clone(
         conn: Conn::for_child(words, isn, irs, checksums, &KernelDigest),
         token: TokenClaim::NONE,
         token_tried: false,
+        server_side: true,
+        announced: Announced::Nothing,
     };
     // SAFETY: `net` is the child's (contract), which it holds.
     unsafe { sf.claim_token(net, true) };
@@ -730,6 +754,48 @@ unsafe extern "C" fn mptcp_rs_info(
         })
     };
     true
+}
+
+/// The path-manager event of the connection due now: `MPTCP_EVENT_CREATED` once the glue
+/// says the connection exists (`may_create`: the active open completed, or the listener's
+/// child was made) and it speaks MPTCP, then `MPTCP_EVENT_ESTABLISHED` once the peer's key is
+/// known; 0 when none is. Fills `token` (ours) and `server_side` for the event. Call until 0.
+///
+/// # Safety
+///
+/// As [`subflow`]; `token` and `server_side` writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_event_due(
+    state: *mut c_void,
+    may_create: bool,
+    token: *mut u32,
+    server_side: *mut bool,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    if !sf.conn.is_mptcp() {
+        return 0;
+    }
+    let Some(key) = sf.conn.local_key() else {
+        return 0;
+    };
+    let event = match sf.announced {
+        Announced::Nothing if may_create => {
+            sf.announced = Announced::Created;
+            MPTCP_EVENT_CREATED
+        }
+        Announced::Created if sf.conn.phase() == Phase::Established => {
+            sf.announced = Announced::Established;
+            MPTCP_EVENT_ESTABLISHED
+        }
+        _ => return 0,
+    };
+    // SAFETY: Writable (contract).
+    unsafe {
+        token.write(key_hash(&KernelDigest, key).token);
+        server_side.write(sf.server_side);
+    }
+    event
 }
 
 /// Whether a writer waits for the connection-level window, which has not opened since.

@@ -26,7 +26,9 @@ NLA_F_NESTED = 0x8000
 GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_MCAST_GROUPS = 1, 2, 7
-CTRL_ATTR_MCAST_GRP_NAME = 1
+CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
+NETLINK_ADD_MEMBERSHIP = 1
+IPPROTO_MPTCP = 262
 
 # uapi/linux/mptcp_pm.h
 CMD_ADD, CMD_DEL, CMD_GET, CMD_FLUSH, CMD_SET_LIMITS, CMD_GET_LIMITS, CMD_SET_FLAGS = range(1, 8)
@@ -96,9 +98,11 @@ class Genl:
         self.seq = 0
         fam = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, attr(CTRL_ATTR_FAMILY_NAME, b"mptcp_pm\0"))
         self.family = struct.unpack("=H", fam[0][CTRL_ATTR_FAMILY_ID][0])[0]
-        groups = parse_attrs(fam[0][CTRL_ATTR_MCAST_GROUPS][0])
-        self.groups = sorted(parse_attrs(g)[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b"\0").decode()
-                             for gs in groups.values() for g in gs)
+        groups = [parse_attrs(g) for gs in parse_attrs(fam[0][CTRL_ATTR_MCAST_GROUPS][0]).values()
+                  for g in gs]
+        self.group_ids = {g[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b"\0").decode():
+                          struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID][0])[0] for g in groups}
+        self.groups = sorted(self.group_ids)
 
     def request(self, family, cmd, payload=b"", dump=False):
         """Sends one request; returns the replies' attributes, or raises Refused."""
@@ -193,6 +197,46 @@ def expect_refusal(call, err, msg_part=None):
 def expect(got, want, what):
     if got != want:
         raise AssertionError(f"{what}: expected {want!r}, got {got!r}")
+
+
+# uapi/linux/mptcp_pm.h: events and their attributes
+EV_CREATED, EV_ESTABLISHED, EV_CLOSED = 1, 2, 3
+EV_LISTENER_CREATED, EV_LISTENER_CLOSED = 15, 16
+EA_TOKEN, EA_FAMILY, EA_LOC_ID, EA_REM_ID, EA_SADDR4 = 1, 2, 3, 4, 5
+EA_DADDR4, EA_SPORT, EA_DPORT, EA_FLAGS, EA_SERVER_SIDE = 7, 9, 10, 13, 18
+EV_FLAG_SERVER_SIDE = 2
+
+
+class Events:
+    """A member of the mptcp_pm_events group."""
+
+    def __init__(self, nl):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.sock.bind((0, 0))
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, nl.group_ids["mptcp_pm_events"])
+        self.sock.settimeout(30)
+
+    def collect(self, count):
+        """The next `count` events as (type, attributes); fewer only after 30 s of silence."""
+        out = []
+        while len(out) < count:
+            try:
+                data = self.sock.recv(1 << 16)
+            except socket.timeout:
+                break
+            while len(data) >= 20:
+                length = struct.unpack_from("=I", data)[0]
+                out.append((data[16], parse_attrs(data[20:length])))
+                data = data[(length + 3) & ~3:]
+        return out
+
+
+def be16(attrs, kind):
+    return struct.unpack("!H", attrs[kind][0])[0]
+
+
+def ne32(attrs, kind):
+    return struct.unpack("=I", attrs[kind][0])[0]
 
 
 # --- cases -----------------------------------------------------------------------------------
@@ -313,8 +357,70 @@ def case_userspace_forms(nl):
                    errno.EOPNOTSUPP)
 
 
+def case_events(nl):
+    """A connection and a listener as the events group reports them, with upstream's
+    attributes: each end's CREATED, ESTABLISHED and CLOSED carry its own token and ports, the
+    server's say so; a fallback connection reports nothing."""
+    ev = Events(nl)
+    lsk = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    lsk.bind(("127.0.0.1", 0))
+    lsk.listen(4)
+    port = lsk.getsockname()[1]
+    cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    cli.settimeout(30)
+    cli.connect(("127.0.0.1", port))
+    srv, _ = lsk.accept()
+    cport = cli.getsockname()[1]
+    # The client is fully established once the server's first DSS confirms its key.
+    cli.sendall(b"ping")
+    srv.recv(4)
+    srv.sendall(b"pong")
+    cli.recv(4)
+    cli.close()
+    srv.close()
+    lsk.close()
+    got = ev.collect(8)
+    expect(sorted(t for t, _ in got), sorted([EV_LISTENER_CREATED, EV_CREATED, EV_CREATED,
+                                              EV_ESTABLISHED, EV_ESTABLISHED, EV_CLOSED,
+                                              EV_CLOSED, EV_LISTENER_CLOSED]), "event types")
+    listener = [a for t, a in got if t == EV_LISTENER_CREATED][0]
+    expect((struct.unpack("=H", listener[EA_FAMILY][0])[0], be16(listener, EA_SPORT),
+            socket.inet_ntoa(listener[EA_SADDR4][0])),
+           (socket.AF_INET, port, "127.0.0.1"), "LISTENER_CREATED family, port, address")
+    created = [a for t, a in got if t == EV_CREATED]
+    server = [a for a in created if EA_SERVER_SIDE in a]
+    client = [a for a in created if EA_SERVER_SIDE not in a]
+    expect((len(server), len(client)), (1, 1), "server and client CREATED")
+    server, client = server[0], client[0]
+    expect((be16(client, EA_SPORT), be16(client, EA_DPORT)), (cport, port), "client ports")
+    expect((be16(server, EA_SPORT), be16(server, EA_DPORT)), (port, cport), "server ports")
+    expect(struct.unpack("=H", server[EA_FLAGS][0])[0], EV_FLAG_SERVER_SIDE, "server flags")
+    expect((client[EA_LOC_ID][0][0], client[EA_REM_ID][0][0]), (0, 0), "address ids")
+    tokens = sorted(ne32(a, EA_TOKEN) for a in (server, client))
+    expect(tokens[0] != tokens[1], True, "each end has its own token")
+    expect(sorted(ne32(a, EA_TOKEN) for t, a in got if t == EV_ESTABLISHED), tokens,
+           "ESTABLISHED tokens")
+    expect(sorted(ne32(a, EA_TOKEN) for t, a in got if t == EV_CLOSED), tokens, "CLOSED tokens")
+
+    plain = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    plain.bind(("127.0.0.1", 0))
+    plain.listen(1)
+    cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    cli.connect(plain.getsockname())
+    plain.accept()[0].close()
+    cli.close()
+    # A marker that must come next: an event of the fallback connection would precede it.
+    marker = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    marker.bind(("127.0.0.1", 0))
+    marker.listen(1)
+    marker.close()
+    expect([t for t, _ in ev.collect(2)], [EV_LISTENER_CREATED, EV_LISTENER_CLOSED],
+           "events after a fallback connection")
+
+
 def case_unprivileged(nl):
-    """Without CAP_NET_ADMIN: changes are EPERM, reads are allowed."""
+    """Without CAP_NET_ADMIN: changes are EPERM, the events group is closed, reads are
+    allowed."""
     if os.fork() == 0:
         code = 1
         try:
@@ -327,6 +433,11 @@ def case_unprivileged(nl):
             expect_refusal(lambda: nl2.pm(CMD_SET_LIMITS, u32(ATTR_SUBFLOWS, 1)), errno.EPERM)
             limits(nl2)
             dump(nl2)
+            try:
+                Events(nl2)
+                raise AssertionError("joined the events group without CAP_NET_ADMIN")
+            except PermissionError:
+                pass
             code = 0
         except Exception as e:  # reported by the parent through the exit status
             print(f"unprivileged: {e}")

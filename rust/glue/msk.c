@@ -28,6 +28,7 @@
 #include <net/tcp.h>
 #include <net/transp_v6.h>
 #include <uapi/linux/mptcp.h>
+#include <uapi/linux/mptcp_pm.h>
 
 #include "mptcp_glue.h"
 
@@ -49,11 +50,13 @@ struct mptcp_rs_sock {
 	u64 serial;
 	/* MSK_* bits: what this msk is counted in, so each count is undone exactly once. */
 	unsigned long counted;
+	u32 token;		/* set with MSK_ANNOUNCED */
 };
 
 enum {
 	MSK_INUSE,		/* /proc/net/protocols "sockets" (connect, listen or accept) */
 	MSK_CURR_ESTAB,		/* MPTcpExtMPCurrEstab: ESTABLISHED or CLOSE_WAIT */
+	MSK_ANNOUNCED,		/* MPTCP_EVENT_CREATED went out: MPTCP_EVENT_CLOSED is owed */
 };
 
 /* Every msk with an attached subflow, in creation order: what diag (ss -M) walks. */
@@ -133,6 +136,36 @@ static void copy_addrs(struct sock *sk, const struct sock *ssk)
 }
 
 /*
+ * The path-manager events the subflow @ssk owes (locked): MPTCP_EVENT_CREATED once
+ * @may_create says the connection exists, _ESTABLISHED once the peer's key is known (the
+ * Rust state keeps what went out). Returns CREATED's token, or 0 if it did not go now.
+ */
+static u32 announce(const struct sock *ssk, bool may_create)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+	u32 token, created = 0;
+	bool server_side;
+	int type;
+
+	while (state && (type = mptcp_rs_event_due(state, may_create, &token, &server_side))) {
+		mptcp_glue_event_conn(type, ssk, token, server_side, GFP_ATOMIC);
+		if (type == MPTCP_EVENT_CREATED)
+			created = token;
+	}
+	return created;
+}
+
+void mptcp_glue_subflow_accepted(const struct sock *ssk)
+{
+	announce(ssk, true);
+}
+
+void mptcp_glue_subflow_progress(struct sock *ssk)
+{
+	announce(ssk, false);
+}
+
+/*
  * Subflow callbacks: keep the msk's state and pending error in step with its subflow, for
  * generic code that reads the msk (sk_getsockopt(SO_ERROR), SO_ACCEPTCONN, diag). Wake-ups
  * need no relaying: the subflow's sk_wq is the msk socket's (attach_first()), so TCP's own
@@ -148,6 +181,15 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
 	if (sk) {
 		msk_set_state(sk, inet_sk_state_load(ssk));
+		/* An active open completed: the SYN/ACK said whether it is MPTCP. */
+		if (inet_sk_state_load(ssk) == TCP_ESTABLISHED) {
+			u32 token = announce(ssk, true);
+
+			if (token) {
+				msk_of(sk)->token = token;
+				set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
+			}
+		}
 		chained = msk_of(sk)->sf_state_change;
 	}
 	read_unlock_bh(&ssk->sk_callback_lock);
@@ -306,6 +348,10 @@ static void mptcp_rs_destroy(struct sock *sk)
 
 static void mptcp_rs_close(struct sock *sk, long timeout)
 {
+	if (inet_sk_state_load(sk) == TCP_LISTEN)
+		mptcp_glue_event_listener(MPTCP_EVENT_LISTENER_CLOSED, sk);
+	if (test_and_clear_bit(MSK_ANNOUNCED, &msk_of(sk)->counted))
+		mptcp_glue_event_closed(sock_net(sk), msk_of(sk)->token);
 	/* The subflow lingers (or not) by its own SO_LINGER, mirrored from the msk. */
 	msk_set_state(sk, TCP_CLOSE);
 	sk_common_release(sk);
@@ -391,6 +437,7 @@ static int mptcp_rs_listen(struct socket *sock, int backlog)
 	copy_addrs(sock->sk, first->sk);
 	msk_count_inuse(sock->sk);
 	msk_set_state(sock->sk, TCP_LISTEN);
+	mptcp_glue_event_listener(MPTCP_EVENT_LISTENER_CREATED, sock->sk);
 	return 0;
 }
 
@@ -398,6 +445,7 @@ static int mptcp_rs_listen(struct socket *sock, int backlog)
 static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 				  struct socket *sub, bool kern)
 {
+	struct mptcp_rs_info info;
 	struct sock *sk;
 
 	sk = sk_alloc(sock_net(listener), listener->sk_family, GFP_KERNEL | __GFP_ZERO,
@@ -413,6 +461,15 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	copy_addrs(sk, sub->sk);
 	attach_first(sk, sub);
 	msk_count_inuse(sk);
+	/* CREATED went out when the child was made (subflow.c): CLOSED is owed from here. */
+	lock_sock(sub->sk);
+	if (mptcp_glue_subflow_state(sub->sk) &&
+	    mptcp_rs_info(mptcp_glue_subflow_state(sub->sk), tcp_sk(sub->sk)->write_seq,
+			  tcp_sk(sub->sk)->snd_nxt, &info) && info.token) {
+		msk_of(sk)->token = info.token;
+		set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
+	}
+	release_sock(sub->sk);
 	set_bit(SOCK_CUSTOM_SOCKOPT, &newsock->flags);
 	newsock->state = SS_CONNECTED;
 	return 0;

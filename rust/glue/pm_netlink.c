@@ -13,11 +13,16 @@
  * The userspace path manager's commands (ANNOUNCE, REMOVE, SUBFLOW_CREATE, SUBFLOW_DESTROY,
  * and GET_ADDR / SET_FLAGS with a token) are not built: genetlink answers -EOPNOTSUPP for
  * the unknown commands, and the token forms say so in the extack.
+ *
+ * Events go to the group with upstream's attributes: CREATED, ESTABLISHED and CLOSED of a
+ * connection, LISTENER_CREATED and LISTENER_CLOSED (the msk glue says when).
  */
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <uapi/linux/mptcp.h>
 #include <uapi/linux/mptcp_pm.h>
@@ -432,6 +437,131 @@ static struct genl_family mptcp_pm_family = {
 	.mcgrps = mptcp_pm_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(mptcp_pm_mcgrps),
 };
+
+/* ---- the mptcp_pm_events group: what a userspace path manager follows ---- */
+
+/* Family, addresses and ports of the subflow @ssk, as upstream's mptcp_event_add_subflow(). */
+static int mptcp_pm_put_subflow(struct sk_buff *skb, const struct sock *ssk)
+{
+	const struct inet_sock *inet = inet_sk(ssk);
+
+	if (nla_put_u16(skb, MPTCP_ATTR_FAMILY, ssk->sk_family))
+		return -EMSGSIZE;
+	/*
+	 * The bound source address: set when a listener's child is cloned, before TCP fills
+	 * inet_saddr; the same address once connected.
+	 */
+	if (ssk->sk_family == AF_INET) {
+		if (nla_put_in_addr(skb, MPTCP_ATTR_SADDR4, inet->inet_rcv_saddr) ||
+		    nla_put_in_addr(skb, MPTCP_ATTR_DADDR4, inet->inet_daddr))
+			return -EMSGSIZE;
+	} else {
+#if IS_ENABLED(CONFIG_IPV6)
+		if (nla_put_in6_addr(skb, MPTCP_ATTR_SADDR6, &ssk->sk_v6_rcv_saddr) ||
+		    nla_put_in6_addr(skb, MPTCP_ATTR_DADDR6, &ssk->sk_v6_daddr))
+			return -EMSGSIZE;
+#endif
+	}
+	if (nla_put_be16(skb, MPTCP_ATTR_SPORT, inet->inet_sport) ||
+	    nla_put_be16(skb, MPTCP_ATTR_DPORT, inet->inet_dport))
+		return -EMSGSIZE;
+	/* The first subflow uses address id 0 at both ends. */
+	if (nla_put_u8(skb, MPTCP_ATTR_LOC_ID, 0) || nla_put_u8(skb, MPTCP_ATTR_REM_ID, 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A new event message, or NULL when nobody listens (the common case) or memory is short. */
+static struct sk_buff *mptcp_pm_event_new(const struct net *net, int type, gfp_t gfp,
+					  void **hdr)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&mptcp_pm_family, (struct net *)net, MPTCP_PM_EV_GRP_OFFSET))
+		return NULL;
+	skb = nlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &mptcp_pm_family, 0, type);
+	if (!*hdr) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void mptcp_pm_event_send(const struct net *net, struct sk_buff *skb, void *hdr, gfp_t gfp)
+{
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&mptcp_pm_family, (struct net *)net, skb, 0,
+				MPTCP_PM_EV_GRP_OFFSET, gfp);
+}
+
+void mptcp_glue_event_conn(int type, const struct sock *ssk, u32 token, bool server_side,
+			   gfp_t gfp)
+{
+	const struct net *net = sock_net(ssk);
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = mptcp_pm_event_new(net, type, gfp, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_u32(skb, MPTCP_ATTR_TOKEN, token))
+		goto cancel;
+	/* As upstream: the flag, and the deprecated attribute, on the server side only. */
+	if (server_side && (nla_put_u8(skb, MPTCP_ATTR_SERVER_SIDE, 1) ||
+			    nla_put_u16(skb, MPTCP_ATTR_FLAGS, MPTCP_PM_EV_FLAG_SERVER_SIDE)))
+		goto cancel;
+	if (mptcp_pm_put_subflow(skb, ssk))
+		goto cancel;
+	mptcp_pm_event_send(net, skb, hdr, gfp);
+	return;
+cancel:
+	nlmsg_free(skb);
+}
+
+void mptcp_glue_event_closed(const struct net *net, u32 token)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = mptcp_pm_event_new(net, MPTCP_EVENT_CLOSED, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_u32(skb, MPTCP_ATTR_TOKEN, token)) {
+		nlmsg_free(skb);
+		return;
+	}
+	mptcp_pm_event_send(net, skb, hdr, GFP_KERNEL);
+}
+
+void mptcp_glue_event_listener(int type, const struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	const struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = mptcp_pm_event_new(net, type, GFP_KERNEL, &hdr);
+	if (!skb)
+		return;
+	err = nla_put_u16(skb, MPTCP_ATTR_FAMILY, sk->sk_family) ||
+	      nla_put_be16(skb, MPTCP_ATTR_SPORT, inet->inet_sport);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (!err && sk->sk_family == AF_INET6)
+		err = nla_put_in6_addr(skb, MPTCP_ATTR_SADDR6, &inet->pinet6->saddr);
+	else
+#endif
+	if (!err)
+		err = nla_put_in_addr(skb, MPTCP_ATTR_SADDR4, inet->inet_saddr);
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	mptcp_pm_event_send(net, skb, hdr, GFP_KERNEL);
+}
 
 int mptcp_glue_pm_netlink_register(void)
 {

@@ -88,8 +88,12 @@ static void mptcp_subflow_ulp_clone(const struct request_sock *req, struct sock 
 	state = mptcp_rs_subflow_clone(sock_net(newsk), treq->ext_data, treq->snt_isn,
 				       treq->rcv_isn);
 	rcu_assign_pointer(inet_csk(newsk)->icsk_ulp_data, state);
-	if (!state || !mptcp_rs_subflow_is_mptcp(state))
+	if (!state || !mptcp_rs_subflow_is_mptcp(state)) {
 		tcp_sk(newsk)->tcp_ext = 0;
+		return;
+	}
+	/* The connection exists from here on, accepted or not: tell the path managers. */
+	mptcp_glue_subflow_accepted(newsk);
 }
 
 static struct tcp_ulp_ops mptcp_subflow_ulp = {

@@ -162,6 +162,7 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		/* The connection-level window opened for a writer waiting on it (tx.c). */
 		if (mptcp_rs_snd_wakeup(state, tcp_sk(sk)->write_seq))
 			sk->sk_write_space(sk);
+		mptcp_glue_subflow_progress(sk);
 		return true;
 	}
 }
