@@ -143,6 +143,16 @@ static int mptcp_pm_parse_endpoint(const struct nlattr *attr, struct genl_info *
 	return 0;
 }
 
+/* The request's required endpoint attribute @type, parsed into @ep; *@attr is it, for extack. */
+static int mptcp_pm_request_endpoint(struct genl_info *info, int type, bool require_family,
+				     struct mptcp_rs_endpoint *ep, struct nlattr **attr)
+{
+	if (GENL_REQ_ATTR_CHECK(info, type))
+		return -EINVAL;
+	*attr = info->attrs[type];
+	return mptcp_pm_parse_endpoint(*attr, info, require_family, ep);
+}
+
 /* The endpoint as upstream's mptcp_nl_fill_addr() puts it: nested MPTCP_PM_ATTR_ADDR. */
 static int mptcp_pm_put_endpoint(struct sk_buff *skb, const struct mptcp_rs_endpoint *ep)
 {
@@ -184,14 +194,12 @@ static int mptcp_pm_refuse_token(struct genl_info *info)
 
 static int mptcp_pm_add_addr_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *attr = info->attrs[MPTCP_PM_ENDPOINT_ADDR];
+	struct nlattr *attr;
 	struct mptcp_rs_endpoint ep;
 	const char *msg = NULL;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, MPTCP_PM_ENDPOINT_ADDR))
-		return -EINVAL;
-	ret = mptcp_pm_parse_endpoint(attr, info, true, &ep);
+	ret = mptcp_pm_request_endpoint(info, MPTCP_PM_ENDPOINT_ADDR, true, &ep, &attr);
 	if (ret)
 		return ret;
 	/*
@@ -213,14 +221,12 @@ static int mptcp_pm_add_addr_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *attr = info->attrs[MPTCP_PM_ENDPOINT_ADDR];
+	struct nlattr *attr;
 	struct mptcp_rs_endpoint ep;
 	const char *msg = NULL;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, MPTCP_PM_ENDPOINT_ADDR))
-		return -EINVAL;
-	ret = mptcp_pm_parse_endpoint(attr, info, false, &ep);
+	ret = mptcp_pm_request_endpoint(info, MPTCP_PM_ENDPOINT_ADDR, false, &ep, &attr);
 	if (ret)
 		return ret;
 	/*
@@ -238,18 +244,16 @@ static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int mptcp_pm_get_addr_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *attr = info->attrs[MPTCP_PM_ENDPOINT_ADDR];
+	struct nlattr *attr;
 	struct mptcp_rs_endpoint ep;
 	struct sk_buff *msg;
 	void *reply;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, MPTCP_PM_ENDPOINT_ADDR))
-		return -EINVAL;
 	ret = mptcp_pm_refuse_token(info);
 	if (ret)
 		return ret;
-	ret = mptcp_pm_parse_endpoint(attr, info, false, &ep);
+	ret = mptcp_pm_request_endpoint(info, MPTCP_PM_ENDPOINT_ADDR, false, &ep, &attr);
 	if (ret)
 		return ret;
 	if (!mptcp_rs_pm_get(genl_info_net(info), ep.id, &ep)) {
@@ -348,17 +352,15 @@ static int mptcp_pm_get_limits_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int mptcp_pm_set_flags_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *attr = info->attrs[MPTCP_PM_ATTR_ADDR];
+	struct nlattr *attr;
 	struct mptcp_rs_endpoint ep;
 	const char *msg = NULL;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, MPTCP_PM_ATTR_ADDR))
-		return -EINVAL;
 	ret = mptcp_pm_refuse_token(info);
 	if (ret)
 		return ret;
-	ret = mptcp_pm_parse_endpoint(attr, info, false, &ep);
+	ret = mptcp_pm_request_endpoint(info, MPTCP_PM_ATTR_ADDR, false, &ep, &attr);
 	if (ret)
 		return ret;
 	ret = mptcp_rs_pm_set_flags(genl_info_net(info), &ep, &msg);

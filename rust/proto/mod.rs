@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod csum;
 pub mod dss;
 pub mod endpoints;
+pub mod join;
 pub mod mapping;
 pub mod mp_capable;
 pub mod mp_fail;
