@@ -144,15 +144,18 @@ impl RawEndpoint {
     }
 }
 
-/// Reports `refusal` to the glue: its message through `msg`, its negative errno returned.
+/// The glue's answer: the value of success, or the refusal's negative errno with its static
+/// message stored through `msg`.
 ///
 /// # Safety
 ///
 /// `msg` must be valid for a write.
-unsafe fn refuse(refusal: Refusal, msg: *mut *const c_char) -> c_int {
-    // SAFETY: Valid for a write (caller); the message is static.
-    unsafe { *msg = refusal.message().as_ptr().cast() };
-    -refusal.errno()
+unsafe fn answer(result: Result<c_int, Refusal>, msg: *mut *const c_char) -> c_int {
+    result.unwrap_or_else(|refusal| {
+        // SAFETY: Valid for a write (caller); the message is static.
+        unsafe { *msg = refusal.message().as_ptr().cast() };
+        -refusal.errno()
+    })
 }
 
 /// `MPTCP_PM_CMD_ADD_ADDR`: adds `*ep` (its family already checked by the glue). Returns the
@@ -174,11 +177,8 @@ unsafe extern "C" fn mptcp_rs_pm_add(
     // SAFETY: `net` is live (caller).
     let pm = unsafe { of(net) };
     let result = Endpoints::check_new(&ep).and_then(|()| pm.config.lock().endpoints.add(ep));
-    match result {
-        Ok(id) => c_int::from(id),
-        // SAFETY: `msg` is valid for a write (caller).
-        Err(r) => unsafe { refuse(r, msg) },
-    }
+    // SAFETY: `msg` is valid for a write (caller).
+    unsafe { answer(result.map(c_int::from), msg) }
 }
 
 /// `MPTCP_PM_CMD_DEL_ADDR` for identifier `id` (not 0). 0 or a negative errno and `*msg`.
@@ -194,11 +194,8 @@ unsafe extern "C" fn mptcp_rs_pm_del(
 ) -> c_int {
     // SAFETY: `net` is live (caller).
     let removed = unsafe { of(net) }.config.lock().endpoints.remove(id);
-    match removed {
-        Ok(_) => 0,
-        // SAFETY: `msg` is valid for a write (caller).
-        Err(r) => unsafe { refuse(r, msg) },
-    }
+    // SAFETY: `msg` is valid for a write (caller).
+    unsafe { answer(removed.map(|_| 0), msg) }
 }
 
 /// Copies the endpoint `id` to `*out`; false if there is none.
@@ -269,11 +266,8 @@ unsafe extern "C" fn mptcp_rs_pm_set_limits(
         .lock()
         .limits
         .set(accepted.copied(), subflows.copied());
-    match result {
-        Ok(()) => 0,
-        // SAFETY: `msg` is valid for a write (caller).
-        Err(r) => unsafe { refuse(r, msg) },
-    }
+    // SAFETY: `msg` is valid for a write (caller).
+    unsafe { answer(result.map(|()| 0), msg) }
 }
 
 /// `MPTCP_PM_CMD_GET_LIMITS`.
@@ -324,14 +318,12 @@ unsafe extern "C" fn mptcp_rs_pm_set_flags(
         .lock()
         .endpoints
         .set_flags(target, raw.flags & proto_flags::MASK);
-    match result {
-        Ok((now, _changed)) => {
-            raw.set(&now);
-            0
-        }
-        // SAFETY: `msg` is valid for a write (caller).
-        Err(r) => unsafe { refuse(r, msg) },
-    }
+    let result = result.map(|(now, _changed)| {
+        raw.set(&now);
+        0
+    });
+    // SAFETY: `msg` is valid for a write (caller).
+    unsafe { answer(result, msg) }
 }
 
 /// Registers the `mptcp_pm` generic netlink family, until the returned value drops.
