@@ -8,6 +8,7 @@
 #ifndef _MPTCP_GLUE_H
 #define _MPTCP_GLUE_H
 
+#include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/types.h>
 
@@ -139,25 +140,59 @@ void mptcp_glue_subflow_ulp_unregister(void);
  */
 int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp);
 /*
- * The peer's DATA_FIN is in and all data before it: end the subflow reader's stream, as a
- * FIN would (subflow.c). Subflow socket locked.
- */
-void mptcp_glue_subflow_check_eof(struct sock *sk);
-/*
  * Reset the subflow @sk with MP_TCPRST (its state must be in the reset phase), from a work
  * item: callers may hold the socket lock or run in softirq (tcp_ext.c).
  */
 void mptcp_glue_subflow_reset(struct sock *sk);
 /*
- * recvmsg() of an msk from its subflow @ssk: the connection's stream, as the protocol core
- * places the queued bytes (rx.c). Takes the subflow's lock.
+ * The msk's receive position (struct StreamRx in rust/proto/stream_rx.rs; keep in sync):
+ * zeroed, it is a stream not started yet. Used under the msk's receive-queue lock.
  */
-int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int flags);
+struct mptcp_rs_stream_rx {
+	u64 ack_seq;
+	u64 fin;
+	bool started;
+	bool fin_known;
+	bool eof;
+};
+
 /*
- * Whether recvmsg() on the msk of @ssk would find something now (data of the stream, or its
- * end); duplicates at the head of the queue are consumed on the way (rx.c). Subflow locked.
+ * The receiving side of an msk (rx.c): subflows' bytes are moved into the msk's own
+ * sk_receive_queue (in order) and ooo (beyond a hole, by DSN). The msk's
+ * sk_receive_queue.lock protects all of it; the reader holds the msk's socket lock too.
  */
-bool mptcp_glue_rx_ready(struct sock *ssk);
+struct mptcp_rs_msk_rx {
+	struct mptcp_rs_stream_rx stream;
+	struct sk_buff_head ooo;
+	u64 queued;	/* bytes ever appended to sk_receive_queue */
+	u64 copied;	/* bytes the reader took from it */
+	bool stalled;	/* a move stopped (for room, for the keys): to be tried again */
+};
+void mptcp_glue_rx_init(struct mptcp_rs_msk_rx *rx);
+/* Frees what the msk still holds (at destruction, once no subflow moves anything in). */
+void mptcp_glue_rx_purge(struct sock *sk, struct mptcp_rs_msk_rx *rx);
+/*
+ * Moves what the subflow @ssk received into the msk @sk, as far as the msk's buffer allows,
+ * and wakes its readers: true if anything moved (or the stream ended). Subflow locked, any
+ * context.
+ */
+bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk);
+/*
+ * recvmsg() of the msk @sk, whose subflow is @ssk: TCP's reading rules applied to the msk's
+ * receive queue. Takes the msk's lock (and the subflow's to move more).
+ */
+int mptcp_glue_rx_recvmsg(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk,
+			  struct msghdr *msg, size_t len, int flags);
+/* Bytes the reader may take now (SIOCINQ, TCP_INQ). Any context. */
+u32 mptcp_glue_rx_inq(const struct mptcp_rs_msk_rx *rx);
+/* The msk has unread data (what an abortive close throws away). */
+bool mptcp_glue_rx_unread(struct sock *sk, struct mptcp_rs_msk_rx *rx);
+/*
+ * The subflow @ssk of an msk has new data or news (socket locked): moved into its msk.
+ * False if it has no msk (a listener's child before accept()).
+ */
+bool mptcp_glue_msk_data_ready(struct sock *ssk);
+
 /*
  * While a writer waits for the connection-level window, the peer is asked for it now and
  * then (tx.c): it may owe us the DATA_ACK that opens it. One per msk, for its subflow.
@@ -239,7 +274,6 @@ struct mptcp_rs_out_seg {
 	u32 seq;
 	u32 payload;
 	u32 snd_una;
-	u32 rcv_nxt;
 	bool fin;
 	bool rst;
 };
@@ -264,11 +298,13 @@ enum mptcp_rs_verdict {
 	MPTCP_RS_DROP = 3,
 };
 
-/* The reader's position in a subflow's receive queue (rust/proto/conn.rs, RxCursor). */
-struct mptcp_rs_rx_cursor {
-	u32 seq;	/* TCP sequence number of the next byte */
-	u64 dsn;	/* the DSN delivered next, if dsn_known */
-	bool dsn_known;
+/* Where a subflow's received bytes go (rust/proto/conn.rs, Place). */
+enum mptcp_rs_place {
+	MPTCP_RS_PLACE_BROKEN = 0,	/* unmapped: reset */
+	MPTCP_RS_PLACE_STREAM = 1,	/* bytes of the stream at a DSN */
+	MPTCP_RS_PLACE_IN_ORDER = 2,	/* plain TCP, Fast Open SYN data: in order as they are */
+	MPTCP_RS_PLACE_VERIFY = 3,	/* a DSS checksum to check first */
+	MPTCP_RS_PLACE_WAIT = 4,	/* the keys are not known yet */
 };
 
 unsigned int mptcp_rs_syn_options(void *state, const struct net *net, u32 isn, u8 *buf,
@@ -284,19 +320,26 @@ void mptcp_rs_subflow_restart(void *state, const struct net *net);
 /* @rcv_nxt: past the SYN's data, which the reader gets before the stream. */
 void mptcp_rs_fastopen_synack(void *state, const struct net *net, const u64 *req_words,
 			      u32 rcv_nxt);
-bool mptcp_rs_data_fin_reached(void *state, u32 rcv_nxt);
 int mptcp_rs_incoming(void *state, const struct net *net, const struct mptcp_rs_in_seg *seg,
 		      const u8 *opts, unsigned int len);
-struct mptcp_rs_rx_cursor mptcp_rs_rx_cursor(void *state, u32 copied_seq);
-/*
- * > 0: deliver that many bytes; < 0: skip that many; 0: the stream is broken there, or, with
- * *@verify_len set, the DSS checksum of that many bytes from @cur must be checked first.
- */
-int mptcp_rs_rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail,
-		      u32 *verify_len);
+/* Where the @avail bytes at @seq go: *@len of them (at *@dsn for stream bytes). */
+int mptcp_rs_rx_place(void *state, u32 seq, u32 avail, u64 *dsn, u32 *len);
+/* Everything before @seq left the subflow; the stream's next DSN is @next if @next_known. */
+void mptcp_rs_rx_moved(void *state, u32 seq, bool next_known, u64 next);
+/* The peer's first DSN, once its key is known. */
+bool mptcp_rs_rx_stream_start(void *state, u64 *start);
+/* The peer's DATA_FIN, once announced. */
+bool mptcp_rs_rx_data_fin(void *state, u64 *fin);
+/* Implemented in Rust (rust/msk.rs): the msk's receive position, under its lock. */
+void mptcp_rs_stream_start(struct mptcp_rs_stream_rx *rx, u64 first);
+/* 0: old; 1: append, the first *@skip bytes dropped; 2: ahead (out of order). */
+int mptcp_rs_stream_place(struct mptcp_rs_stream_rx *rx, u64 dsn, u32 len, u32 *skip);
+void mptcp_rs_stream_appended(struct mptcp_rs_stream_rx *rx, u32 len);
+/* The DATA_FIN is at @fin: true when the stream ends now (once). */
+bool mptcp_rs_stream_fin(struct mptcp_rs_stream_rx *rx, u64 fin);
+bool mptcp_rs_stream_next(struct mptcp_rs_stream_rx *rx, u64 *next);
 /* @sum (skb_checksum()) of the bytes a piece asked to verify at @seq: true if they match. */
 bool mptcp_rs_rx_verify(void *state, const struct net *net, u32 seq, u32 sum);
-void mptcp_rs_rx_commit(void *state, const struct mptcp_rs_rx_cursor *cur);
 bool mptcp_rs_rx_broken(void *state, const struct net *net);
 /*
  * False when only TCP limits what may be queued; otherwise *@allowed bytes may enter TCP's

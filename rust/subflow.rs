@@ -20,9 +20,7 @@ use crate::{
     glue::GlueRegistration,
     mib::{self, Counter},
     proto::{
-        conn::{
-            self, Conn, Event, Events, InSeg, OutSeg, Phase, Piece, Request, RxCursor, Verdict,
-        },
+        conn::{self, Conn, Event, Events, InSeg, OutSeg, Phase, Place, Request, Verdict},
         crypto::{key_hash, unique_key},
         csum,
     },
@@ -414,7 +412,6 @@ pub(crate) struct OutSegC {
     seq: u32,
     payload: u32,
     snd_una: u32,
-    rcv_nxt: u32,
     fin: bool,
     rst: bool,
 }
@@ -457,7 +454,6 @@ unsafe extern "C" fn mptcp_rs_established_options(
         fin: seg.fin,
         rst: seg.rst,
         snd_una: seg.snd_una,
-        rcv_nxt: seg.rcv_nxt,
     };
     // SAFETY: `skb` is live for the call (contract).
     let mut payload_sum = || csum::from_native(unsafe { ffi::mptcp_glue_skb_payload_sum(skb) });
@@ -536,76 +532,79 @@ unsafe extern "C" fn mptcp_rs_incoming(
     }
 }
 
-/// The reader's position as `rust/glue/rx.c` holds it (`struct mptcp_rs_rx_cursor`).
-#[repr(C)]
-pub(crate) struct RxCursorC {
+/// Where received bytes go, for the C side (`enum mptcp_rs_place`).
+const PLACE_BROKEN: c_int = 0;
+const PLACE_STREAM: c_int = 1;
+const PLACE_IN_ORDER: c_int = 2;
+const PLACE_VERIFY: c_int = 3;
+const PLACE_WAIT: c_int = 4;
+
+/// Where the subflow's next `avail` received bytes at `seq` go (see [`Conn::rx_place`]):
+/// returns `MPTCP_RS_PLACE_*` with `*len` bytes (and `*dsn` for stream bytes).
+///
+/// # Safety
+///
+/// As [`subflow`]; `dsn` and `len` writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_place(
+    state: *mut c_void,
     seq: u32,
-    dsn: u64,
-    dsn_known: bool,
-}
-
-impl From<RxCursor> for RxCursorC {
-    fn from(cur: RxCursor) -> Self {
-        Self {
-            seq: cur.seq,
-            dsn: cur.dsn.unwrap_or(0),
-            dsn_known: cur.dsn.is_some(),
+    avail: u32,
+    dsn: *mut u64,
+    len: *mut u32,
+) -> c_int {
+    // SAFETY: Per the function's contract.
+    let (sf, dsn, len) = unsafe { (subflow(state), &mut *dsn, &mut *len) };
+    let (kind, n) = match sf.conn.rx_place(seq, avail) {
+        Place::Broken => (PLACE_BROKEN, 0),
+        Place::Stream { dsn: first, len } => {
+            *dsn = first;
+            (PLACE_STREAM, len)
         }
-    }
+        Place::InOrder(n) => (PLACE_IN_ORDER, n),
+        Place::Verify(n) => (PLACE_VERIFY, n),
+        Place::Wait => (PLACE_WAIT, 0),
+    };
+    *len = n;
+    kind
 }
 
-impl From<&RxCursorC> for RxCursor {
-    fn from(cur: &RxCursorC) -> Self {
-        Self {
-            seq: cur.seq,
-            dsn: cur.dsn_known.then_some(cur.dsn),
-        }
-    }
-}
-
-/// Where the msk's reader starts when the subflow's next unread byte is `copied_seq`.
+/// Everything before `seq` left the subflow; the connection's in-order point is `next` if
+/// `next_known`. See [`Conn::rx_moved`].
 ///
 /// # Safety
 ///
 /// As [`subflow`].
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_rx_cursor(state: *mut c_void, copied_seq: u32) -> RxCursorC {
+unsafe extern "C" fn mptcp_rs_rx_moved(state: *mut c_void, seq: u32, next_known: bool, next: u64) {
     // SAFETY: Per the function's contract.
-    unsafe { subflow(state) }.conn.rx_cursor(copied_seq).into()
+    unsafe { subflow(state) }
+        .conn
+        .rx_moved(seq, next_known.then_some(next));
 }
 
-/// What the reader does with the next `avail` queued bytes at `cur` (which moves past
-/// them): deliver n (returns n), skip n (returns -n), or stop (returns 0): the stream is
-/// broken, or, with `verify_len` set, a DSS checksum over that many bytes must be checked
-/// first ([`mptcp_rs_rx_verify`]). See [`Conn::rx_piece`].
+/// The DSN of the peer's first data byte, once its key is known (stored in `start`).
 ///
 /// # Safety
 ///
-/// As [`subflow`]; `cur` readable and writable; `verify_len` writable.
+/// As [`subflow`]; `start` writable.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_rx_piece(
-    state: *mut c_void,
-    cur: *mut RxCursorC,
-    avail: u32,
-    verify_len: *mut u32,
-) -> c_int {
-    // A piece is never larger than what it is asked about; keep it in the return type.
-    let avail = avail.min(i32::MAX as u32);
+unsafe extern "C" fn mptcp_rs_rx_stream_start(state: *mut c_void, start: *mut u64) -> bool {
     // SAFETY: Per the function's contract.
-    let (sf, cur_c, verify_len) = unsafe { (subflow(state), &mut *cur, &mut *verify_len) };
-    let mut cursor = RxCursor::from(&*cur_c);
-    let piece = sf.conn.rx_piece(&mut cursor, avail, true);
-    *cur_c = cursor.into();
-    *verify_len = 0;
-    match piece {
-        Piece::Deliver(n) => c_int::try_from(n).unwrap_or(0),
-        Piece::Skip(n) => c_int::try_from(n).map_or(0, |n| -n),
-        Piece::Broken => 0,
-        Piece::Verify(n) => {
-            *verify_len = n;
-            0
-        }
-    }
+    let (sf, start) = unsafe { (subflow(state), &mut *start) };
+    sf.conn.rx_stream_start().map(|s| *start = s).is_some()
+}
+
+/// The DSN of the peer's DATA_FIN, once announced (stored in `fin`).
+///
+/// # Safety
+///
+/// As [`subflow`]; `fin` writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_rx_data_fin(state: *mut c_void, fin: *mut u64) -> bool {
+    // SAFETY: Per the function's contract.
+    let (sf, fin) = unsafe { (subflow(state), &mut *fin) };
+    sf.conn.rx_data_fin().map(|f| *fin = f).is_some()
 }
 
 /// The kernel's partial sum (`skb_checksum()`) of the bytes at `seq` a piece asked to
@@ -627,19 +626,7 @@ unsafe extern "C" fn mptcp_rs_rx_verify(
         .rx_verify(seq, csum::from_native(sum), &mut NetCounters(net))
 }
 
-/// The reader consumed every byte before `cur`. See [`Conn::rx_commit`].
-///
-/// # Safety
-///
-/// As [`subflow`]; `cur` readable.
-#[no_mangle]
-unsafe extern "C" fn mptcp_rs_rx_commit(state: *mut c_void, cur: *const RxCursorC) {
-    // SAFETY: Per the function's contract.
-    let (sf, cur) = unsafe { (subflow(state), &*cur) };
-    sf.conn.rx_commit(&RxCursor::from(cur));
-}
-
-/// The reader met a broken stream: true if the subflow must now be reset (once).
+/// The mover met unmapped bytes: true if the subflow must now be reset (once).
 ///
 /// # Safety
 ///
@@ -650,19 +637,6 @@ unsafe extern "C" fn mptcp_rs_rx_broken(state: *mut c_void, net: *const ffi::Net
     unsafe { subflow(state) }
         .conn
         .rx_broken(&mut NetCounters(net))
-}
-
-/// Whether the subflow's reader must now see the end of the stream (the peer's DATA_FIN and
-/// all data before it arrived; `rcv_nxt` is the subflow's next expected sequence number).
-/// True once.
-///
-/// # Safety
-///
-/// As [`subflow`].
-#[no_mangle]
-unsafe extern "C" fn mptcp_rs_data_fin_reached(state: *mut c_void, rcv_nxt: u32) -> bool {
-    // SAFETY: Per the function's contract.
-    unsafe { subflow(state) }.conn.data_fin_reached(rcv_nxt)
 }
 
 /// How much may enter TCP's send queue at `write_seq`: false when only TCP limits it,

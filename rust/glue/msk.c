@@ -9,17 +9,19 @@
  *
  * With one subflow, socket calls are served by the first subflow: this file forwards them, and
  * mirrors the subflow's state and errors onto the msk where generic socket code reads the msk
- * itself (SO_ERROR, SO_ACCEPTCONN). recvmsg is the exception: the connection's stream is
- * read out of the subflow's queue by the mappings the peer sent (rx.c), since the peer may
- * send bytes again under a new mapping. splice reads through recvmsg (no .splice_read).
- * Several subflows need the msk's own queues (Documentation/dataplane-plan.md).
+ * itself (SO_ERROR, SO_ACCEPTCONN). Receiving is the msk's own: the subflow's bytes are moved
+ * into the msk's queues as they arrive, placed in the connection's stream by the mappings the
+ * peer sent (rx.c), and recvmsg, poll and SIOCINQ read those. splice reads through recvmsg (no
+ * .splice_read). Sending still goes straight into the subflow (tx.c).
  *
- * Locking: the msk socket lock is not taken here; each forwarded call locks the subflow as
- * plain TCP does. `first` is set at creation (or accept) and cleared only at release, when no
- * other call can run on the socket.
+ * Locking: forwarded calls lock the subflow as plain TCP does; recvmsg takes the msk's socket
+ * lock, then the subflow's. `first` is set at creation (or accept) and cleared only at
+ * release, when no other call can run on the socket.
  */
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
 #include <net/inet_common.h>
 #include <net/inet_connection_sock.h>
 #include <net/ipv6.h>
@@ -45,6 +47,8 @@ struct mptcp_rs_sock {
 	void (*sf_error_report)(struct sock *ssk);
 	/* Asks the peer for the connection-level window a writer waits for (tx.c). */
 	struct mptcp_rs_window_probe window_probe;
+	/* What the subflows received, in the connection's stream (rx.c). */
+	struct mptcp_rs_msk_rx rx;
 	/* In mptcp_rs_msks while the first subflow is attached; serial orders the list. */
 	struct list_head node;
 	u64 serial;
@@ -160,9 +164,38 @@ void mptcp_glue_subflow_accepted(const struct sock *ssk)
 	announce(ssk, true);
 }
 
+/*
+ * The msk of the subflow @ssk, while attached: the caller holds @ssk's sk_callback_lock for
+ * reading (detach_first() takes it for writing), which keeps the msk's queues alive.
+ */
+static struct sock *msk_of_subflow(struct sock *ssk)
+{
+	return __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+}
+
 void mptcp_glue_subflow_progress(struct sock *ssk)
 {
+	struct sock *sk;
+
 	announce(ssk, false);
+	/* Bytes that waited for the peer's key (or for room) may move now. */
+	read_lock_bh(&ssk->sk_callback_lock);
+	sk = msk_of_subflow(ssk);
+	if (sk && READ_ONCE(msk_of(sk)->rx.stalled))
+		mptcp_glue_rx_move(sk, &msk_of(sk)->rx, ssk);
+	read_unlock_bh(&ssk->sk_callback_lock);
+}
+
+bool mptcp_glue_msk_data_ready(struct sock *ssk)
+{
+	struct sock *sk;
+
+	read_lock_bh(&ssk->sk_callback_lock);
+	sk = msk_of_subflow(ssk);
+	if (sk)
+		mptcp_glue_rx_move(sk, &msk_of(sk)->rx, ssk);
+	read_unlock_bh(&ssk->sk_callback_lock);
+	return sk;
 }
 
 /*
@@ -178,7 +211,7 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 	struct sock *sk;
 
 	read_lock_bh(&ssk->sk_callback_lock);
-	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+	sk = msk_of_subflow(ssk);
 	if (sk) {
 		msk_set_state(sk, inet_sk_state_load(ssk));
 		/* An active open completed: the SYN/ACK said whether it is MPTCP. */
@@ -203,7 +236,7 @@ static void mptcp_rs_sf_error_report(struct sock *ssk)
 	struct sock *sk;
 
 	read_lock_bh(&ssk->sk_callback_lock);
-	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+	sk = msk_of_subflow(ssk);
 	if (sk) {
 		WRITE_ONCE(sk->sk_err, READ_ONCE(ssk->sk_err));
 		msk_set_state(sk, inet_sk_state_load(ssk));
@@ -332,6 +365,7 @@ static int mptcp_rs_init_sock(struct sock *sk)
 	err = mptcp_glue_subflow_create(net, sk->sk_family, &first);
 	if (err)
 		return err;
+	mptcp_glue_rx_init(&msk_of(sk)->rx);
 	attach_first(sk, first);
 	/* SOL_SOCKET options come to mptcp_rs_setsockopt() too, to reach the subflow. */
 	set_bit(SOCK_CUSTOM_SOCKOPT, &sk->sk_socket->flags);
@@ -342,8 +376,19 @@ static void mptcp_rs_destroy(struct sock *sk)
 {
 	struct socket *first = detach_first(sk);
 
-	if (first)
-		sock_release(first);
+	if (!first)
+		return;
+	/*
+	 * Unread data is thrown away: as TCP resets when closed with unread data, the subflow
+	 * closes abortively (a zero linger), and its RST carries MP_FASTCLOSE (upstream does
+	 * the same in __mptcp_close()).
+	 */
+	if (mptcp_glue_rx_unread(sk, &msk_of(sk)->rx)) {
+		sock_set_flag(first->sk, SOCK_LINGER);
+		WRITE_ONCE(first->sk->sk_lingertime, 0);
+	}
+	sock_release(first);
+	mptcp_glue_rx_purge(sk, &msk_of(sk)->rx);
 }
 
 static void mptcp_rs_close(struct sock *sk, long timeout)
@@ -459,6 +504,7 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 		inet_sk(sk)->pinet6 = &((struct mptcp_rs_sock6 *)sk)->np;
 #endif
 	copy_addrs(sk, sub->sk);
+	mptcp_glue_rx_init(&msk_of(sk)->rx);
 	attach_first(sk, sub);
 	msk_count_inuse(sk);
 	/* CREATED went out when the child was made (subflow.c): CLOSED is owed from here. */
@@ -469,6 +515,12 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 		msk_of(sk)->token = info.token;
 		set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
 	}
+	/*
+	 * What the child received before accept() waited in its own queue, acknowledged by TCP
+	 * but not at the data level: the peer learns the DATA_ACK now.
+	 */
+	if (mptcp_glue_rx_move(sk, &msk_of(sk)->rx, sub->sk) && mptcp_glue_subflow_state(sub->sk))
+		__tcp_send_ack(sub->sk, tcp_sk(sub->sk)->rcv_nxt, 0);
 	release_sock(sub->sk);
 	set_bit(SOCK_CUSTOM_SOCKOPT, &newsock->flags);
 	newsock->state = SS_CONNECTED;
@@ -501,31 +553,36 @@ static int mptcp_rs_getname(struct socket *sock, struct sockaddr *addr, int peer
 static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table *wait)
 {
 	struct socket *first = first_of(sock);
-	struct sock *ssk = first->sk;
+	struct sock *sk = sock->sk, *ssk = first->sk;
 	__poll_t mask;
 
 	/* Waits on the msk's queue, which the subflow's wake-ups reach; TCP says what is ready. */
 	sock_poll_wait(file, sock, wait);
 	mask = READ_ONCE(first->ops)->poll(file, first, NULL);
+	if (inet_sk_state_load(ssk) == TCP_LISTEN)
+		return mask;
 	/*
-	 * Queued bytes are not always readable (duplicates are skipped, and with DSS checksums a
-	 * mapping is delivered only whole), and TCP's send room is not always usable (the
-	 * connection-level window may be closed). Applications that treat EAGAIN after EPOLLIN
-	 * or EPOLLOUT as an error (upstream's mptcp_connect does) must not be told otherwise;
-	 * the lock is taken as vsock_poll() does.
+	 * What is readable is the msk's: its queue, its end. A subflow that is gone (reset,
+	 * closed both ways) keeps TCP's answer, so the reader finds out.
 	 */
-	if (inet_sk_state_load(ssk) != TCP_LISTEN && !(mask & EPOLLERR) &&
-	    (mask & (EPOLLIN | EPOLLOUT))) {
-		bool readable = true, writable = true;
+	if (!(mask & (EPOLLERR | EPOLLHUP))) {
+		mask &= ~(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP);
+		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
+			mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+		else if (mptcp_glue_rx_inq(&msk_of(sk)->rx) >= sock_rcvlowat(sk, 0, INT_MAX))
+			mask |= EPOLLIN | EPOLLRDNORM;
+	}
+	/*
+	 * TCP's send room is not always usable: the connection-level window may be closed.
+	 * Applications that treat EAGAIN after EPOLLOUT as an error (upstream's mptcp_connect
+	 * does) must not be told otherwise; the lock is taken as vsock_poll() does.
+	 */
+	if (!(mask & EPOLLERR) && (mask & EPOLLOUT)) {
+		bool writable;
 
 		lock_sock(ssk);
-		if ((mask & EPOLLIN) && !(mask & EPOLLRDHUP))
-			readable = mptcp_glue_rx_ready(ssk);
-		if (mask & EPOLLOUT)
-			writable = mptcp_glue_tx_window_open(ssk, &msk_of(sock->sk)->window_probe);
+		writable = mptcp_glue_tx_window_open(ssk, &msk_of(sk)->window_probe);
 		release_sock(ssk);
-		if (!readable)
-			mask &= ~(EPOLLIN | EPOLLRDNORM);
 		if (!writable)
 			mask &= ~(EPOLLOUT | EPOLLWRNORM);
 	}
@@ -536,6 +593,12 @@ static int mptcp_rs_ioctl(struct socket *sock, unsigned int cmd, unsigned long a
 {
 	struct socket *first = first_of(sock);
 
+	/* What is queued to read is the msk's; the send side is still the subflow's. */
+	if (cmd == SIOCINQ) {
+		if (inet_sk_state_load(first->sk) == TCP_LISTEN)
+			return -EINVAL;
+		return put_user(mptcp_glue_rx_inq(&msk_of(sock->sk)->rx), (int __user *)arg);
+	}
 	return READ_ONCE(first->ops)->ioctl(first, cmd, arg);
 }
 
@@ -565,7 +628,8 @@ static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sock
 
 	if (level == SOL_SOCKET) {
 		err = sock_setsockopt(sock, level, optname, optval, optlen);
-		if (err)
+		/* The low-water mark is the msk reader's; the subflow must pass on every byte. */
+		if (err || optname == SO_RCVLOWAT)
 			return err;
 		return sock_setsockopt(first, level, optname, optval, optlen);
 	}
@@ -675,22 +739,19 @@ static int mptcp_rs_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	/* Not the subflow's bytes as they are: the connection's stream made of them. */
-	return mptcp_glue_msk_recvmsg(first->sk, msg, len, flags);
+	return mptcp_glue_rx_recvmsg(sock->sk, &msk_of(sock->sk)->rx, first->sk, msg, len, flags);
 }
 
+/* The msk's own: the subflow moves every byte it gets at once. */
 static int mptcp_rs_set_rcvlowat(struct sock *sk, int val)
 {
-	struct socket *first = msk_of(sk)->first;
-
 	WRITE_ONCE(sk->sk_rcvlowat, val ? : 1);
-	return READ_ONCE(first->ops)->set_rcvlowat(first->sk, val);
+	return 0;
 }
 
 static int mptcp_rs_peek_len(struct socket *sock)
 {
-	struct socket *first = first_of(sock);
-
-	return READ_ONCE(first->ops)->peek_len(first);
+	return mptcp_glue_rx_inq(&msk_of(sock->sk)->rx);
 }
 
 #define MPTCP_RS_STREAM_OPS(fam)				\

@@ -1,22 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading an MPTCP connection's stream out of its subflow's receive queue.
+ * The receiving side of an msk: its subflows' bytes, moved into the msk's own queues.
  *
- * TCP queues the subflow's bytes in order; the protocol core (rust/proto/conn.rs, through
- * rust/subflow.rs) says, piece by piece, which of them continue the connection's stream
- * (deliver), which the stream already had (skip: upstream's MPTCP-level window probe and
- * reinjections send old data again under a new mapping), and where the stream is broken
- * (an unmapped byte, or a hole). The bytes stay charged to the subflow until consumed, so
- * TCP's own receive window, autotuning and window updates (tcp_read_done()) apply unchanged.
+ * When a subflow has new data (its sk_data_ready, socket locked, usually in softirq), the
+ * protocol core says where the next bytes of its receive queue belong (rust/proto/conn.rs,
+ * Conn::rx_place): at a DSN of the connection's stream, in order as they are (plain TCP, Fast
+ * Open SYN data), not before a DSS checksum is checked, or nowhere (unmapped: reset). The msk
+ * places stream bytes by DSN (rust/proto/stream_rx.rs): appended to sk_receive_queue when
+ * they continue the stream, dropped when it has them already, kept in ooo (sorted by DSN)
+ * when they lie beyond a hole. The subflow's bytes are then consumed (tcp_read_done()), so TCP
+ * acknowledges and reopens its window, and the DATA_ACK follows the stream.
  *
- * Locking: everything here runs with the subflow's socket lock held by the caller, which is
- * what serialises the reader with TCP's receive path and with the core's state.
+ * Moving stops while the msk holds more than its buffer (the larger of its own and the
+ * subflow's sk_rcvbuf, which TCP autotunes): the bytes wait in the subflow, whose window then
+ * closes, and the reader moves them once it made room.
+ *
+ * A moved piece is a clone of the subflow's skb (sharing its data) with the piece's offsets
+ * in its control block, charged to the msk.
+ *
+ * Locking: the msk's sk_receive_queue.lock protects both queues, the stream position and the
+ * counters; the mover holds the subflow's socket lock, the reader the msk's (then the
+ * subflow's, to move more). Only the reader removes from the head of sk_receive_queue, so it
+ * copies from a queued skb without the spinlock.
  */
 #include <linux/module.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
 #include "mptcp_glue.h"
+
+/* A piece in the msk's queues: its bytes are [offset, end) of the skb's data. */
+struct mptcp_rs_rx_cb {
+	u64 dsn;	/* of the byte at offset (ooo only) */
+	u32 offset;
+	u32 end;
+};
+
+static struct mptcp_rs_rx_cb *rx_cb(const struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct mptcp_rs_rx_cb) > sizeof_field(struct sk_buff, cb));
+	return (struct mptcp_rs_rx_cb *)skb->cb;
+}
+
+void mptcp_glue_rx_init(struct mptcp_rs_msk_rx *rx)
+{
+	memset(rx, 0, sizeof(*rx));
+	__skb_queue_head_init(&rx->ooo);
+}
+
+void mptcp_glue_rx_purge(struct sock *sk, struct mptcp_rs_msk_rx *rx)
+{
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&rx->ooo);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+}
+
+u32 mptcp_glue_rx_inq(const struct mptcp_rs_msk_rx *rx)
+{
+	u64 inq = READ_ONCE(rx->queued) - READ_ONCE(rx->copied);
+
+	return min_t(u64, inq, INT_MAX);
+}
+
+bool mptcp_glue_rx_unread(struct sock *sk, struct mptcp_rs_msk_rx *rx)
+{
+	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+		!skb_queue_empty_lockless(&rx->ooo);
+}
 
 /*
  * The queued skb holding the byte at @seq, searched from @skb on (the queue's head if NULL),
@@ -44,35 +95,6 @@ static struct sk_buff *rx_skb_from(struct sock *ssk, struct sk_buff *skb, u32 se
 		}
 	}
 	return NULL;
-}
-
-static struct sk_buff *rx_skb_at(struct sock *ssk, u32 seq, u32 *off, bool *fin)
-{
-	return rx_skb_from(ssk, NULL, seq, off, fin);
-}
-
-/* Frees the bytes before @cur (TCP acknowledges the room) and tells the core. */
-static void rx_consume(struct sock *ssk, void *state, const struct mptcp_rs_rx_cursor *cur)
-{
-	struct tcp_sock *tp = tcp_sk(ssk);
-
-	if (after(cur->seq, tp->copied_seq))
-		tcp_read_done(ssk, cur->seq - tp->copied_seq);
-	if (state)
-		mptcp_rs_rx_commit(state, cur);
-}
-
-/*
- * The core's verdict on the next @avail bytes (see mptcp_rs_rx_piece()); a plain TCP child
- * without state takes all.
- */
-static int rx_piece(void *state, struct mptcp_rs_rx_cursor *cur, u32 avail, u32 *verify_len)
-{
-	*verify_len = 0;
-	if (state)
-		return mptcp_rs_rx_piece(state, cur, avail, verify_len);
-	cur->seq += avail;
-	return avail;
 }
 
 /*
@@ -106,102 +128,301 @@ static int rx_verify(struct sock *ssk, void *state, struct sk_buff *skb, u32 off
 	return -1;
 }
 
-/*
- * Takes what the queue holds from @cur on, into @msg (at most @len bytes); returns the bytes
- * delivered or -EFAULT. *@broken is set when the stream cannot continue.
- */
-static int rx_take(struct sock *ssk, void *state, struct mptcp_rs_rx_cursor *cur,
-		   struct msghdr *msg, size_t len, int flags, bool *broken)
+/* Appends @piece (its first bytes may be old) to the stream; caller holds the queue lock. */
+static void rx_append(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sk_buff *piece,
+		      u32 skip)
+{
+	struct mptcp_rs_rx_cb *cb = rx_cb(piece);
+	u32 len;
+
+	cb->offset += skip;
+	len = cb->end - cb->offset;
+	__skb_queue_tail(&sk->sk_receive_queue, piece);
+	mptcp_rs_stream_appended(&rx->stream, len);
+	WRITE_ONCE(rx->queued, rx->queued + len);
+}
+
+/* Out-of-order pieces the stream now reaches go in order (or away). Queue lock held. */
+static void rx_drain_ooo(struct sock *sk, struct mptcp_rs_msk_rx *rx)
 {
 	struct sk_buff *skb;
+	u32 skip;
+
+	while ((skb = skb_peek(&rx->ooo))) {
+		struct mptcp_rs_rx_cb *cb = rx_cb(skb);
+		int where = mptcp_rs_stream_place(&rx->stream, cb->dsn, cb->end - cb->offset, &skip);
+
+		if (where == 2)
+			break;
+		__skb_unlink(skb, &rx->ooo);
+		if (where == 1)
+			rx_append(sk, rx, skb, skip);
+		else
+			kfree_skb(skb);
+	}
+}
+
+/* Keeps @piece beyond the hole, in DSN order. Queue lock held. */
+static void rx_queue_ooo(struct mptcp_rs_msk_rx *rx, struct sk_buff *piece)
+{
+	u64 dsn = rx_cb(piece)->dsn;
+	struct sk_buff *skb;
+
+	skb_queue_reverse_walk(&rx->ooo, skb) {
+		if ((s64)(rx_cb(skb)->dsn - dsn) <= 0) {
+			__skb_queue_after(&rx->ooo, skb, piece);
+			return;
+		}
+	}
+	__skb_queue_head(&rx->ooo, piece);
+}
+
+/*
+ * Moves @len bytes at @off of @skb into the msk: stream bytes at @dsn if @stream, else in
+ * order. False if memory is short (nothing moved).
+ */
+static bool rx_take(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *state,
+		    struct sk_buff *skb, u32 off, u32 len, bool stream, u64 dsn)
+{
+	struct sk_buff *piece;
+	int where = 1;
+	u64 start;
+	u32 skip = 0;
+
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	if (stream) {
+		if (!rx->stream.started && mptcp_rs_rx_stream_start(state, &start))
+			mptcp_rs_stream_start(&rx->stream, start);
+		where = mptcp_rs_stream_place(&rx->stream, dsn, len, &skip);
+	}
+	if (where == 0) {
+		/* The stream has them already: the subflow's copy just goes. */
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		return true;
+	}
+	piece = skb_clone(skb, GFP_ATOMIC);
+	if (!piece) {
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		return false;
+	}
+	skb_dst_drop(piece);
+	rx_cb(piece)->dsn = dsn;
+	rx_cb(piece)->offset = off;
+	rx_cb(piece)->end = off + len;
+	skb_set_owner_r(piece, sk);
+	if (where == 2) {
+		rx_queue_ooo(rx, piece);
+	} else {
+		rx_append(sk, rx, piece, skip);
+		rx_drain_ooo(sk, rx);
+	}
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+	return true;
+}
+
+static bool rx_full(const struct sock *sk, const struct sock *ssk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) >=
+		max(READ_ONCE(sk->sk_rcvbuf), READ_ONCE(ssk->sk_rcvbuf));
+}
+
+/* The stream's end, once reached: readers get 0 after the data. Queue lock taken. */
+static bool rx_check_eof(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *state,
+			 bool subflow_fin)
+{
+	bool eof = subflow_fin;
+	u64 fin;
+
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	if (state && mptcp_rs_rx_data_fin(state, &fin))
+		eof |= mptcp_rs_stream_fin(&rx->stream, fin);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+	if (!eof || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+		return false;
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	return true;
+}
+
+bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+	struct tcp_sock *tp = tcp_sk(ssk);
+	u32 seq = tp->copied_seq;
+	bool fin = false, moved = false, stalled = false, next_known;
+	struct sk_buff *skb = NULL;
+	u64 next;
+	int i;
+
+	if (ssk->sk_state == TCP_LISTEN)
+		return false;
+	/* Bounded: each step moves a piece (a mapping's run within an skb) or stops. */
+	for (i = 0; i < 1024; i++) {
+		u32 off, len, avail;
+		int place;
+		u64 dsn = 0;
+
+		skb = rx_skb_from(ssk, skb, seq, &off, &fin);
+		if (!skb)
+			break;
+		if (rx_full(sk, ssk)) {
+			stalled = true;
+			break;
+		}
+		avail = skb->len - off;
+		place = state ? mptcp_rs_rx_place(state, seq, avail, &dsn, &len) :
+			MPTCP_RS_PLACE_IN_ORDER;
+		if (!state)
+			len = avail;
+		if (place == MPTCP_RS_PLACE_VERIFY) {
+			if (rx_verify(ssk, state, skb, off, seq, len) > 0)
+				continue;	/* the same bytes, now placed in the stream */
+			break;
+		}
+		if (place == MPTCP_RS_PLACE_BROKEN) {
+			if (mptcp_rs_rx_broken(state, sock_net(ssk)))
+				mptcp_glue_subflow_reset(ssk);
+			break;
+		}
+		if (place == MPTCP_RS_PLACE_WAIT) {
+			stalled = true;	/* moved on once the keys arrive (msk.c) */
+			break;
+		}
+		if (!len)
+			break;
+		if (!rx_take(sk, rx, state, skb, off, len, place == MPTCP_RS_PLACE_STREAM, dsn)) {
+			stalled = true;
+			break;
+		}
+		seq += len;
+		moved = true;
+	}
+	WRITE_ONCE(rx->stalled, stalled);
+	/* With one subflow, its FIN ends the connection's stream too (as for plain TCP). */
+	if (rx_check_eof(sk, rx, state, fin))
+		moved = true;
+	/* The subflow's DATA_ACK first: consuming may send the ACK that carries it. */
+	if (state) {
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		next_known = mptcp_rs_stream_next(&rx->stream, &next);
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		mptcp_rs_rx_moved(state, seq, next_known, next);
+	}
+	if (seq != tp->copied_seq)
+		tcp_read_done(ssk, seq - tp->copied_seq);
+	if (moved && !sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return moved;
+}
+
+/* The subflow's bytes that waited for room, now that the reader made some. */
+static void rx_refill(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk)
+{
+	if (!READ_ONCE(rx->stalled) || rx_full(sk, ssk))
+		return;
+	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
+	mptcp_glue_rx_move(sk, rx, ssk);
+	release_sock(ssk);
+}
+
+static struct sk_buff *rx_next_locked(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *next;
+
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	next = skb ? skb_peek_next(skb, &sk->sk_receive_queue) : skb_peek(&sk->sk_receive_queue);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+	return next;
+}
+
+/*
+ * Copies up to @len bytes of the stream into @msg, the first @peeked skipped (bytes a
+ * MSG_PEEK already returned). Returns the bytes copied or -EFAULT.
+ */
+static int rx_copy(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct msghdr *msg,
+		   size_t len, int flags, size_t peeked)
+{
+	bool peek = flags & MSG_PEEK;
+	struct sk_buff *skb = rx_next_locked(sk, NULL);
 	size_t copied = 0;
-	bool fin;
-	u32 off;
 
-	skb = rx_skb_at(ssk, cur->seq, &off, &fin);
 	while (skb && copied < len) {
-		u32 avail = min_t(size_t, skb->len - off, len - copied);
-		struct mptcp_rs_rx_cursor saved = *cur;
-		u32 verify_len;
-		int piece;
+		struct mptcp_rs_rx_cb *cb = rx_cb(skb);
+		u32 avail = cb->end - cb->offset, off = cb->offset, n;
 
-		piece = rx_piece(state, cur, avail, &verify_len);
-		if (!piece && verify_len) {
-			int verified = rx_verify(ssk, state, skb, off, cur->seq, verify_len);
-
-			if (verified > 0)
-				continue;	/* the same bytes, now deliverable */
-			*broken = verified < 0;
+		if (peeked >= avail) {
+			peeked -= avail;
+			skb = rx_next_locked(sk, skb);
+			continue;
+		}
+		off += peeked;
+		avail -= peeked;
+		peeked = 0;
+		n = min_t(size_t, avail, len - copied);
+		if (!(flags & MSG_TRUNC) && skb_copy_datagram_msg(skb, off, msg, n))
+			return copied ? copied : -EFAULT;
+		copied += n;
+		if (peek) {
+			skb = rx_next_locked(sk, skb);
+			continue;
+		}
+		cb->offset += n;
+		WRITE_ONCE(rx->copied, rx->copied + n);
+		if (cb->offset < cb->end)
 			break;
-		}
-		if (!piece) {
-			*broken = true;
-			break;
-		}
-		if (piece > 0) {
-			if (!(flags & MSG_TRUNC) &&
-			    skb_copy_datagram_msg(skb, off, msg, piece)) {
-				/* Not consumed: the bytes stay for the next read. */
-				*cur = saved;
-				return copied ? copied : -EFAULT;
-			}
-			copied += piece;
-		}
-		off += abs(piece);
-		if (off >= skb->len)
-			skb = rx_skb_from(ssk, skb, cur->seq, &off, &fin);
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		__skb_unlink(skb, &sk->sk_receive_queue);
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		consume_skb(skb);
+		skb = rx_next_locked(sk, NULL);
 	}
 	return copied;
 }
 
 /*
- * recvmsg() of an msk: TCP's reading rules (low-water mark, MSG_WAITALL, MSG_PEEK,
- * MSG_DONTWAIT, MSG_TRUNC, timeouts, signals, errors and end of stream), applied to the
- * pieces of the subflow's queue that the connection's stream is made of.
+ * TCP's reading rules (low-water mark, MSG_WAITALL, MSG_PEEK, MSG_DONTWAIT, MSG_TRUNC,
+ * timeouts, signals, errors and end of stream) over the msk's queue. Errors and a closed
+ * connection are the subflow's.
  */
-static int rx_recvmsg_locked(struct sock *ssk, struct msghdr *msg, size_t len, int flags)
+static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk,
+			     struct msghdr *msg, size_t len, int flags)
 {
-	void *state = mptcp_glue_subflow_state(ssk);
-	struct mptcp_rs_rx_cursor cur;
 	bool peek = flags & MSG_PEEK;
-	bool broken = false;
 	int copied = 0;
 	long timeo;
 	int target;
 
-	if (ssk->sk_state == TCP_LISTEN)
+	if (inet_sk_state_load(ssk) == TCP_LISTEN)
 		return -ENOTCONN;
-	timeo = sock_rcvtimeo(ssk, flags & MSG_DONTWAIT);
-	target = sock_rcvlowat(ssk, flags & MSG_WAITALL, len);
-	cur = state ? mptcp_rs_rx_cursor(state, tcp_sk(ssk)->copied_seq) :
-		(struct mptcp_rs_rx_cursor){ .seq = tcp_sk(ssk)->copied_seq };
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 
 	do {
-		int took;
+		int took = rx_copy(sk, rx, msg, len - copied, flags, peek ? copied : 0);
 
-		took = rx_take(ssk, state, &cur, msg, len - copied, flags, &broken);
 		if (took < 0) {
 			if (!copied)
 				copied = took;
 			break;
 		}
 		copied += took;
-		if (broken && state && mptcp_rs_rx_broken(state, sock_net(ssk)))
-			mptcp_glue_subflow_reset(ssk);
+		rx_refill(sk, rx, ssk);
 		if (copied >= target)
 			break;
+		if (took && !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			continue;	/* more came meanwhile */
 		if (copied) {
 			if (!timeo || ssk->sk_err || ssk->sk_state == TCP_CLOSE ||
-			    (ssk->sk_shutdown & RCV_SHUTDOWN) || signal_pending(current))
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || signal_pending(current))
 				break;
 		} else {
-			if (sock_flag(ssk, SOCK_DONE) && !broken)
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
 				break;
 			if (ssk->sk_err) {
 				copied = sock_error(ssk);
 				break;
 			}
-			if ((ssk->sk_shutdown & RCV_SHUTDOWN) && !broken)
+			/* Done as TCP is (a reset, both FINs), nothing left to move: the end. */
+			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled))
 				break;
 			if (ssk->sk_state == TCP_CLOSE) {
 				copied = -ENOTCONN;
@@ -216,72 +437,24 @@ static int rx_recvmsg_locked(struct sock *ssk, struct msghdr *msg, size_t len, i
 				break;
 			}
 		}
-		/* Free what was read before sleeping: the window reopens for the peer. */
-		if (!peek)
-			rx_consume(ssk, state, &cur);
-		/* Everything queued was looked at: wait for more. */
-		sk_wait_data(ssk, &timeo, skb_peek_tail(&ssk->sk_receive_queue));
-		/* Meanwhile (lock released) poll may have consumed duplicates at the head. */
-		if (!peek)
-			cur = state ? mptcp_rs_rx_cursor(state, tcp_sk(ssk)->copied_seq) :
-				(struct mptcp_rs_rx_cursor){ .seq = tcp_sk(ssk)->copied_seq };
-		else if (before(cur.seq, tcp_sk(ssk)->copied_seq))
-			cur.seq = tcp_sk(ssk)->copied_seq;
+		/* Woken by the mover (new data, the end) or by the subflow's news. */
+		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
 	} while (copied < len);
-
-	if (!peek)
-		rx_consume(ssk, state, &cur);
 	return copied;
 }
 
-bool mptcp_glue_rx_ready(struct sock *ssk)
-{
-	void *state = mptcp_glue_subflow_state(ssk);
-	struct mptcp_rs_rx_cursor cur;
-	bool ready = false;
-	int i;
-
-	if (!state)
-		return true;
-	cur = mptcp_rs_rx_cursor(state, tcp_sk(ssk)->copied_seq);
-	/* Bounded: duplicates come a few mappings at a time. */
-	for (i = 0; i < 64; i++) {
-		struct mptcp_rs_rx_cursor saved = cur;
-		struct sk_buff *skb;
-		u32 off, verify_len;
-		bool fin;
-		int piece;
-
-		skb = rx_skb_at(ssk, cur.seq, &off, &fin);
-		if (!skb) {
-			ready = fin;	/* the end of the stream is readable */
-			break;
-		}
-		piece = mptcp_rs_rx_piece(state, &cur, skb->len - off, &verify_len);
-		if (piece < 0)
-			continue;	/* a duplicate, consumed below */
-		cur = saved;
-		if (piece > 0)
-			ready = true;
-		else if (verify_len)
-			ready = !after(cur.seq + verify_len, tcp_sk(ssk)->rcv_nxt);
-		break;
-	}
-	rx_consume(ssk, state, &cur);
-	return ready;
-}
-
-int mptcp_glue_msk_recvmsg(struct sock *ssk, struct msghdr *msg, size_t len, int flags)
+int mptcp_glue_rx_recvmsg(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk,
+			  struct msghdr *msg, size_t len, int flags)
 {
 	int copied;
 
-	lock_sock(ssk);
-	copied = rx_recvmsg_locked(ssk, msg, len, flags);
-	release_sock(ssk);
+	lock_sock(sk);
+	copied = rx_recvmsg_locked(sk, rx, ssk, msg, len, flags);
+	release_sock(sk);
 
 	/* TCP_INQ and io_uring's inq hint, as tcp_recvmsg() gives them. */
 	if (copied >= 0 && (tcp_sk(ssk)->recvmsg_inq || msg->msg_get_inq)) {
-		msg->msg_inq = tcp_inq(ssk);
+		msg->msg_inq = mptcp_glue_rx_inq(rx);
 		if (tcp_sk(ssk)->recvmsg_inq)
 			put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(msg->msg_inq), &msg->msg_inq);
 	}

@@ -27,23 +27,15 @@ void *mptcp_glue_subflow_state(const struct sock *ssk)
 	return rcu_dereference_protected(inet_csk(ssk)->icsk_ulp_data, true);
 }
 
-void mptcp_glue_subflow_check_eof(struct sock *sk)
-{
-	void *state = mptcp_glue_subflow_state(sk);
-
-	if (!state || !mptcp_rs_data_fin_reached(state, tcp_sk(sk)->rcv_nxt))
-		return;
-	/* recvmsg() returns 0 once the queue is drained, poll() reports EPOLLIN | EPOLLRDHUP. */
-	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk->sk_state_change(sk);
-}
-
-/* New data was queued (socket locked): it may complete the stream up to the DATA_FIN. */
+/*
+ * New data was queued (socket locked): it moves into the msk, which wakes its readers (the
+ * subflow's sk_wq is the msk's). A listener's child before accept() has no msk yet: its
+ * bytes wait in its queue.
+ */
 static void mptcp_sf_data_ready(struct sock *sk)
 {
-	mptcp_glue_subflow_check_eof(sk);
-	mptcp_sf_default_data_ready(sk);
+	if (!mptcp_glue_msk_data_ready(sk))
+		mptcp_sf_default_data_ready(sk);
 }
 
 static int mptcp_subflow_ulp_init(struct sock *sk)

@@ -96,7 +96,6 @@ static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk
 		seg.fin = TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN;
 		seg.rst = TCP_SKB_CB(skb)->tcp_flags & TCPHDR_RST;
 		seg.snd_una = tp->snd_una;
-		seg.rcv_nxt = tp->rcv_nxt;
 	}
 	return mptcp_rs_established_options(state, sock_net(sk), &seg, skb, buf, remaining);
 }
@@ -151,7 +150,7 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		/* A DATA_FIN alone, with all data before it in: acknowledge and end the stream. */
 		inet_csk_schedule_ack(sk);
 		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
-		mptcp_glue_subflow_check_eof(sk);
+		mptcp_glue_msk_data_ready(sk);
 		return true;
 	case MPTCP_RS_RESET:
 		mptcp_glue_subflow_reset(sk);

@@ -4,12 +4,12 @@
 //! the DSS option on every segment, DATA_ACK, DATA_FIN and the fallback decisions
 //! (RFC 8684 sections 3.1, 3.3 and 3.7).
 //!
-//! With one subflow and no reinjection, every byte's data sequence number is a fixed offset of
-//! its subflow sequence number: the first data byte of the subflow (relative SSN 1) has DSN
-//! IDSN + 1. Each end therefore derives the mapping of any segment it sends from the segment's
-//! sequence number, and checks that every mapping it receives follows the same rule; data flows
-//! through the subflow's own queues unchanged. Several subflows need connection-level queues
-//! and replace this offset with real reassembly (Documentation/dataplane-plan.md).
+//! What this end sends is mapped at a fixed offset: the first data byte of the subflow
+//! (relative SSN 1) has DSN IDSN + 1, and every segment's mapping follows from its sequence
+//! number (a msk send queue replaces this with several subflows). What it receives is placed
+//! by the peer's mappings, kept until the bytes leave the subflow: the msk moves them into its
+//! own receive queue ([`Conn::rx_place`], [`super::stream_rx`]) and tells where the stream
+//! stands, which is the DATA_ACK this subflow sends.
 //!
 //! The glue calls in with plain values taken from the socket and segment ([`OutSeg`],
 //! [`InSeg`]) and the raw TCP option bytes; everything is validated here. Counted events go to
@@ -149,8 +149,6 @@ pub struct OutSeg {
     pub rst: bool,
     /// The subflow's first unacknowledged sequence number.
     pub snd_una: u32,
-    /// The subflow's next expected receive sequence number.
-    pub rcv_nxt: u32,
 }
 
 /// An incoming segment, as the incoming hook sees it.
@@ -201,33 +199,30 @@ pub enum Verdict {
     Drop,
 }
 
-/// Where the reader of a subflow's receive queue stands: the TCP sequence number of its next
-/// byte and, once known, the data sequence number the connection's stream continues with.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RxCursor {
-    /// Sequence number of the next byte in the subflow's receive queue.
-    pub seq: u32,
-    /// The DSN the reader delivers next (`None` before the keys, or in plain TCP).
-    pub dsn: Option<u64>,
-}
-
-/// What the reader does with the next bytes of the subflow's receive queue
-/// ([`Conn::rx_piece`]).
+/// Where the subflow's next received bytes go, as the msk moves them into its own receive
+/// queue ([`Conn::rx_place`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Piece {
-    /// Deliver this many bytes: they continue the connection's stream.
-    Deliver(u32),
-    /// Consume this many bytes without delivering them: the stream already had them (the
-    /// peer sent them again under a new mapping, as upstream's MPTCP-level window probe and
-    /// reinjections do).
-    Skip(u32),
-    /// The bytes have no mapping, or leave a hole in the stream: a protocol error. Nothing
-    /// may be delivered; [`Conn::rx_broken`] decides the reset.
-    Broken,
+pub enum Place {
+    /// This many bytes of the connection's stream, the first at `dsn`: the msk places them
+    /// by DSN ([`StreamRx::place`](super::stream_rx::StreamRx::place)).
+    Stream {
+        /// DSN of the first byte.
+        dsn: u64,
+        /// How many bytes continue from it under the same mapping.
+        len: u32,
+    },
+    /// This many bytes outside the data sequence space, taken in order as they are: plain TCP
+    /// (before the keys, or after a fallback) and the Fast Open SYN's data.
+    InOrder(u32),
     /// The next bytes start a mapping whose DSS checksum is still to be checked: the whole
-    /// mapping, this many bytes from the cursor, must be summed ([`Conn::rx_verify`]) before
-    /// any of it is delivered. The cursor does not move.
+    /// mapping, this many bytes, must be summed ([`Conn::rx_verify`]) before any of it moves.
     Verify(u32),
+    /// The bytes have no mapping: a protocol error. Nothing moves; [`Conn::rx_broken`]
+    /// decides the reset.
+    Broken,
+    /// Not yet: the peer speaks MPTCP but its key has not arrived (a segment overtook the
+    /// third ACK). Nothing moves until it does.
+    Wait,
 }
 
 /// The state of a passive open that the listener keeps in the request socket (two 64-bit
@@ -343,12 +338,9 @@ pub struct Conn {
     /// Lowest relative position any stored mapping started at: bytes before it follow the
     /// implicit mapping (DSN = IDSN + relative position).
     mapped_from: Option<u32>,
-    /// The DATA_ACK point: DSN one past the in-order data received, accounted up to the
-    /// relative subflow position `acked_rel`.
+    /// The DATA_ACK point: DSN one past the in-order data the connection received (the msk
+    /// tells, [`Conn::rx_moved`]).
     rcv_data_nxt: u64,
-    acked_rel: u32,
-    /// The DSN the reader delivers next, once it read with the keys known.
-    rd_dsn: Option<u64>,
     /// The peer's highest DATA_ACK and the right edge of its connection-level receive window
     /// (DATA_ACK + window, never moved left), from the handshake on.
     snd_data_acked: u64,
@@ -357,8 +349,6 @@ pub struct Conn {
     snd_blocked: bool,
     /// DSN of the peer's DATA_FIN, once announced.
     rcv_data_fin: Option<u64>,
-    /// The reader was told about the DATA_FIN (end of the connection's stream).
-    rcv_eof: bool,
     /// MP_TCPRST reason for the reset being sent.
     reset_reason: u8,
     /// DSN of the mapping whose checksum failed, for the MP_FAIL the reset carries.
@@ -389,13 +379,10 @@ impl Conn {
             rx: RxMappings::new(1),
             mapped_from: None,
             rcv_data_nxt: 0,
-            acked_rel: 1,
-            rd_dsn: None,
             snd_data_acked: 0,
             snd_wnd_end: None,
             snd_blocked: false,
             rcv_data_fin: None,
-            rcv_eof: false,
             reset_reason: reason::UNSPECIFIED,
             fail_dsn: None,
             key_from_third_ack: false,
@@ -600,10 +587,10 @@ impl Conn {
         self.remote_idsn.wrapping_add(rel)
     }
 
-    /// The DATA_ACK for a subflow whose next expected byte is `rcv_nxt`: one past the peer's
-    /// DATA_FIN once all data before it arrived.
-    fn data_ack(&mut self, rcv_nxt: u32) -> u64 {
-        let next = self.received_up_to(rcv_nxt);
+    /// The DATA_ACK: the connection's in-order point, one past the peer's DATA_FIN once all
+    /// data before it arrived.
+    const fn data_ack(&self) -> u64 {
+        let next = self.rcv_data_nxt;
         match self.rcv_data_fin {
             Some(fin) if fin == next => next.wrapping_add(1),
             _ => next,
@@ -633,7 +620,7 @@ impl Conn {
         let rel32 = seg.seq.wrapping_sub(self.isn);
         self.snd_rel = expand(self.snd_rel, rel32);
         self.tx.purge_acked(seg.snd_una.wrapping_sub(self.isn));
-        let data_ack = self.data_ack(seg.rcv_nxt);
+        let data_ack = self.data_ack();
 
         // Until the peer shows it has our key, the segments at the third ACK's position (the
         // ACK itself, and the first data segment if the ACK was lost) repeat both keys. It is
@@ -997,7 +984,7 @@ impl Conn {
         }
         // TCP acknowledges data and FINs by itself; a DATA_FIN alone on a pure ACK needs a
         // nudge when everything before it has arrived.
-        if seg.payload == 0 && !seg.fin && fin == self.received_up_to(seg.rcv_nxt) {
+        if seg.payload == 0 && !seg.fin && fin == self.rcv_data_nxt {
             Verdict::AcceptAckNow
         } else {
             Verdict::Accept
@@ -1144,62 +1131,60 @@ impl Conn {
         Some((self.rcv_dsn(expand(self.rcv_rel, rel32)), run))
     }
 
-    /// The reader's position when the subflow's next unread byte is `copied_seq`.
-    pub const fn rx_cursor(&self, copied_seq: u32) -> RxCursor {
-        RxCursor {
-            seq: copied_seq,
-            dsn: self.rd_dsn,
+    /// Where the subflow's next `avail` received bytes (more than 0) at sequence number `seq`
+    /// go: plain TCP takes them in order; MPTCP gives their place in the stream, a run at a
+    /// time, or asks for a DSS checksum first, or refuses unmapped bytes.
+    pub fn rx_place(&self, seq: u32, avail: u32) -> Place {
+        match self.phase {
+            Phase::Established | Phase::AwaitKeys => {}
+            Phase::Reset => return Place::Broken,
+            _ => return Place::InOrder(avail),
+        }
+        let rel32 = seq.wrapping_sub(self.irs);
+        // Fast Open SYN data, before the stream: taken as it is, even before the keys.
+        let to_stream = 1u32.wrapping_sub(rel32);
+        if to_stream != 0 && to_stream <= self.rcv_syn_data {
+            return Place::InOrder(to_stream.min(avail));
+        }
+        if self.phase == Phase::AwaitKeys {
+            return Place::Wait;
+        }
+        let Some((dsn, len)) = self.rx_locate(rel32, avail) else {
+            return Place::Broken;
+        };
+        if let Some(len) = self.unverified_at(rel32) {
+            return Place::Verify(len);
+        }
+        Place::Stream { dsn, len }
+    }
+
+    /// Everything before `seq` left the subflow (its mappings go), and the connection's
+    /// in-order point is now `stream_next` if known: the DATA_ACK this subflow sends.
+    pub fn rx_moved(&mut self, seq: u32, stream_next: Option<u64>) {
+        let rel32 = seq.wrapping_sub(self.irs);
+        self.rx.consume_up_to(rel32);
+        self.rcv_rel = expand(self.rcv_rel, rel32);
+        if self.phase != Phase::Established {
+            return;
+        }
+        if let Some(next) = stream_next {
+            if before64(self.rcv_data_nxt, next) {
+                self.rcv_data_nxt = next;
+            }
         }
     }
 
-    /// What to do with the next `avail` bytes (more than 0) of the subflow's receive queue
-    /// at `cur`, which moves past them. Plain TCP delivers everything; MPTCP delivers bytes
-    /// that continue the stream, skips those it already has, and refuses unmapped ones and
-    /// holes (with one subflow, nothing can fill them).
-    ///
-    /// With DSS checksums, a mapping that brings new bytes is checked first
-    /// ([`Piece::Verify`]); `verify` false leaves that out (for the DATA_ACK's walk over
-    /// data not read yet).
-    pub fn rx_piece(&self, cur: &mut RxCursor, avail: u32, verify: bool) -> Piece {
+    /// The DSN of the peer's first data byte, once its key is known.
+    pub const fn rx_stream_start(&self) -> Option<u64> {
         match self.phase {
-            Phase::Established => {}
-            Phase::Reset => return Piece::Broken,
-            _ => {
-                cur.seq = cur.seq.wrapping_add(avail);
-                return Piece::Deliver(avail);
-            }
+            Phase::Established => Some(self.rcv_dsn(1)),
+            _ => None,
         }
-        let rel32 = cur.seq.wrapping_sub(self.irs);
-        // Fast Open SYN data, before the stream: delivered as it is.
-        let to_stream = 1u32.wrapping_sub(rel32);
-        if to_stream != 0 && to_stream <= self.rcv_syn_data {
-            let n = to_stream.min(avail);
-            cur.seq = cur.seq.wrapping_add(n);
-            return Piece::Deliver(n);
-        }
-        let Some((dsn, run)) = self.rx_locate(rel32, avail) else {
-            return Piece::Broken;
-        };
-        let next = cur.dsn.unwrap_or(dsn);
-        let end = dsn.wrapping_add(u64::from(run));
-        let piece = if !before64(next, end) {
-            Piece::Skip(run)
-        } else if before64(dsn, next) {
-            // `next` is inside this run, so the distance is below `run`.
-            Piece::Skip(u32::try_from(next.wrapping_sub(dsn)).unwrap_or(run))
-        } else if dsn == next {
-            if let Some(len) = self.unverified_at(rel32).filter(|_| verify) {
-                return Piece::Verify(len);
-            }
-            cur.dsn = Some(end);
-            Piece::Deliver(run)
-        } else {
-            return Piece::Broken;
-        };
-        if let Piece::Skip(n) | Piece::Deliver(n) = piece {
-            cur.seq = cur.seq.wrapping_add(n);
-        }
-        piece
+    }
+
+    /// The DSN of the peer's DATA_FIN, once announced.
+    pub const fn rx_data_fin(&self) -> Option<u64> {
+        self.rcv_data_fin
     }
 
     /// The payload length of the mapping starting at relative position `rel32` if its
@@ -1210,7 +1195,7 @@ impl Conn {
     }
 
     /// The partial sum `payload_sum` ([`csum::from_native`] of the kernel's) of the
-    /// [`Piece::Verify`] bytes at `seq`: true if the mapping's DSS checksum matches, and its
+    /// [`Place::Verify`] bytes at `seq`: true if the mapping's DSS checksum matches, and its
     /// bytes may be delivered. Otherwise the data was changed on the way with the TCP checksum
     /// fixed up (a middlebox): counted as `DataCsumErr`, and the subflow is reset with
     /// MP_TCPRST "middlebox interference" and MP_FAIL naming the mapping's DSN. (RFC 8684
@@ -1236,26 +1221,7 @@ impl Conn {
         false
     }
 
-    /// The reader consumed everything before `cur` (not for a peek): the mappings of the
-    /// consumed bytes go, and the DATA_ACK point moves up with the stream if it lagged.
-    pub fn rx_commit(&mut self, cur: &RxCursor) {
-        let rel32 = cur.seq.wrapping_sub(self.irs);
-        self.rx.consume_up_to(rel32);
-        if self.phase != Phase::Established {
-            return;
-        }
-        if let Some(dsn) = cur.dsn {
-            self.rd_dsn = Some(dsn);
-            if before64(self.rcv_data_nxt, dsn) {
-                self.rcv_data_nxt = dsn;
-            }
-        }
-        if after32(rel32, self.acked_rel) {
-            self.acked_rel = rel32;
-        }
-    }
-
-    /// The reader met [`Piece::Broken`]: the subflow is reset with MP_TCPRST (counted as
+    /// The mover met [`Place::Broken`]: the subflow is reset with MP_TCPRST (counted as
     /// `DSSNotMatching`, as upstream counts a mapping that does not fit). Returns false if a
     /// reset was already decided.
     pub fn rx_broken(&mut self, events: &mut dyn Events) -> bool {
@@ -1264,56 +1230,6 @@ impl Conn {
         }
         events.event(Event::DssNotMatching);
         self.reset(reason::MPTCP_ERROR);
-        true
-    }
-
-    /// The DATA_ACK point once the subflow has received everything before `rcv_nxt`: the
-    /// received bytes are walked (from where the last call stopped) through their mappings,
-    /// and the point moves over the ones that continue the stream. Stops at a hole.
-    fn received_up_to(&mut self, rcv_nxt: u32) -> u64 {
-        let target = rcv_nxt.wrapping_sub(self.irs);
-        self.rcv_rel = expand(self.rcv_rel, target);
-        if self.phase != Phase::Established {
-            return self.rcv_data_nxt;
-        }
-        let mut cur = RxCursor {
-            seq: self.irs.wrapping_add(self.acked_rel),
-            dsn: Some(self.rcv_data_nxt),
-        };
-        // Each step ends a mapping, the implicit range, or a skipped head: bounded by the
-        // table's size.
-        for _ in 0..RX_MAPPINGS.saturating_mul(2).saturating_add(4) {
-            let rel32 = cur.seq.wrapping_sub(self.irs);
-            if !before32(rel32, target) {
-                break;
-            }
-            if self.rx_piece(&mut cur, target.wrapping_sub(rel32), false) == Piece::Broken {
-                break;
-            }
-        }
-        self.acked_rel = cur.seq.wrapping_sub(self.irs);
-        if let Some(dsn) = cur.dsn {
-            self.rcv_data_nxt = dsn;
-        }
-        self.rcv_data_nxt
-    }
-
-    /// Whether the reader of the subflow must now see the end of the stream: true exactly
-    /// once, when every byte before the peer's DATA_FIN has arrived (`rcv_nxt` is the
-    /// subflow's next expected sequence number). With one subflow the connection's end is the
-    /// subflow reader's end, even while the subflow itself stays open (upstream closes its
-    /// subflows only after both DATA_FINs).
-    pub fn data_fin_reached(&mut self, rcv_nxt: u32) -> bool {
-        if self.rcv_eof || self.phase != Phase::Established {
-            return false;
-        }
-        let Some(fin) = self.rcv_data_fin else {
-            return false;
-        };
-        if fin != self.received_up_to(rcv_nxt) {
-            return false;
-        }
-        self.rcv_eof = true;
         true
     }
 }

@@ -9,7 +9,7 @@ use common::RustCrypto;
 
 use mptcp_proto::{
     conn::{
-        Conn, Event, Events, InSeg, OutSeg, Phase, Piece, Request, Verdict,
+        Conn, Event, Events, InSeg, OutSeg, Phase, Place, Request, Verdict,
         DEFAULT_SYN_RETRANS_BEFORE_FALLBACK, RX_MAPPINGS,
     },
     crypto::key_hash,
@@ -18,6 +18,7 @@ use mptcp_proto::{
     mp_capable::MpcForm,
     mp_tcprst::reason,
     option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP},
+    stream_rx::{Placement, StreamRx},
 };
 
 const CLIENT_KEY: u64 = 0x0123_4567_89ab_cdef;
@@ -46,6 +47,86 @@ fn no_sum() -> u32 {
     panic!("checksum asked for without checksums")
 }
 
+/// What the msk did with a run of a subflow's received bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Moved {
+    /// Appended to the stream.
+    Deliver(u32),
+    /// Taken in order outside the data sequence space (Fast Open SYN data, plain TCP).
+    InOrder(u32),
+    /// Dropped: the stream already had them.
+    Skip(u32),
+    /// Kept out of order: they start beyond the stream's next byte.
+    Ahead(u32),
+    /// Not moved: a DSS checksum of this many bytes must be checked first.
+    Verify(u32),
+    /// Not moved: unmapped bytes.
+    Broken,
+    /// Not moved: the keys are not known yet.
+    Wait,
+}
+
+/// The receiving msk, as `rust/glue/rx.c` drives it from the subflow's `sk_data_ready`: the
+/// stream's position, how far the subflow's bytes were moved, and what each run became.
+struct Msk {
+    stream: StreamRx,
+    moved: u32,
+    log: Vec<(u32, Moved)>,
+}
+
+impl Msk {
+    /// Nothing moved yet; the subflow's first byte is `first`.
+    fn new(first: u32) -> Self {
+        Self {
+            stream: StreamRx::new(),
+            moved: first,
+            log: Vec::new(),
+        }
+    }
+
+    /// Moves what `conn` received in order before `to`, a run at a time, as the glue does.
+    fn move_up_to(&mut self, conn: &mut Conn, to: u32) {
+        for _ in 0..1000 {
+            let seq = self.moved;
+            if seq == to {
+                break;
+            }
+            if let Some(start) = conn.rx_stream_start() {
+                self.stream.start(start);
+            }
+            let (len, moved): (u32, &[Moved]) = match conn.rx_place(seq, to.wrapping_sub(seq)) {
+                Place::Stream { dsn, len } => match self.stream.place(dsn, len) {
+                    Placement::Old => (len, &[Moved::Skip(len)]),
+                    Placement::Ahead => (len, &[Moved::Ahead(len)]),
+                    Placement::Append { skip: 0 } => {
+                        self.stream.appended(len);
+                        (len, &[Moved::Deliver(len)])
+                    }
+                    Placement::Append { skip } => {
+                        self.stream.appended(len - skip);
+                        self.log.push((seq, Moved::Skip(skip)));
+                        (len, &[Moved::Deliver(len - skip)][..])
+                    }
+                },
+                Place::InOrder(n) => (n, &[Moved::InOrder(n)]),
+                Place::Verify(n) => (0, &[Moved::Verify(n)]),
+                Place::Broken => (0, &[Moved::Broken]),
+                Place::Wait => (0, &[Moved::Wait]),
+            };
+            self.log.extend(moved.iter().map(|m| (seq, *m)));
+            if len == 0 {
+                break;
+            }
+            self.moved = seq.wrapping_add(len);
+            conn.rx_moved(self.moved, self.stream.ack_seq());
+        }
+        if let Some(fin) = conn.rx_data_fin() {
+            self.stream.set_fin(fin);
+            self.stream.take_eof();
+        }
+    }
+}
+
 /// Both ends after the handshake, and what was counted on the way.
 struct Pair {
     client: Conn,
@@ -54,6 +135,9 @@ struct Pair {
     /// Next sequence numbers each side sends.
     c_seq: u32,
     s_seq: u32,
+    /// Each end's msk, receiving.
+    c_msk: Msk,
+    s_msk: Msk,
 }
 
 fn handshake(client_csum: bool, server_csum: bool) -> Pair {
@@ -91,6 +175,8 @@ fn handshake(client_csum: bool, server_csum: bool) -> Pair {
         events,
         c_seq: CLIENT_ISN.wrapping_add(1),
         s_seq: SERVER_ISN.wrapping_add(1),
+        c_msk: Msk::new(SERVER_ISN.wrapping_add(1)),
+        s_msk: Msk::new(CLIENT_ISN.wrapping_add(1)),
     }
 }
 
@@ -100,9 +186,9 @@ impl Pair {
     fn client_sends(&mut self, payload: u32, fin: bool) -> (Vec<MptcpOption>, Verdict) {
         let (opts, verdict) = transmit(
             &mut self.client,
-            &mut self.server,
+            (&mut self.server, &mut self.s_msk),
             &mut self.events,
-            (self.c_seq, self.s_seq),
+            self.c_seq,
             (payload, fin, 0x1234),
         );
         self.c_seq = self.c_seq.wrapping_add(payload + u32::from(fin));
@@ -113,9 +199,9 @@ impl Pair {
     fn server_sends(&mut self, payload: u32, fin: bool) -> (Vec<MptcpOption>, Verdict) {
         let (opts, verdict) = transmit(
             &mut self.server,
-            &mut self.client,
+            (&mut self.client, &mut self.c_msk),
             &mut self.events,
-            (self.s_seq, self.c_seq),
+            self.s_seq,
             (payload, fin, 0x4321),
         );
         self.s_seq = self.s_seq.wrapping_add(payload + u32::from(fin));
@@ -123,13 +209,15 @@ impl Pair {
     }
 }
 
-/// One segment from `sender` (next sequence numbers `(seq, rcv_nxt)`) to `receiver`: `payload`
-/// bytes, FIN, and the payload's partial checksum `sum`. Returns the options and the verdict.
+/// One segment from `sender` (next sequence number `seq`) to `receiver`: `payload` bytes,
+/// FIN, and the payload's partial checksum `sum`. Accepted data is in order, and the
+/// receiver's msk moves it at once (as `sk_data_ready` does). Returns the options and the
+/// verdict.
 fn transmit(
     sender: &mut Conn,
-    receiver: &mut Conn,
+    (receiver, msk): (&mut Conn, &mut Msk),
     events: &mut Counted,
-    (seq, rcv_nxt): (u32, u32),
+    seq: u32,
     (payload, fin, sum): (u32, bool, u32),
 ) -> (Vec<MptcpOption>, Verdict) {
     let seg = OutSeg {
@@ -138,7 +226,6 @@ fn transmit(
         fin,
         rst: false,
         snd_una: seq,
-        rcv_nxt,
     };
     let mut buf = [0u8; 40];
     let mut sum = || sum;
@@ -163,6 +250,9 @@ fn transmit(
         &RustCrypto,
         events,
     );
+    if matches!(verdict, Verdict::Accept | Verdict::AcceptAckNow) {
+        msk.move_up_to(receiver, seq.wrapping_add(payload));
+    }
     (opts, verdict)
 }
 
@@ -231,7 +321,6 @@ fn lost_third_ack_first_data_carries_keys() {
         seq: p.c_seq,
         payload: 0,
         snd_una: p.c_seq,
-        rcv_nxt: p.s_seq,
         ..Default::default()
     };
     let mut buf = [0u8; 40];
@@ -273,7 +362,6 @@ fn retransmission_repeats_the_original_mapping() {
         seq: start.wrapping_add(1000),
         payload: 1000,
         snd_una: start,
-        rcv_nxt: p.s_seq,
         ..Default::default()
     };
     let mut buf = [0u8; 40];
@@ -308,12 +396,13 @@ fn data_fin_alone_is_acknowledged_at_once() {
     p.server_sends(0, false);
     let before = p.c_seq;
     p.client_sends(700, false);
-    // No DATA_FIN yet: nothing to tell the reader.
-    assert!(!p.server.data_fin_reached(p.c_seq));
+    // No DATA_FIN yet: the stream goes on.
+    assert!(!p.s_msk.stream.eof());
+    assert_eq!(read_sent(&mut p, before), [Moved::Deliver(700)]);
     // DATA_FIN with the subflow FIN (our own close: one segment carries both).
     let (opts, verdict) = p.client_sends(0, true);
-    // The reader sees the end only once the 700 bytes before it are in.
-    assert!(!p.server.data_fin_reached(before));
+    // All 700 bytes before it are in: the stream ends.
+    assert!(p.s_msk.stream.eof());
     let dss = only_dss(&opts);
     assert!(dss.data_fin);
     let m = dss.mapping.expect("DATA_FIN mapping");
@@ -368,11 +457,14 @@ fn data_fin_on_a_pure_ack_asks_for_an_ack() {
 }
 
 /// The client sends `payload` bytes under a mapping of our choosing (DSN `dsn`, at the next
-/// subflow position), as a peer that reinjects or probes would.
+/// subflow position), as a peer that reinjects or probes would; the server's msk moves them.
 fn client_sends_mapped(p: &mut Pair, payload: u16, dsn: u64) -> Verdict {
     let rel = p.c_seq.wrapping_sub(CLIENT_ISN);
     let verdict = deliver_mapping(&mut p.server, &mut p.events, p.c_seq, rel, payload, dsn);
     p.c_seq = p.c_seq.wrapping_add(u32::from(payload));
+    if verdict == Verdict::Accept {
+        p.s_msk.move_up_to(&mut p.server, p.c_seq);
+    }
     verdict
 }
 
@@ -411,21 +503,28 @@ fn deliver_mapping(
     )
 }
 
-/// Reads the receive queue of `conn` from `from` to `to` (sequence numbers) as the msk
-/// reader does, committing as it goes: what was delivered and skipped, piece by piece.
-fn read(conn: &mut Conn, from: u32, to: u32) -> Vec<Piece> {
-    let mut cur = conn.rx_cursor(from);
-    let mut pieces = Vec::new();
-    while cur.seq != to && pieces.len() < 100 {
-        let avail = to.wrapping_sub(cur.seq);
-        let piece = conn.rx_piece(&mut cur, avail, true);
-        pieces.push(piece);
-        if piece == Piece::Broken {
-            break;
+/// What the server's msk did with the client's bytes from `from` to `to` (moving those not
+/// moved yet), adjacent runs of a kind merged.
+fn read(p: &mut Pair, from: u32, to: u32) -> Vec<Moved> {
+    p.s_msk.move_up_to(&mut p.server, to);
+    let mut runs: Vec<Moved> = Vec::new();
+    for (seq, m) in &p.s_msk.log {
+        if seq.wrapping_sub(from) >= to.wrapping_sub(from) {
+            continue;
         }
-        conn.rx_commit(&cur);
+        match (runs.last_mut(), *m) {
+            (Some(Moved::Deliver(a)), Moved::Deliver(b)) => *a += b,
+            (Some(Moved::InOrder(a)), Moved::InOrder(b)) => *a += b,
+            _ => runs.push(*m),
+        }
     }
-    pieces
+    runs
+}
+
+/// [`read`] up to what the client sent.
+fn read_sent(p: &mut Pair, from: u32) -> Vec<Moved> {
+    let to = p.c_seq;
+    read(p, from, to)
 }
 
 /// The options `conn` puts on a RST it sends.
@@ -455,7 +554,7 @@ fn established_with_data() -> (Pair, u64) {
     p.server_sends(0, false);
     let start = p.c_seq;
     p.client_sends(1000, false);
-    assert_eq!(read(&mut p.server, start, p.c_seq), [Piece::Deliver(1000)]);
+    assert_eq!(read_sent(&mut p, start), [Moved::Deliver(1000)]);
     (p, idsn(CLIENT_KEY).wrapping_add(1001))
 }
 
@@ -475,8 +574,8 @@ fn window_probe_byte_is_skipped_and_never_acknowledged_twice() {
     assert_eq!(client_sends_mapped(&mut p, 500, next), Verdict::Accept);
     assert_eq!(server_data_ack(&mut p), next.wrapping_add(500));
     assert_eq!(
-        read(&mut p.server, probe_at, p.c_seq),
-        [Piece::Skip(1), Piece::Deliver(500)]
+        read_sent(&mut p, probe_at),
+        [Moved::Skip(1), Moved::Deliver(500)]
     );
     assert!(!p.events.0.contains(&Event::DssNotMatching));
 }
@@ -491,31 +590,68 @@ fn reinjected_data_overlapping_the_stream_delivers_only_the_new_part() {
         Verdict::Accept
     );
     assert_eq!(
-        read(&mut p.server, at, p.c_seq),
-        [Piece::Skip(100), Piece::Deliver(200)]
+        read_sent(&mut p, at),
+        [Moved::Skip(100), Moved::Deliver(200)]
     );
     assert_eq!(server_data_ack(&mut p), next.wrapping_add(200));
 }
 
 #[test]
-fn a_hole_in_the_stream_resets_with_mp_tcprst() {
+fn a_hole_in_the_stream_waits_for_the_bytes_that_fill_it() {
     let (mut p, next) = established_with_data();
     let at = p.c_seq;
-    // Mapped past the stream's next byte: with one subflow nothing can fill the gap.
+    // Mapped 5 bytes past the stream's next byte (another subflow, or a reinjection, brings
+    // those): kept out of order, neither acknowledged nor delivered.
     assert_eq!(
         client_sends_mapped(&mut p, 100, next.wrapping_add(5)),
         Verdict::Accept
     );
-    // Not acknowledged, not delivered.
     assert_eq!(server_data_ack(&mut p), next);
-    assert_eq!(read(&mut p.server, at, p.c_seq), [Piece::Broken]);
-    assert!(p.server.rx_broken(&mut p.events));
-    assert!(!p.server.rx_broken(&mut p.events), "decided once");
-    assert_eq!(p.server.phase(), Phase::Reset);
-    let opts = rst_options(&mut p.server, &mut p.events);
-    assert!(matches!(opts.as_slice(), [MptcpOption::TcpRst(r)] if r.reason == reason::MPTCP_ERROR));
-    assert!(p.events.0.contains(&Event::DssNotMatching));
-    assert!(p.events.0.contains(&Event::RstTx));
+    assert_eq!(read_sent(&mut p, at), [Moved::Ahead(100)]);
+    // The 5 missing bytes, and 10 more the stream has out of order already: the stream
+    // continues (the msk then drains its out-of-order queue, which this model leaves out).
+    let fill = p.c_seq;
+    assert_eq!(client_sends_mapped(&mut p, 15, next), Verdict::Accept);
+    assert_eq!(read_sent(&mut p, fill), [Moved::Deliver(15)]);
+    assert_eq!(server_data_ack(&mut p), next.wrapping_add(15));
+    assert!(!p.events.0.contains(&Event::DssNotMatching));
+    assert_eq!(p.server.phase(), Phase::Established);
+}
+
+#[test]
+fn the_stream_places_pieces_by_dsn() {
+    let mut rx = StreamRx::new();
+    assert_eq!(
+        rx.place(5, 10),
+        Placement::Ahead,
+        "nothing before the start"
+    );
+    assert_eq!(rx.ack_seq(), None);
+    rx.start(u64::MAX - 4);
+    rx.start(7);
+    assert_eq!(rx.ack_seq(), Some(u64::MAX - 4), "the first start counts");
+    // Across the 2^64 wrap.
+    assert_eq!(rx.place(u64::MAX - 4, 10), Placement::Append { skip: 0 });
+    rx.appended(10);
+    assert_eq!(rx.ack_seq(), Some(5));
+    assert_eq!(rx.place(u64::MAX - 4, 10), Placement::Old);
+    assert_eq!(
+        rx.place(0, 5),
+        Placement::Old,
+        "ends exactly at the next byte"
+    );
+    assert_eq!(rx.place(0, 6), Placement::Append { skip: 5 });
+    assert_eq!(rx.place(6, 1), Placement::Ahead);
+    // The DATA_FIN ends the stream once every byte before it is in, once.
+    rx.set_fin(8);
+    rx.set_fin(100);
+    assert!(!rx.take_eof());
+    rx.appended(3);
+    assert!(rx.take_eof());
+    assert!(!rx.take_eof());
+    assert!(rx.eof());
+    rx.appended(1);
+    assert_eq!(rx.ack_seq(), Some(8), "nothing counts after the end");
 }
 
 #[test]
@@ -523,7 +659,9 @@ fn the_same_bytes_mapped_differently_reset_at_once() {
     let (mut p, next) = established_with_data();
     let at = p.c_seq;
     let rel = at.wrapping_sub(CLIENT_ISN);
-    assert_eq!(client_sends_mapped(&mut p, 100, next), Verdict::Accept);
+    // Received, not moved to the msk yet (its mapping is kept until then).
+    let first = deliver_mapping(&mut p.server, &mut p.events, at, rel, 100, next);
+    assert_eq!(first, Verdict::Accept);
     // A retransmission of the same bytes claims other DSNs.
     let verdict = deliver_mapping(
         &mut p.server,
@@ -538,20 +676,22 @@ fn the_same_bytes_mapped_differently_reset_at_once() {
     // The identical retransmission would have been fine.
     let (mut q, next) = established_with_data();
     let at = q.c_seq;
-    assert_eq!(client_sends_mapped(&mut q, 100, next), Verdict::Accept);
     let rel = at.wrapping_sub(CLIENT_ISN);
+    let first = deliver_mapping(&mut q.server, &mut q.events, at, rel, 100, next);
+    assert_eq!(first, Verdict::Accept);
     let verdict = deliver_mapping(&mut q.server, &mut q.events, at, rel, 100, next);
     assert_eq!(verdict, Verdict::Accept);
 }
 
 #[test]
 fn unmapped_data_after_mapped_data_is_broken() {
-    let (p, _) = established_with_data();
+    let (mut p, _) = established_with_data();
     // 100 bytes TCP queued without any mapping (the peer forgot the DSS).
+    assert_eq!(p.server.rx_place(p.c_seq, 100), Place::Broken);
+    // The mover stops there: nothing moves.
     let at = p.c_seq;
-    let mut cur = p.server.rx_cursor(at);
-    assert_eq!(p.server.rx_piece(&mut cur, 100, true), Piece::Broken);
-    assert_eq!(cur.seq, at, "a broken piece does not move the reader");
+    assert_eq!(read(&mut p, at, at.wrapping_add(100)), [Moved::Broken]);
+    assert_eq!(p.s_msk.moved, at);
 }
 
 #[test]
@@ -618,8 +758,8 @@ fn contiguous_mappings_share_one_entry_and_are_read_in_one_piece() {
         );
     }
     assert_eq!(
-        read(&mut p.server, at, p.c_seq),
-        [Piece::Deliver(2 * RX_MAPPINGS as u32 * 100)]
+        read_sent(&mut p, at),
+        [Moved::Deliver(2 * RX_MAPPINGS as u32 * 100)]
     );
 }
 
@@ -920,7 +1060,6 @@ fn options_always_fit_next_to_timestamps() {
             payload,
             fin,
             snd_una: p.c_seq,
-            rcv_nxt: p.s_seq,
             ..Default::default()
         };
         let mut buf = [0u8; 40];
@@ -1021,6 +1160,8 @@ fn fast_open_handshake(syn_data: u32) -> Pair {
         events,
         c_seq: after_syn,
         s_seq: SERVER_ISN.wrapping_add(1),
+        c_msk: Msk::new(SERVER_ISN.wrapping_add(1)),
+        s_msk: Msk::new(CLIENT_ISN.wrapping_add(1)),
     }
 }
 
@@ -1052,8 +1193,8 @@ fn fast_open_syn_data_is_outside_the_data_sequence_space() {
     // the stream.
     let syn_start = first.wrapping_sub(100);
     assert_eq!(
-        read(&mut p.server, syn_start, p.c_seq),
-        [Piece::Deliver(100), Piece::Deliver(80)]
+        read_sent(&mut p, syn_start),
+        [Moved::InOrder(100), Moved::Deliver(80)]
     );
     assert_eq!(server_data_ack(&mut p), idsn(CLIENT_KEY).wrapping_add(81));
 }
@@ -1107,7 +1248,6 @@ fn data_overtaking_the_keys_waits_for_them() {
     let third_ack = OutSeg {
         seq: first,
         snd_una: first,
-        rcv_nxt: p.s_seq,
         ..Default::default()
     };
     p.client
@@ -1143,12 +1283,13 @@ fn data_overtaking_the_keys_waits_for_them() {
     );
     assert_eq!(verdict, Verdict::Accept);
     assert_eq!(p.server.phase(), Phase::AwaitKeys);
+    // Its bytes cannot be placed in the stream yet (nor taken as plain TCP).
+    assert_eq!(p.server.rx_place(data2.seq, 1000), Place::Wait);
     // Data the child sends meanwhile is mapped, without a DATA_ACK.
     let out = OutSeg {
         seq: p.s_seq,
         payload: 10,
         snd_una: p.s_seq,
-        rcv_nxt: first,
         ..Default::default()
     };
     let len = p
@@ -1170,18 +1311,18 @@ fn data_overtaking_the_keys_waits_for_them() {
     // The early segment's mapping was kept while waiting: both segments read as one stream,
     // and the DATA_ACK covers them once TCP has both in order.
     let end = first.wrapping_add(2000);
+    assert_eq!(read(&mut p, first, end), [Moved::Deliver(2000)]);
     let (opts, _) = transmit(
         &mut p.server,
-        &mut p.client,
+        (&mut p.client, &mut p.c_msk),
         &mut p.events,
-        (p.s_seq.wrapping_add(10), end),
+        p.s_seq.wrapping_add(10),
         (0, false, 0),
     );
     assert_eq!(
         only_dss(&opts).data_ack,
         Some(SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(2001)))
     );
-    assert_eq!(read(&mut p.server, first, end), [Piece::Deliver(2000)]);
 }
 
 /// The server acknowledges the client's data up to its current position with a DSS
@@ -1190,7 +1331,6 @@ fn server_acks_with_window(p: &mut Pair, wnd: u32) {
     let seg = OutSeg {
         seq: p.s_seq,
         snd_una: p.s_seq,
-        rcv_nxt: p.c_seq,
         ..Default::default()
     };
     let mut buf = [0u8; 40];
@@ -1257,31 +1397,34 @@ fn dss_checksums_are_verified_before_delivery() {
     let at = p.c_seq;
     // `client_sends` maps its payload with the partial sum 0x1234.
     p.client_sends(1000, false);
-    let mut cur = p.server.rx_cursor(at);
-    assert_eq!(p.server.rx_piece(&mut cur, 1000, true), Piece::Verify(1000));
-    assert_eq!(cur.seq, at, "verification comes first");
-    // The DATA_ACK does not wait for it.
-    let (opts, _) = p.server_sends(0, false);
-    assert_eq!(
-        only_dss(&opts).data_ack,
-        Some(SeqNum::Full(idsn(CLIENT_KEY).wrapping_add(1001)))
-    );
+    assert_eq!(p.server.rx_place(at, 1000), Place::Verify(1000));
+    assert_eq!(p.s_msk.moved, at, "verification comes first");
+    // Nor does the DATA_ACK cover the bytes before.
+    let start = idsn(CLIENT_KEY).wrapping_add(1);
+    assert_eq!(server_data_ack(&mut p), start);
     assert!(p.server.rx_verify(at, 0x1234, &mut p.events));
     assert_eq!(
-        p.server.rx_piece(&mut cur, 1000, true),
-        Piece::Deliver(1000)
+        p.server.rx_place(at, 1000),
+        Place::Stream {
+            dsn: start,
+            len: 1000
+        }
     );
-    p.server.rx_commit(&cur);
+    let end = p.c_seq;
+    assert_eq!(
+        read(&mut p, at, end),
+        [Moved::Verify(1000), Moved::Deliver(1000)]
+    );
+    assert_eq!(server_data_ack(&mut p), start.wrapping_add(1000));
 
     // The next mapping's bytes were changed on the way (their sum differs).
     let bad = p.c_seq;
     p.client_sends(500, false);
-    let mut cur = p.server.rx_cursor(bad);
-    assert_eq!(p.server.rx_piece(&mut cur, 500, true), Piece::Verify(500));
+    assert_eq!(p.server.rx_place(bad, 500), Place::Verify(500));
     assert!(!p.server.rx_verify(bad, 0x1235, &mut p.events));
     assert!(p.events.0.contains(&Event::DataCsumErr));
     assert_eq!(p.server.phase(), Phase::Reset);
-    assert_eq!(p.server.rx_piece(&mut cur, 500, true), Piece::Broken);
+    assert_eq!(p.server.rx_place(bad, 500), Place::Broken);
     // The reset names the mapping in MP_FAIL, with "middlebox interference".
     let opts = rst_options(&mut p.server, &mut p.events);
     let fail_dsn = idsn(CLIENT_KEY).wrapping_add(1001);
