@@ -379,6 +379,28 @@ static int rx_copy(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct msghdr *m
 }
 
 /*
+ * Sleeps until more than @seen bytes were ever queued (what the caller read up to), the
+ * stream ends, or the subflow fails or closes. The mover wakes the msk; the subflow's own
+ * wake-ups reach the same wait queue. Unlike sk_wait_data(), which compares the queue's tail
+ * at the time of the call, nothing queued (nor the end, which is no skb) between the
+ * caller's last look and the sleep is missed.
+ */
+static void rx_wait(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk, u64 seen,
+		    long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	sk_wait_event(sk, timeo,
+		      READ_ONCE(rx->queued) != seen ||
+		      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || READ_ONCE(ssk->sk_err) ||
+		      inet_sk_state_load(ssk) == TCP_CLOSE, &wait);
+	sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	remove_wait_queue(sk_sleep(sk), &wait);
+}
+
+/*
  * TCP's reading rules (low-water mark, MSG_WAITALL, MSG_PEEK, MSG_DONTWAIT, MSG_TRUNC,
  * timeouts, signals, errors and end of stream) over the msk's queue. Errors and a closed
  * connection are the subflow's.
@@ -397,6 +419,8 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 
 	do {
+		/* Everything queued up to here is looked at below. */
+		u64 seen = READ_ONCE(rx->queued);
 		int took = rx_copy(sk, rx, msg, len - copied, flags, peek ? copied : 0);
 
 		if (took < 0) {
@@ -408,8 +432,6 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 		rx_refill(sk, rx, ssk);
 		if (copied >= target)
 			break;
-		if (took && !skb_queue_empty_lockless(&sk->sk_receive_queue))
-			continue;	/* more came meanwhile */
 		if (copied) {
 			if (!timeo || ssk->sk_err || ssk->sk_state == TCP_CLOSE ||
 			    (sk->sk_shutdown & RCV_SHUTDOWN) || signal_pending(current))
@@ -437,8 +459,7 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 				break;
 			}
 		}
-		/* Woken by the mover (new data, the end) or by the subflow's news. */
-		sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
+		rx_wait(sk, rx, ssk, seen, &timeo);
 	} while (copied < len);
 	return copied;
 }
