@@ -171,6 +171,8 @@ struct mptcp_rs_msk_rx {
 void mptcp_glue_rx_init(struct mptcp_rs_msk_rx *rx);
 /* Frees what the msk still holds (at destruction, once no subflow moves anything in). */
 void mptcp_glue_rx_purge(struct sock *sk, struct mptcp_rs_msk_rx *rx);
+/* Back to a stream not started, nothing queued (the subflow was disconnected). */
+void mptcp_glue_rx_reset(struct sock *sk, struct mptcp_rs_msk_rx *rx);
 /*
  * Moves what the subflow @ssk received into the msk @sk, as far as the msk's buffer allows,
  * and wakes its readers: true if anything moved (or the stream ended). Subflow locked, any

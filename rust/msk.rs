@@ -44,7 +44,8 @@ unsafe fn stream<'a>(rx: *mut StreamRx) -> &'a mut StreamRx {
     unsafe { &mut *rx }
 }
 
-/// A fresh receive position (the C side zeroes it; this is the same value).
+// The C mirror (two u64, three bools, padding) has this size; a zeroed one is
+// `StreamRx::new()`.
 const _: () = assert!(core::mem::size_of::<StreamRx>() == 24);
 
 /// The stream starts at `first`. See [`StreamRx::start`].

@@ -129,6 +129,13 @@ impl Events for NetCounters {
             Event::RstRx => Counter::MPRstRx,
             Event::RstTx => Counter::MPRstTx,
             Event::TokenFallback => Counter::MPFallbackTokenInit,
+            Event::JoinSynTx => Counter::MPJoinSynTx,
+            Event::JoinSynAckRx => Counter::MPJoinSynAckRx,
+            Event::JoinSynAckHmacFailure => Counter::MPJoinSynAckHMacFailure,
+            Event::JoinSynAckNoMpJoin => Counter::MPJoinSynAckNoMPJoin,
+            Event::JoinAckRx => Counter::MPJoinAckRx,
+            Event::JoinAckHmacFailure => Counter::MPJoinAckHMacFailure,
+            Event::JoinAckNoMpJoin => Counter::MPJoinAckNoMPJoin,
         };
         // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
         // while its socket is.
@@ -500,15 +507,18 @@ unsafe extern "C" fn mptcp_rs_incoming(
     let (sf, seg, opts) = unsafe { (subflow(state), &*seg, bytes(opts, len)) };
     let mut events = NetCounters(net);
     if seg.syn {
-        sf.conn.syn_ack(
+        // A join's SYN/ACK that fails its check resets the subflow.
+        return match sf.conn.syn_ack(
             seg.seq,
             seg.ack_seq,
             seg.wnd,
             opts,
             &KernelDigest,
             &mut events,
-        );
-        return VERDICT_ACCEPT;
+        ) {
+            Verdict::Reset(_) => VERDICT_RESET,
+            _ => VERDICT_ACCEPT,
+        };
     }
     let inseg = InSeg {
         seq: seg.seq,

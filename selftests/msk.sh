@@ -142,7 +142,7 @@ disconnect_twice() {
 	echo "$out; MPCapableACKRX: $before -> $after"
 	[ "$out" = ok ] && [ $((after - before)) -eq 2 ]
 }
-check "connect(AF_UNSPEC) ends a connection; the socket connects again, MPTCP both times" \
+check "connect(AF_UNSPEC) ends a connection; the socket connects again, MPTCP both times, data both ways each time" \
 	disconnect_twice
 # abort: close with unread data resets the connection; the RST carries MP_FASTCLOSE (one
 # namespace holds both ends, so it counts both the sent and the received one).

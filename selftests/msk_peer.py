@@ -164,7 +164,9 @@ def probe_peek_inq(addr, port):
 
 
 def probe_disconnect(addr, port):
-    """connect(AF_UNSPEC) ends a connection; the same socket then connects again."""
+    """connect(AF_UNSPEC) ends a connection; the same socket then connects again, and both
+    connections carry data both ways (nothing of the first one's stream, nor its end, is
+    left for the second)."""
     fam = family_of(addr)
     ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
     ls.settimeout(TIMEOUT_S)
@@ -181,9 +183,11 @@ def probe_disconnect(addr, port):
         c.sendall(payload)
         c.shutdown(socket.SHUT_WR)
         got.append(recv_all(a) == payload)
+        reply = bytes([97 + round_]) * 50000
+        a.sendall(reply)
         a.close()
-        if recv_all(c) != b"":
-            return "no-eof"
+        if recv_all(c) != reply:
+            return f"bad-reply-{round_}"
         _disconnect(c)
     c.close()
     ls.close()

@@ -463,8 +463,10 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 		msk_count_inuse(sock->sk);
 	}
 	/* connect(AF_UNSPEC) disconnected the subflow: the next connect() is a new connection. */
-	if (!err && len >= sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC)
+	if (!err && len >= sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC) {
 		mptcp_pm_data_reset(first->sk);
+		mptcp_glue_rx_reset(sock->sk, &msk_of(sock->sk)->rx);
+	}
 	return err;
 }
 

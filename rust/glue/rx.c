@@ -56,6 +56,19 @@ void mptcp_glue_rx_purge(struct sock *sk, struct mptcp_rs_msk_rx *rx)
 	spin_unlock_bh(&sk->sk_receive_queue.lock);
 }
 
+void mptcp_glue_rx_reset(struct sock *sk, struct mptcp_rs_msk_rx *rx)
+{
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&rx->ooo);
+	memset(&rx->stream, 0, sizeof(rx->stream));
+	WRITE_ONCE(rx->queued, 0);
+	WRITE_ONCE(rx->copied, 0);
+	WRITE_ONCE(rx->stalled, false);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown & ~RCV_SHUTDOWN);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+}
+
 u32 mptcp_glue_rx_inq(const struct mptcp_rs_msk_rx *rx)
 {
 	u64 inq = READ_ONCE(rx->queued) - READ_ONCE(rx->copied);
@@ -265,8 +278,18 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 		if (!skb)
 			break;
 		if (rx_full(sk, ssk)) {
-			stalled = true;
-			break;
+			/*
+			 * The reader frees room, then looks whether a move stalled (rx_refill()):
+			 * say so first, then look at the room again, so that one of the two sees
+			 * the other (a full barrier on each side), and no bytes are left waiting
+			 * in the subflow with nobody to move them.
+			 */
+			WRITE_ONCE(rx->stalled, true);
+			smp_mb();
+			if (rx_full(sk, ssk)) {
+				stalled = true;
+				break;
+			}
 		}
 		avail = skb->len - off;
 		place = state ? mptcp_rs_rx_place(state, seq, avail, &dsn, &len) :
@@ -317,10 +340,21 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 /* The subflow's bytes that waited for room, now that the reader made some. */
 static void rx_refill(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk)
 {
+	/* Pairs with the mover's barrier: the room freed is visible before `stalled` is read. */
+	smp_mb();
 	if (!READ_ONCE(rx->stalled) || rx_full(sk, ssk))
 		return;
 	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
-	mptcp_glue_rx_move(sk, rx, ssk);
+	/*
+	 * TCP acknowledged these bytes when they arrived, with the DATA_ACK of then: the peer
+	 * learns the new one now. It may be waiting for nothing else (a writer whose
+	 * connection-level window is closed cannot probe for it once it got our FIN), and
+	 * consuming sends a window update only when the window grew enough.
+	 */
+	if (mptcp_glue_rx_move(sk, rx, ssk) && mptcp_glue_subflow_state(ssk) &&
+	    (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 |
+				    TCPF_CLOSE_WAIT))
+		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
 	release_sock(ssk);
 }
 

@@ -19,10 +19,12 @@ use super::{
     crypto::{key_hash, Digest},
     csum,
     dss::{self, Dss},
+    join::{Initiator, InitiatorPhase, JoinError, JoinRequest, Responder},
     mapping::{after32, before32, Mapping, PushError, RxError, RxMappings, TxMappings},
     mp_capable::{MpCapable, MpcForm},
     mp_fail::MpFail,
     mp_fastclose::FastClose,
+    mp_join::MpJoin,
     mp_tcprst::{reason, TcpRst},
     option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP, TCPOPT_NOP},
     seq::{before64, expand},
@@ -128,6 +130,20 @@ pub enum Event {
     /// No key with a free token was found: the connection is plain TCP
     /// (`MPFallbackTokenInit`).
     TokenFallback,
+    /// A SYN with MP_JOIN was sent (`MPJoinSynTx`).
+    JoinSynTx,
+    /// A SYN/ACK with a valid MP_JOIN arrived (`MPJoinSynAckRx`).
+    JoinSynAckRx,
+    /// The SYN/ACK's MP_JOIN HMAC was wrong (`MPJoinSynAckHMacFailure`).
+    JoinSynAckHmacFailure,
+    /// The SYN/ACK of a join had no MP_JOIN (`MPJoinSynAckNoMPJoin`).
+    JoinSynAckNoMpJoin,
+    /// A join's third ACK checked out (`MPJoinAckRx`).
+    JoinAckRx,
+    /// A join's third ACK had a wrong HMAC (`MPJoinAckHMacFailure`).
+    JoinAckHmacFailure,
+    /// A join's third ACK had no MP_JOIN (`MPJoinAckNoMPJoin`).
+    JoinAckNoMpJoin,
 }
 
 /// Where counted events go.
@@ -239,7 +255,7 @@ const REQ_MPTCP: u64 = 1;
 const REQ_CHECKSUMS: u64 = 2;
 /// The SYN/ACK hook saw the request (words left all zero mean it did not: a SYN cookie's
 /// request, rebuilt from the third ACK).
-const REQ_SEEN: u64 = 4;
+pub(crate) const REQ_SEEN: u64 = 4;
 
 /// The request words of a SYN that did not ask for MPTCP.
 pub const PLAIN_REQUEST_WORDS: [u64; 2] = [0, REQ_SEEN];
@@ -357,6 +373,17 @@ pub struct Conn {
     /// third ACK's echo of it is taken as ours (the cookie already proved the handshake).
     key_from_third_ack: bool,
     tx: TxMappings<TX_MAPPINGS>,
+    /// An additional subflow (MP_JOIN) rather than the first (MP_CAPABLE).
+    join: Option<JoinRole>,
+    /// The initiator's third-ACK option (its HMAC computed once), repeated until acknowledged.
+    join_ack: Option<MpJoin>,
+}
+
+/// The MP_JOIN handshake of an additional subflow, in the role this end plays.
+#[derive(Clone, Copy, Debug)]
+enum JoinRole {
+    Initiator(Initiator),
+    Responder(Responder),
 }
 
 impl Conn {
@@ -387,7 +414,73 @@ impl Conn {
             fail_dsn: None,
             key_from_third_ack: false,
             tx: TxMappings::new(),
+            join: None,
+            join_ack: None,
         }
+    }
+
+    /// An additional subflow of a connection whose keys are known: no MP_CAPABLE, no
+    /// implicit mapping (every byte it receives must be mapped), the DATA_ACK the msk's.
+    fn joining(
+        phase: Phase,
+        local_key: u64,
+        remote_key: u64,
+        checksums: bool,
+        hasher: &dyn Digest,
+        role: JoinRole,
+    ) -> Self {
+        let mut conn = Self::new(phase, local_key, checksums);
+        conn.remote_key = remote_key;
+        conn.local_idsn = key_hash(hasher, local_key).idsn;
+        conn.remote_idsn = key_hash(hasher, remote_key).idsn;
+        conn.mapped_from = Some(1);
+        conn.peer_has_keys = true;
+        conn.join = Some(role);
+        conn
+    }
+
+    /// A subflow this end opens with MP_JOIN (RFC 8684 section 3.2) to the connection whose
+    /// keys are `local_key` (ours) and `remote_key`, from our address `addr_id`, with the
+    /// random `nonce`. `checksums` is what the connection negotiated.
+    pub fn join_initiator(
+        local_key: u64,
+        remote_key: u64,
+        checksums: bool,
+        (nonce, addr_id, backup): (u32, u8, bool),
+        hasher: &dyn Digest,
+    ) -> Self {
+        let initiator = Initiator::new(hasher, local_key, remote_key, nonce, addr_id, backup);
+        let role = JoinRole::Initiator(initiator);
+        Self::joining(Phase::Idle, local_key, remote_key, checksums, hasher, role)
+    }
+
+    /// The child of a listener that answered the MP_JOIN SYN `req` of the connection whose
+    /// keys are `local_key` (ours) and `remote_key`: it waits for the third ACK's HMAC.
+    pub fn join_responder(
+        req: &JoinRequest,
+        (local_key, remote_key, checksums): (u64, u64, bool),
+        isn: u32,
+        irs: u32,
+        hasher: &dyn Digest,
+    ) -> Self {
+        let (responder, _) = req.responder(hasher, local_key, remote_key);
+        let role = JoinRole::Responder(responder);
+        let mut conn = Self::joining(
+            Phase::AwaitKeys,
+            local_key,
+            remote_key,
+            checksums,
+            hasher,
+            role,
+        );
+        conn.isn = isn;
+        conn.irs = irs;
+        conn
+    }
+
+    /// An additional subflow (MP_JOIN), not the first.
+    pub const fn is_join(&self) -> bool {
+        self.join.is_some()
     }
 
     /// A subflow that has not connected yet: it becomes an active opener with `local_key`
@@ -507,6 +600,16 @@ impl Conn {
             Phase::SynSent => {}
             _ => return 0,
         }
+        if let Some(JoinRole::Initiator(initiator)) = &self.join {
+            // A join never falls back: unanswered, the subflow just fails.
+            self.isn = isn;
+            let len = write_padded(&MptcpOption::MpJoin(initiator.syn_option()), buf);
+            if len != 0 && self.syns_sent == 0 {
+                events.event(Event::JoinSynTx);
+            }
+            self.syns_sent = self.syns_sent.saturating_add(1);
+            return len;
+        }
         if self.syns_sent > self.syn_retrans_before_fallback {
             self.phase = Phase::Fallback;
             events.event(Event::MpcSynTxDrop);
@@ -527,7 +630,8 @@ impl Conn {
 
     /// The SYN/ACK that completes our active open: `irs` is its sequence number, `wnd` its
     /// window and `options` its TCP option bytes. Without a valid MP_CAPABLE carrying the
-    /// peer's key the connection falls back to TCP.
+    /// peer's key the connection falls back to TCP. A join's SYN/ACK must carry the
+    /// responder's HMAC: otherwise the subflow is reset ([`Verdict::Reset`]).
     pub fn syn_ack(
         &mut self,
         irs: u32,
@@ -536,9 +640,36 @@ impl Conn {
         options: &[u8],
         hasher: &dyn Digest,
         events: &mut dyn Events,
-    ) {
+    ) -> Verdict {
         if self.phase != Phase::SynSent {
-            return;
+            return Verdict::Accept;
+        }
+        if let Some(JoinRole::Initiator(mut initiator)) = self.join {
+            let opt = find_option(options, SegmentCtx::SYN_ACK, |o| {
+                matches!(o, MptcpOption::MpJoin(MpJoin::SynAck { .. }))
+            });
+            let opt = match opt {
+                Some(MptcpOption::MpJoin(j)) => Some(j),
+                _ => None,
+            };
+            match initiator.syn_ack(hasher, opt.as_ref()) {
+                Ok(ack) => {
+                    self.join_ack = Some(ack);
+                    events.event(Event::JoinSynAckRx);
+                }
+                Err(why) => {
+                    events.event(match why {
+                        JoinError::SynAckHmac => Event::JoinSynAckHmacFailure,
+                        _ => Event::JoinSynAckNoMpJoin,
+                    });
+                    return self.reset(reason::UNSPECIFIED);
+                }
+            }
+            self.join = Some(JoinRole::Initiator(initiator));
+            self.irs = irs;
+            self.isn = acked.wrapping_sub(1);
+            self.establish_join(wnd);
+            return Verdict::Accept;
         }
         let key = match find_mp_capable(options, SegmentCtx::SYN_ACK) {
             Some(MpCapable {
@@ -552,7 +683,7 @@ impl Conn {
             _ => {
                 self.phase = Phase::Fallback;
                 events.event(Event::FallbackSynAck);
-                return;
+                return Verdict::Accept;
             }
         };
         events.event(Event::MpcSynAckRx);
@@ -562,6 +693,15 @@ impl Conn {
         // numbers, start after it (RFC 8684 appendix B.3, as upstream does).
         self.isn = acked.wrapping_sub(1);
         self.establish(key, hasher, wnd);
+        Verdict::Accept
+    }
+
+    /// A join's handshake checked out: its keys were known from the start.
+    fn establish_join(&mut self, wnd: u32) {
+        self.rcv_data_nxt = self.rcv_dsn(1);
+        self.snd_data_acked = self.snd_dsn(1);
+        self.snd_wnd_end = Some(self.snd_dsn(1).wrapping_add(u64::from(wnd)));
+        self.phase = Phase::Established;
     }
 
     /// Keys known: `wnd` is the window of the segment that completed the handshake, the
@@ -617,6 +757,9 @@ impl Conn {
         if self.phase != Phase::Established {
             return 0;
         }
+        if let Some(role) = self.join {
+            return self.join_options(role, buf);
+        }
         let rel32 = seg.seq.wrapping_sub(self.isn);
         self.snd_rel = expand(self.snd_rel, rel32);
         self.tx.purge_acked(seg.snd_una.wrapping_sub(self.isn));
@@ -632,6 +775,18 @@ impl Conn {
         }
         let mapping = self.mapping_for(seg, rel32, payload_sum);
         write_dss(Some(data_ack), mapping, buf)
+    }
+
+    /// An established join's options: the third ACK's MP_JOIN until the responder
+    /// acknowledged it, then a DSS with the DATA_ACK. It carries no data of ours yet (the
+    /// msk sends on its first subflow), so no mapping and no DATA_FIN.
+    fn join_options(&self, role: JoinRole, buf: &mut [u8]) -> usize {
+        if let (JoinRole::Initiator(initiator), Some(ack)) = (role, self.join_ack) {
+            if initiator.phase() == InitiatorPhase::AwaitAck {
+                return write_padded(&MptcpOption::MpJoin(ack), buf);
+            }
+        }
+        write_dss(Some(self.data_ack()), None, buf)
     }
 
     /// A Fast Open child whose key is known may send data before the third ACK brings the
@@ -770,8 +925,8 @@ impl Conn {
             // (close with unread data, SO_LINGER 0, a disconnect, SOCK_DESTROY). With one
             // subflow that ends the connection, which RFC 8684 section 3.5 signals with
             // MP_FASTCLOSE on the RST itself; MP_TCPRST follows if there is room, as
-            // upstream sends them.
-            Phase::Established => {
+            // upstream sends them. A join's reset ends only that subflow.
+            Phase::Established if self.join.is_none() => {
                 let fastclose = FastClose {
                     receiver_key: self.remote_key,
                 };
@@ -781,6 +936,7 @@ impl Conn {
                 }
                 events.event(Event::FastcloseTx);
             }
+            Phase::Established => {}
             _ => return 0,
         }
         let rst = TcpRst {
@@ -827,10 +983,52 @@ impl Conn {
             }
             return Verdict::Accept;
         }
-        match self.phase {
-            Phase::AwaitKeys => self.third_ack(seg, options, hasher, events),
-            Phase::Established => self.established_incoming(seg, options, events),
+        match (self.phase, self.join) {
+            (Phase::AwaitKeys, Some(JoinRole::Responder(responder))) => {
+                self.join_third_ack(responder, seg, options, hasher, events)
+            }
+            (Phase::AwaitKeys, _) => self.third_ack(seg, options, hasher, events),
+            (Phase::Established, Some(JoinRole::Initiator(mut initiator))) => {
+                // The responder speaks only once our third ACK reached it.
+                initiator.third_ack_acked();
+                self.join = Some(JoinRole::Initiator(initiator));
+                self.established_incoming(seg, options, events)
+            }
+            (Phase::Established, _) => self.established_incoming(seg, options, events),
             _ => Verdict::Accept,
+        }
+    }
+
+    /// The third ACK of a join this end answered: its HMAC must be the initiator's. Once it
+    /// checks out the subflow belongs to the connection, and an ACK tells the initiator so
+    /// (it repeats the third ACK until acknowledged).
+    fn join_third_ack(
+        &mut self,
+        mut responder: Responder,
+        seg: &InSeg,
+        options: &[u8],
+        hasher: &dyn Digest,
+        events: &mut dyn Events,
+    ) -> Verdict {
+        let opt = match find_option(options, seg.ctx(), |o| {
+            matches!(o, MptcpOption::MpJoin(MpJoin::Ack { .. }))
+        }) {
+            Some(MptcpOption::MpJoin(j)) => Some(j),
+            _ => None,
+        };
+        if let Err(why) = responder.third_ack(hasher, opt.as_ref()) {
+            events.event(match why {
+                JoinError::AckHmac => Event::JoinAckHmacFailure,
+                _ => Event::JoinAckNoMpJoin,
+            });
+            return self.reset(reason::UNSPECIFIED);
+        }
+        events.event(Event::JoinAckRx);
+        self.join = Some(JoinRole::Responder(responder));
+        self.establish_join(seg.wnd);
+        match self.established_incoming(seg, options, events) {
+            Verdict::Accept => Verdict::AcceptAckNow,
+            other => other,
         }
     }
 

@@ -14,10 +14,16 @@
 //!
 //! The caller owns what is not the handshake's: the token lookup, nonces from a random source,
 //! address ids and backup wishes from the path manager, the subflow limits, and what a
-//! refusal does on the wire (a reset with MP_TCPRST). Not wired into the module yet: the
-//! msk has one subflow until it owns its queues (Documentation/dataplane-plan.md).
+//! refusal does on the wire (a reset with MP_TCPRST). A subflow's [`Conn`] runs one of the
+//! roles ([`Conn::join_initiator`], [`Conn::join_responder`]); the listener keeps a join's
+//! request in the request socket ([`JoinRequest`]). Not wired into the module yet.
+//!
+//! [`Conn`]: super::conn::Conn
+//! [`Conn::join_initiator`]: super::conn::Conn::join_initiator
+//! [`Conn::join_responder`]: super::conn::Conn::join_responder
 
 use super::{
+    conn::REQ_SEEN,
     crypto::{key_hash, Digest, JoinAuth},
     mp_join::MpJoin,
 };
@@ -159,6 +165,15 @@ impl Initiator {
     }
 }
 
+/// What the responder answers with: our key, nonce, address id and backup flag.
+#[derive(Clone, Copy, Debug)]
+struct Us {
+    key: u64,
+    nonce: u32,
+    addr_id: u8,
+    backup: bool,
+}
+
 /// The responder of a join: the host whose connection the SYN's token names.
 #[derive(Clone, Copy, Debug)]
 pub struct Responder {
@@ -190,30 +205,47 @@ impl Responder {
         else {
             return None;
         };
-        let auth = JoinAuth {
-            initiator_key: remote_key,
-            listener_key: local_key,
-            initiator_nonce: peer_nonce,
-            listener_nonce: nonce,
-        };
-        let syn_ack = MpJoin::SynAck {
-            backup,
-            addr_id,
-            truncated_hmac: auth.syn_ack_hmac(d),
-            nonce,
-        };
         let peer = Peer {
             addr_id: peer_id,
             backup: peer_backup,
         };
-        Some((
+        let us = Us {
+            key: local_key,
+            nonce,
+            addr_id,
+            backup,
+        };
+        Some(Self::answer(d, peer, peer_nonce, us, remote_key))
+    }
+
+    /// The state and SYN/ACK option for a SYN from `peer` with `peer_nonce`.
+    fn answer<D: Digest + ?Sized>(
+        d: &D,
+        peer: Peer,
+        peer_nonce: u32,
+        us: Us,
+        remote_key: u64,
+    ) -> (Self, MpJoin) {
+        let auth = JoinAuth {
+            initiator_key: remote_key,
+            listener_key: us.key,
+            initiator_nonce: peer_nonce,
+            listener_nonce: us.nonce,
+        };
+        let syn_ack = MpJoin::SynAck {
+            backup: us.backup,
+            addr_id: us.addr_id,
+            truncated_hmac: auth.syn_ack_hmac(d),
+            nonce: us.nonce,
+        };
+        (
             Self {
                 auth,
                 peer,
                 established: false,
             },
             syn_ack,
-        ))
+        )
     }
 
     /// The third ACK arrived with `opt`: checks the initiator's HMAC. The first that checks
@@ -244,5 +276,120 @@ impl Responder {
     /// The initiator's address id and backup wish, from its SYN.
     pub const fn peer(&self) -> Peer {
         self.peer
+    }
+}
+
+/// A join the listener answered, as it keeps it in the request socket (two 64-bit words of
+/// `tcp_rsk(req)->ext_data`) between the SYN and the child: the child looks the connection up
+/// again by `token` and resumes the responder's side ([`JoinRequest::responder`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JoinRequest {
+    /// Our token, which the SYN named.
+    pub token: u32,
+    /// The SYN's random number (R-A).
+    pub peer_nonce: u32,
+    /// Ours, sent on the SYN/ACK (R-B).
+    pub local_nonce: u32,
+    /// The initiator's address id and backup wish.
+    pub peer: Peer,
+    /// Our address id and backup flag on the SYN/ACK.
+    pub addr_id: u8,
+    /// Our backup flag on the SYN/ACK.
+    pub backup: bool,
+}
+
+/// Marks the words of a join request (the MP_CAPABLE request's flags never set it).
+const REQ_JOIN: u64 = 8;
+const REQ_BACKUP: u64 = 16;
+const REQ_PEER_BACKUP: u64 = 32;
+
+impl JoinRequest {
+    /// The SYN's MP_JOIN form `opt` was accepted: the request, answering with `local_nonce`
+    /// from our address `addr_id`. `None` for any other form.
+    pub const fn from_syn(
+        opt: &MpJoin,
+        local_nonce: u32,
+        addr_id: u8,
+        backup: bool,
+    ) -> Option<Self> {
+        let MpJoin::Syn {
+            backup: peer_backup,
+            addr_id: peer_id,
+            token,
+            nonce,
+        } = *opt
+        else {
+            return None;
+        };
+        Some(Self {
+            token,
+            peer_nonce: nonce,
+            local_nonce,
+            peer: Peer {
+                addr_id: peer_id,
+                backup: peer_backup,
+            },
+            addr_id,
+            backup,
+        })
+    }
+
+    /// The two words stored in the request socket.
+    pub const fn to_words(self) -> [u64; 2] {
+        let mut flags = REQ_SEEN | REQ_JOIN;
+        if self.backup {
+            flags |= REQ_BACKUP;
+        }
+        if self.peer.backup {
+            flags |= REQ_PEER_BACKUP;
+        }
+        [
+            (self.peer_nonce as u64) << 32 | self.local_nonce as u64,
+            flags
+                | (self.addr_id as u64) << 8
+                | (self.peer.addr_id as u64) << 16
+                | (self.token as u64) << 32,
+        ]
+    }
+
+    /// Reads back [`to_words`](Self::to_words); `None` for words of any other request.
+    pub const fn from_words(words: [u64; 2]) -> Option<Self> {
+        let flags = words[1];
+        if flags & REQ_JOIN == 0 {
+            return None;
+        }
+        Some(Self {
+            token: (flags >> 32) as u32,
+            peer_nonce: (words[0] >> 32) as u32,
+            local_nonce: words[0] as u32,
+            peer: Peer {
+                addr_id: (flags >> 16) as u8,
+                backup: flags & REQ_PEER_BACKUP != 0,
+            },
+            addr_id: (flags >> 8) as u8,
+            backup: flags & REQ_BACKUP != 0,
+        })
+    }
+
+    /// The responder's side, for the connection the token names (keys `local_key`, ours,
+    /// and `remote_key`), and the SYN/ACK's option (the same the listener sent).
+    pub fn responder<D: Digest + ?Sized>(
+        &self,
+        d: &D,
+        local_key: u64,
+        remote_key: u64,
+    ) -> (Responder, MpJoin) {
+        Responder::answer(
+            d,
+            self.peer,
+            self.peer_nonce,
+            Us {
+                key: local_key,
+                nonce: self.local_nonce,
+                addr_id: self.addr_id,
+                backup: self.backup,
+            },
+            remote_key,
+        )
     }
 }
