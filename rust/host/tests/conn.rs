@@ -5,11 +5,11 @@
 //! fallbacks, resets, and what malformed or missing options lead to.
 
 mod common;
-use common::RustCrypto;
+use common::{options, Counted, RustCrypto};
 
 use mptcp_proto::{
     conn::{
-        Conn, Event, Events, InSeg, OutSeg, Phase, Place, Request, Verdict,
+        Conn, Event, InSeg, OutSeg, Phase, Place, Request, Verdict,
         DEFAULT_SYN_RETRANS_BEFORE_FALLBACK, RX_MAPPINGS,
     },
     crypto::key_hash,
@@ -17,7 +17,7 @@ use mptcp_proto::{
     dss::SeqNum,
     mp_capable::MpcForm,
     mp_tcprst::reason,
-    option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP},
+    option::{MptcpOption, SegmentCtx},
     stream_rx::{Placement, StreamRx},
 };
 
@@ -25,23 +25,6 @@ const CLIENT_KEY: u64 = 0x0123_4567_89ab_cdef;
 const SERVER_KEY: u64 = 0xfedc_ba98_7654_3210;
 const CLIENT_ISN: u32 = 0xffff_fff0; // wraps soon after the first data
 const SERVER_ISN: u32 = 1000;
-
-#[derive(Default)]
-struct Counted(Vec<Event>);
-
-impl Events for Counted {
-    fn event(&mut self, event: Event) {
-        self.0.push(event);
-    }
-}
-
-fn options(buf: &[u8], ctx: SegmentCtx) -> Vec<MptcpOption> {
-    TcpOptions::new(buf)
-        .map(|o| o.expect("well-formed option area"))
-        .filter(|(kind, _)| *kind == TCPOPT_MPTCP)
-        .map(|(_, opt)| parse(opt, ctx).expect("our own options parse"))
-        .collect()
-}
 
 fn no_sum() -> u32 {
     panic!("checksum asked for without checksums")

@@ -7,37 +7,20 @@
 
 mod common;
 
-use common::RustCrypto;
+use common::{options, Counted, RustCrypto};
 use mptcp_proto::{
-    conn::{Conn, Event, Events, InSeg, OutSeg, Phase, Place, Verdict},
+    conn::{Conn, Event, InSeg, OutSeg, Phase, Place, Verdict},
     crypto::key_hash,
     join::{JoinRequest, Peer},
     mp_join::MpJoin,
     mp_tcprst::reason,
-    option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP},
+    option::{MptcpOption, SegmentCtx},
 };
 
 const KEY_A: u64 = 0x0a0b_0c0d_0e0f_1011; // the initiator's (the host opening the subflow)
 const KEY_B: u64 = 0x2122_2324_2526_2728; // the responder's
 const ISN_A: u32 = 0xffff_fffa; // wraps right after the handshake
 const ISN_B: u32 = 7000;
-
-#[derive(Default)]
-struct Counted(Vec<Event>);
-
-impl Events for Counted {
-    fn event(&mut self, event: Event) {
-        self.0.push(event);
-    }
-}
-
-fn options(buf: &[u8], ctx: SegmentCtx) -> Vec<MptcpOption> {
-    TcpOptions::new(buf)
-        .map(|o| o.expect("well-formed option area"))
-        .filter(|(kind, _)| *kind == TCPOPT_MPTCP)
-        .map(|(_, opt)| parse(opt, ctx).expect("our own options parse"))
-        .collect()
-}
 
 /// The option bytes of `opt`, as a TCP option area.
 fn area(opt: MptcpOption) -> Vec<u8> {

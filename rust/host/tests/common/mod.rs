@@ -35,3 +35,29 @@ impl mptcp_proto::crypto::Digest for RustCrypto {
         mac.finalize().into_bytes().into()
     }
 }
+
+/// Counted events, in order.
+#[allow(dead_code, reason = "only the connection tests count events")]
+#[derive(Default)]
+pub struct Counted(pub Vec<mptcp_proto::conn::Event>);
+
+impl mptcp_proto::conn::Events for Counted {
+    fn event(&mut self, event: mptcp_proto::conn::Event) {
+        self.0.push(event);
+    }
+}
+
+/// The MPTCP options of a TCP option area, parsed as they would arrive on a segment of kind
+/// `ctx`.
+#[allow(dead_code, reason = "only the connection tests read option areas")]
+pub fn options(
+    buf: &[u8],
+    ctx: mptcp_proto::option::SegmentCtx,
+) -> Vec<mptcp_proto::option::MptcpOption> {
+    use mptcp_proto::option::{parse, TcpOptions, TCPOPT_MPTCP};
+    TcpOptions::new(buf)
+        .map(|o| o.expect("well-formed option area"))
+        .filter(|(kind, _)| *kind == TCPOPT_MPTCP)
+        .map(|(_, opt)| parse(opt, ctx).expect("our own options parse"))
+        .collect()
+}
