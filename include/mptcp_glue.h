@@ -179,6 +179,8 @@ void mptcp_glue_rx_reset(struct sock *sk, struct mptcp_rs_msk_rx *rx);
  * context.
  */
 bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk);
+/* The subflow @ssk moves what it held back into the msk @sk (reader's context, msk locked). */
+void mptcp_glue_rx_refill_subflow(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk);
 /*
  * recvmsg() of the msk @sk, whose subflow is @ssk: TCP's reading rules applied to the msk's
  * receive queue. Takes the msk's lock (and the subflow's to move more).
@@ -226,6 +228,33 @@ struct mptcp_rs_token;
 bool mptcp_glue_token_in_use(const struct net *net, u32 token);
 struct mptcp_rs_token *mptcp_glue_token_claim(const struct net *net, u32 token, bool atomic);
 void mptcp_glue_token_release(struct mptcp_rs_token *t);
+/* What answering a join needs of the connection it names (struct JoinKeys, rust/ffi.rs). */
+struct mptcp_rs_join_keys {
+	u64 local_key;
+	u64 remote_key;
+	bool checksums;
+};
+/* The connection's keys, once both are known: joins to it can be answered. */
+void mptcp_glue_token_set_keys(struct mptcp_rs_token *t, u64 local_key, u64 remote_key,
+			       bool checksums);
+/* The msk that @token names becomes @msk if it was @old (NULL: none). Any context. */
+void mptcp_glue_token_set_msk(const struct net *net, u32 token, struct sock *msk,
+			      struct sock *old);
+/* The msk @token names, held, and its keys in @keys; NULL if there is none. Any context. */
+struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
+				   struct mptcp_rs_join_keys *keys);
+/*
+ * Whether the connection @token names takes one more subflow (msk.c): 0 and its keys in
+ * @keys, -ENOENT (no msk reachable by joins) or -EPERM (its subflow limit). Any context.
+ */
+int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_join_keys *keys);
+/*
+ * The listener's join child @ssk (locked, softirq) passed its third ACK: it becomes a subflow
+ * of the msk @token names, which closes it at its own close. False if it cannot take it.
+ */
+bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token);
+/* The reader made room: the msk @sk's joined subflows move what they hold back (rx.c). */
+void mptcp_glue_msk_refill_joins(struct sock *sk);
 /* KUnit only: claims, a second claim, release; 0 or -errno. */
 int mptcp_glue_test_token_table(void);
 /* The subflow state the "mptcp" ULP carries (NULL if none); subflow locked (subflow.c). */
@@ -298,6 +327,7 @@ enum mptcp_rs_verdict {
 	MPTCP_RS_ACK_NOW = 1,
 	MPTCP_RS_RESET = 2,
 	MPTCP_RS_DROP = 3,
+	MPTCP_RS_JOINED = 4,	/* a join's third ACK checked out: attach it to its msk */
 };
 
 /* Where a subflow's received bytes go (rust/proto/conn.rs, Place). */
@@ -343,6 +373,16 @@ bool mptcp_rs_stream_next(struct mptcp_rs_stream_rx *rx, u64 *next);
 /* @sum (skb_checksum()) of the bytes a piece asked to verify at @seq: true if they match. */
 bool mptcp_rs_rx_verify(void *state, const struct net *net, u32 seq, u32 sum);
 bool mptcp_rs_rx_broken(void *state, const struct net *net);
+/* The request words are a join's (answered or refused): its child never reaches accept(). */
+bool mptcp_rs_req_is_join(const u64 *words);
+/* The token a listener's join child names. */
+u32 mptcp_rs_join_token(void *state);
+/* Its msk could not take it: reset it ("administratively prohibited"); false if resetting. */
+bool mptcp_rs_join_refuse(void *state, const struct net *net);
+/* A listener's join child no msk owns: whoever resets it closes it too. */
+bool mptcp_rs_subflow_unowned(void *state);
+/* An additional subflow (MP_JOIN). */
+bool mptcp_rs_subflow_is_join(void *state);
 /*
  * False when only TCP limits what may be queued; otherwise *@allowed bytes may enter TCP's
  * send queue at @write_seq (0 while the connection-level window is closed).

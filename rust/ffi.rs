@@ -29,9 +29,20 @@ pub(crate) struct Token {
     _private: [u8; 0],
 }
 
+/// What answering a join needs of the connection it names (`struct mptcp_rs_join_keys`).
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct JoinKeys {
+    pub(crate) local_key: u64,
+    pub(crate) remote_key: u64,
+    pub(crate) checksums: bool,
+}
+
 extern "C" {
     /// A random 64-bit value from the kernel's CRNG. Any context.
     pub(crate) fn get_random_u64() -> u64;
+    /// A random 32-bit value from the kernel's CRNG. Any context.
+    pub(crate) fn get_random_u32() -> u32;
 
     /// Whether a connection of `net` holds `token`. Any context.
     ///
@@ -52,6 +63,26 @@ extern "C" {
     ///
     /// `token` must be NULL or a claimed entry, not used afterwards.
     pub(crate) fn mptcp_glue_token_release(token: *mut Token);
+    /// Leaves the connection's keys with its entry, for joins. Any context.
+    ///
+    /// # Safety
+    ///
+    /// `token` must be a claimed entry.
+    pub(crate) fn mptcp_glue_token_set_keys(
+        token: *mut Token,
+        local_key: u64,
+        remote_key: u64,
+        checksums: bool,
+    );
+    /// Whether the connection `token` names in `net` takes one more subflow: 0 (and its keys
+    /// in `keys`), `-ENOENT` (no such connection, or not yet one an MP_JOIN can reach) or
+    /// `-EPERM` (its subflow limit is reached). Any context.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace; `keys` valid for writes.
+    pub(crate) fn mptcp_glue_join_lookup(net: *const Net, token: u32, keys: *mut JoinKeys)
+        -> c_int;
 
     /// `net.mptcp.enabled` of `net`.
     ///

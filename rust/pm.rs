@@ -16,7 +16,7 @@ use crate::{
         endpoints::{flags as proto_flags, Endpoint, Endpoints, Limits, Refusal, Target},
     },
 };
-use kernel::{prelude::*, sync::SpinLock};
+use kernel::{prelude::*, sync::SpinLockIrq};
 
 const AF_UNSPEC: u8 = 0;
 const AF_INET: u8 = 2;
@@ -33,8 +33,9 @@ struct Config {
 /// [`mptcp_rs_pm_new`] to [`mptcp_rs_pm_free`].
 #[pin_data]
 pub(crate) struct PathManager {
+    /// Interrupts off while held: softirq reads it too (a join's SYN and third ACK).
     #[pin]
-    config: SpinLock<Config>,
+    config: SpinLockIrq<Config>,
 }
 
 // SAFETY: `Endpoints` is integers and arrays of them, and its documentation makes the
@@ -53,7 +54,7 @@ extern "C" fn mptcp_rs_pm_new() -> *mut c_void {
         endpoints,
     };
     match KBox::pin_init(
-        pin_init!(PathManager { config <- kernel::new_spinlock!(config, "mptcp_pm") }),
+        pin_init!(PathManager { config <- kernel::new_spinlock_irq!(config, "mptcp_pm") }),
         GFP_KERNEL,
     ) {
         // SAFETY: The pointer goes back to `KBox::from_raw` in `mptcp_rs_pm_free` only, and
@@ -153,7 +154,7 @@ impl RawEndpoint {
 unsafe fn answer(result: Result<c_int, Refusal>, msg: *mut *const c_char) -> c_int {
     result.unwrap_or_else(|refusal| {
         // SAFETY: Valid for a write (caller); the message is static.
-        unsafe { *msg = refusal.message().as_ptr().cast() };
+        unsafe { *msg = refusal.message().as_char_ptr() };
         -refusal.errno()
     })
 }

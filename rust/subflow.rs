@@ -23,6 +23,10 @@ use crate::{
         conn::{self, Conn, Event, Events, InSeg, OutSeg, Phase, Place, Request, Verdict},
         crypto::{key_hash, unique_key},
         csum,
+        join::{self, JoinRequest},
+        mp_join::MpJoin,
+        mp_tcprst::reason,
+        option::MptcpOption,
     },
 };
 use kernel::prelude::*;
@@ -38,6 +42,12 @@ pub(crate) struct Subflow {
     server_side: bool,
     /// The path-manager events of the connection sent so far.
     announced: Announced,
+    /// The keys went into the token's entry (for joins to this connection).
+    keys_published: bool,
+    /// A join the listener answered now belongs to its msk (which closes it).
+    attached: bool,
+    /// For a join the listener answered: the token of the connection it joins.
+    join_token: u32,
 }
 
 /// `MPTCP_EVENT_CREATED`, then `MPTCP_EVENT_ESTABLISHED`: each goes out once, in this order.
@@ -85,6 +95,19 @@ impl Drop for TokenClaim {
 }
 
 impl Subflow {
+    /// Once both keys are known, a first subflow leaves them with its token's entry: a join
+    /// to the connection is answered from there, in softirq, without this subflow's lock.
+    fn publish_keys(&mut self) {
+        if self.keys_published || self.token.0.is_null() {
+            return;
+        }
+        if let Some((local, remote, checksums)) = self.conn.join_keys() {
+            // SAFETY: By `TokenClaim`'s invariant the entry is ours and live.
+            unsafe { ffi::mptcp_glue_token_set_keys(self.token.0, local, remote, checksums) };
+            self.keys_published = true;
+        }
+    }
+
     /// Claims the token of our key once the key is settled (a SYN cookie's or Fast Open
     /// child learns it after its creation). A child whose token another connection took in
     /// the meantime keeps working, unreachable for MP_JOIN.
@@ -136,6 +159,10 @@ impl Events for NetCounters {
             Event::JoinAckRx => Counter::MPJoinAckRx,
             Event::JoinAckHmacFailure => Counter::MPJoinAckHMacFailure,
             Event::JoinAckNoMpJoin => Counter::MPJoinAckNoMPJoin,
+            Event::JoinSynRx => Counter::MPJoinSynRx,
+            Event::JoinSynBackupRx => Counter::MPJoinSynBackupRx,
+            Event::JoinNoTokenFound => Counter::MPJoinNoTokenFound,
+            Event::JoinRejected => Counter::MPJoinRejected,
         };
         // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
         // while its socket is.
@@ -149,11 +176,68 @@ fn new_key() -> u64 {
     unsafe { ffi::get_random_u64() }
 }
 
-fn into_raw(state: Subflow, flags: kernel::alloc::Flags) -> *mut c_void {
-    match KBox::new(state, flags) {
-        Ok(boxed) => KBox::into_raw(boxed).cast(),
-        Err(_) => core::ptr::null_mut(),
+/// Allocates a subflow's state and only then builds it (see [`init_state`]).
+fn alloc_state<'a>(
+    flags: kernel::alloc::Flags,
+    make_conn: impl FnOnce() -> Conn,
+    token: TokenClaim,
+    server_side: bool,
+) -> Option<&'a mut Subflow> {
+    let mut slot = KBox::<Subflow>::new_uninit(flags).ok()?;
+    // SAFETY: The allocation is valid for writes and holds no value yet.
+    unsafe { init_state(slot.as_mut_ptr(), make_conn, token, server_side) };
+    // SAFETY: `init_state` wrote every field.
+    Some(KBox::leak(unsafe { slot.assume_init() }))
+}
+
+/// Writes a new subflow state to `p`, its `Conn` straight into place: a `Conn` is some
+/// 4 KiB, and building the state on the stack first (then copying it in) took several
+/// copies' worth of a softirq's stack. `token_tried` follows from `token` being held.
+///
+/// # Safety
+///
+/// `p` must be valid for writes of a `Subflow` and hold no value that needs dropping.
+unsafe fn init_state(
+    p: *mut Subflow,
+    make_conn: impl FnOnce() -> Conn,
+    token: TokenClaim,
+    server_side: bool,
+) {
+    use core::ptr::addr_of_mut;
+    let token_tried = !token.0.is_null();
+    // SAFETY: `p` is valid for writes (contract); every field is written once. The list
+    // must name them all: `all_fields` below fails to compile when one is added.
+    unsafe {
+        addr_of_mut!((*p).conn).write(make_conn());
+        addr_of_mut!((*p).token).write(token);
+        addr_of_mut!((*p).token_tried).write(token_tried);
+        addr_of_mut!((*p).server_side).write(server_side);
+        addr_of_mut!((*p).announced).write(Announced::Nothing);
+        addr_of_mut!((*p).keys_published).write(false);
+        addr_of_mut!((*p).attached).write(false);
+        addr_of_mut!((*p).join_token).write(0);
     }
+    /// Names every field of `Subflow`, with no `..`: adding one breaks the build here, next
+    /// to the writes above that must then be extended.
+    #[allow(dead_code)]
+    fn all_fields(sf: &Subflow) {
+        let Subflow {
+            conn: _,
+            token: _,
+            token_tried: _,
+            server_side: _,
+            announced: _,
+            keys_published: _,
+            attached: _,
+            join_token: _,
+        } = sf;
+    }
+}
+
+/// The state's pointer for C (NULL if it could not be allocated); [`mptcp_rs_subflow_free`]
+/// takes it back.
+fn into_raw(state: Option<&mut Subflow>) -> *mut c_void {
+    state.map_or(core::ptr::null_mut(), |sf| core::ptr::from_mut(sf).cast())
 }
 
 /// # Safety
@@ -188,13 +272,13 @@ unsafe fn bytes_mut<'a>(ptr: *mut u8, len: c_uint) -> &'a mut [u8] {
     unsafe { core::slice::from_raw_parts_mut(ptr, len as usize) }
 }
 
-/// A connection that has not started, with a new key whose token it holds, and the
-/// namespace's settings; plain TCP if no free token was found.
+/// A connection that has not started: a new key whose token it holds, and the namespace's
+/// settings; plain TCP (no token) if no free token was found.
 ///
 /// # Safety
 ///
 /// `net` must be the live namespace of the subflow, which outlives the state.
-unsafe fn idle_subflow(net: *const ffi::Net) -> Subflow {
+unsafe fn idle_parts(net: *const ffi::Net) -> (impl FnOnce() -> Conn, TokenClaim) {
     // SAFETY: `net` is live (contract); the getters only read its settings.
     let (checksums, syn_retrans) = unsafe {
         (
@@ -204,25 +288,18 @@ unsafe fn idle_subflow(net: *const ffi::Net) -> Subflow {
     };
     // SAFETY: `net` outlives the state, so the claim (contract).
     let claim = &mut |token| unsafe { TokenClaim::take(net, token, false) };
-    match unique_key(&KernelDigest, &mut new_key, claim) {
-        Some((key, token)) => Subflow {
-            conn: Conn::idle(key, checksums, syn_retrans),
-            token,
-            token_tried: true,
-            server_side: false,
-            announced: Announced::Nothing,
-        },
+    let (key, token) = match unique_key(&KernelDigest, &mut new_key, claim) {
+        Some((key, token)) => (Some(key), token),
         None => {
             NetCounters(net).event(Event::TokenFallback);
-            Subflow {
-                conn: Conn::plain(),
-                token: TokenClaim::NONE,
-                token_tried: true,
-                server_side: false,
-                announced: Announced::Nothing,
-            }
+            (None, TokenClaim::NONE)
         }
-    }
+    };
+    let conn = move || match key {
+        Some(key) => Conn::idle(key, checksums, syn_retrans),
+        None => Conn::plain(),
+    };
+    (conn, token)
 }
 
 /// State for a subflow the module creates for an msk (process context, socket locked):
@@ -234,7 +311,8 @@ unsafe fn idle_subflow(net: *const ffi::Net) -> Subflow {
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_subflow_new(net: *const ffi::Net) -> *mut c_void {
     // SAFETY: `net` is the socket's (contract), which it holds.
-    into_raw(unsafe { idle_subflow(net) }, GFP_KERNEL)
+    let (conn, token) = unsafe { idle_parts(net) };
+    into_raw(alloc_state(GFP_KERNEL, conn, token, false))
 }
 
 /// State for the child of a listener (softirq), from the request's `words`
@@ -259,16 +337,26 @@ unsafe extern "C" fn mptcp_rs_subflow_clone(
             ffi::mptcp_glue_checksum_enabled(net),
         )
     };
-    let mut sf = Subflow {
-        conn: Conn::for_child(words, isn, irs, checksums, &KernelDigest),
-        token: TokenClaim::NONE,
-        token_tried: false,
-        server_side: true,
-        announced: Announced::Nothing,
+    let join = join::is_join_request(words);
+    let make_conn = move || match join {
+        // SAFETY: `net` is the child's (contract).
+        true => unsafe { join_child(net, words, isn, irs) },
+        false => Conn::for_child(words, isn, irs, checksums, &KernelDigest),
     };
-    // SAFETY: `net` is the child's (contract), which it holds.
-    unsafe { sf.claim_token(net, true) };
-    into_raw(sf, GFP_ATOMIC)
+    // A join names a connection by its token; it claims none. A first subflow claims the
+    // token of its key below, once built.
+    let Some(sf) = alloc_state(GFP_ATOMIC, make_conn, TokenClaim::NONE, true) else {
+        return core::ptr::null_mut();
+    };
+    if join {
+        sf.token_tried = true;
+        sf.join_token = JoinRequest::from_words(words).map_or(0, |req| req.token);
+    } else {
+        // SAFETY: `net` is the child's (contract), which it holds.
+        unsafe { sf.claim_token(net, true) };
+        sf.publish_keys();
+    }
+    into_raw(Some(sf))
 }
 
 /// Starts the subflow over after a disconnect: the next `connect()` is a new MPTCP
@@ -282,8 +370,15 @@ unsafe extern "C" fn mptcp_rs_subflow_restart(state: *mut c_void, net: *const ff
     if state.is_null() {
         return;
     }
-    // SAFETY: Per the function's contract. The old claim is given back as it is replaced.
-    unsafe { *subflow(state) = idle_subflow(net) };
+    // SAFETY: `net` is the socket's (contract).
+    let (conn, token) = unsafe { idle_parts(net) };
+    let p = state.cast::<Subflow>();
+    // SAFETY: Per the function's contract `p` is a live state only we access: the old value
+    // is dropped (its token claim given back) and a new one written in its place.
+    unsafe {
+        core::ptr::drop_in_place(p);
+        init_state(p, conn, token, false);
+    }
 }
 
 /// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).
@@ -353,6 +448,90 @@ unsafe fn request_words(net: *const ffi::Net, syn: &[u8], checksums: bool) -> [u
     }
 }
 
+/// The keys of the connection `token` names in `net` if it takes one more subflow, else the
+/// refusal's errno (see [`ffi::mptcp_glue_join_lookup`]).
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+unsafe fn join_lookup(net: *const ffi::Net, token: u32) -> Result<ffi::JoinKeys, c_int> {
+    let mut keys = ffi::JoinKeys::default();
+    // SAFETY: `net` is live (contract) and `keys` writable.
+    match unsafe { ffi::mptcp_glue_join_lookup(net, token, &mut keys) } {
+        0 => Ok(keys),
+        err => Err(err),
+    }
+}
+
+/// The MP_TCPRST reason for a join [`join_lookup`] refused with `err`.
+fn join_refusal(err: c_int) -> u8 {
+    if err == -(kernel::bindings::EPERM as c_int) {
+        reason::PROHIBITED
+    } else {
+        reason::MPTCP_ERROR
+    }
+}
+
+/// The request words for a SYN with MP_JOIN `opt`: answered (with a fresh nonce) if the
+/// connection its token names takes one more subflow, refused otherwise.
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin) -> [u64; 2] {
+    let mut counters = NetCounters(net);
+    let MpJoin::Syn { token, backup, .. } = *opt else {
+        return conn::PLAIN_REQUEST_WORDS;
+    };
+    counters.event(Event::JoinSynRx);
+    if backup {
+        counters.event(Event::JoinSynBackupRx);
+    }
+    // SAFETY: `net` is live (contract).
+    match unsafe { join_lookup(net, token) } {
+        Ok(_) => {
+            // SAFETY: No preconditions; any context.
+            let nonce = unsafe { ffi::get_random_u32() };
+            // Our address id: 0, the connection's initial address (ids of other local
+            // addresses are not looked up yet).
+            JoinRequest::from_syn(opt, nonce, 0, false)
+                .map_or(conn::PLAIN_REQUEST_WORDS, JoinRequest::to_words)
+        }
+        Err(err) => {
+            let why = join_refusal(err);
+            counters.event(if why == reason::PROHIBITED {
+                Event::JoinRejected
+            } else {
+                Event::JoinNoTokenFound
+            });
+            join::refused_request_words(why)
+        }
+    }
+}
+
+/// The `Conn` of a listener's child from a join request's `words`: the responder's side if
+/// the connection still takes the subflow, else one that resets at its first segment.
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+unsafe fn join_child(net: *const ffi::Net, words: [u64; 2], isn: u32, irs: u32) -> Conn {
+    if let Some(why) = join::refused_request(words) {
+        return Conn::join_refused(why, isn, irs);
+    }
+    let Some(req) = JoinRequest::from_words(words) else {
+        return Conn::join_refused(reason::MPTCP_ERROR, isn, irs);
+    };
+    // SAFETY: `net` is live (contract).
+    match unsafe { join_lookup(net, req.token) } {
+        Ok(k) => {
+            let keys = (k.local_key, k.remote_key, k.checksums);
+            Conn::join_responder(&req, keys, isn, irs, &KernelDigest)
+        }
+        Err(err) => Conn::join_refused(join_refusal(err), isn, irs),
+    }
+}
+
 /// The SYN/ACK's options for a request on a listener. On the first SYN/ACK `syn_opts` are
 /// the SYN's option bytes and the request's state is recorded in `words`; on retransmissions
 /// (`syn_opts` NULL) it is read back from there.
@@ -375,18 +554,32 @@ unsafe extern "C" fn mptcp_rs_synack_options(
         let syn = unsafe { bytes(syn_opts, syn_len) };
         // SAFETY: `net` is live (contract).
         let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
-        // SAFETY: `net` is live (contract).
-        let recorded = unsafe { request_words(net, syn, checksums) };
+        let recorded = match conn::find_join_syn(syn) {
+            // SAFETY: `net` is live (contract).
+            Some(opt) => unsafe { join_request_words(net, &opt) },
+            // SAFETY: `net` is live (contract).
+            None => unsafe { request_words(net, syn, checksums) },
+        };
         // SAFETY: Two writable words (contract).
         unsafe { words.copy_from_nonoverlapping(recorded.as_ptr(), 2) };
     }
     // SAFETY: Two readable words (contract).
     let recorded = unsafe { [*words, *words.add(1)] };
+    // SAFETY: Per the function's contract.
+    let buf = unsafe { bytes_mut(buf, remaining) };
+    if let Some(join) = JoinRequest::from_words(recorded) {
+        // Computed again for each SYN/ACK: nothing but the keys is kept. A connection
+        // gone meanwhile gets none, and the peer resets.
+        // SAFETY: `net` is live (contract).
+        let Ok(k) = (unsafe { join_lookup(net, join.token) }) else {
+            return 0;
+        };
+        let (_, synack) = join.responder(&KernelDigest, k.local_key, k.remote_key);
+        return conn::write_padded(&MptcpOption::MpJoin(synack), buf) as c_uint;
+    }
     let Some(req) = Request::from_words(recorded) else {
         return 0;
     };
-    // SAFETY: Per the function's contract.
-    let buf = unsafe { bytes_mut(buf, remaining) };
     req.synack_options(buf) as c_uint
 }
 
@@ -487,6 +680,7 @@ const VERDICT_ACCEPT: c_int = 0;
 const VERDICT_ACK_NOW: c_int = 1;
 const VERDICT_RESET: c_int = 2;
 const VERDICT_DROP: c_int = 3;
+const VERDICT_JOINED: c_int = 4;
 
 /// An incoming segment with its TCP option bytes. For the SYN/ACK of an active open (`syn`
 /// set) the handshake completes or falls back; otherwise returns a verdict.
@@ -508,14 +702,16 @@ unsafe extern "C" fn mptcp_rs_incoming(
     let mut events = NetCounters(net);
     if seg.syn {
         // A join's SYN/ACK that fails its check resets the subflow.
-        return match sf.conn.syn_ack(
+        let verdict = sf.conn.syn_ack(
             seg.seq,
             seg.ack_seq,
             seg.wnd,
             opts,
             &KernelDigest,
             &mut events,
-        ) {
+        );
+        sf.publish_keys();
+        return match verdict {
             Verdict::Reset(_) => VERDICT_RESET,
             _ => VERDICT_ACCEPT,
         };
@@ -534,12 +730,82 @@ unsafe extern "C" fn mptcp_rs_incoming(
     // A SYN cookie's child learns its key from the third ACK.
     // SAFETY: `net` is the socket's (contract).
     unsafe { sf.claim_token(net, true) };
+    sf.publish_keys();
     match verdict {
+        Verdict::Accept | Verdict::AcceptAckNow
+            if sf.conn.is_join() && sf.server_side && !sf.attached =>
+        {
+            // The third ACK checked out: the caller attaches the subflow to its msk.
+            sf.attached = true;
+            VERDICT_JOINED
+        }
         Verdict::Accept => VERDICT_ACCEPT,
         Verdict::AcceptAckNow => VERDICT_ACK_NOW,
         Verdict::Reset(_) => VERDICT_RESET,
         Verdict::Drop => VERDICT_DROP,
     }
+}
+
+/// Whether the request `words` are a join's (answered or refused): its child must not reach
+/// `accept()` (the listener sets `ext_drop_req`).
+///
+/// # Safety
+///
+/// `words` must point to two readable words.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_req_is_join(words: *const u64) -> bool {
+    // SAFETY: Per the function's contract.
+    join::is_join_request(unsafe { [*words, *words.add(1)] })
+}
+
+/// The token of the connection a listener's join child joins (0 for any other subflow).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_join_token(state: *mut c_void) -> u32 {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.join_token
+}
+
+/// The msk could not take the join after all: the subflow is reset ("administratively
+/// prohibited"), counted as `MPJoinRejected`; false if a reset was decided already.
+///
+/// # Safety
+///
+/// As [`subflow`]; `net` the socket's namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_join_refuse(state: *mut c_void, net: *const ffi::Net) -> bool {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    sf.attached = false;
+    NetCounters(net).event(Event::JoinRejected);
+    sf.conn.join_refuse(reason::PROHIBITED)
+}
+
+/// A listener's join child that no msk took: whoever resets it must also close it (it has
+/// no other owner).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_unowned(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    sf.conn.is_join() && sf.server_side && !sf.attached
+}
+
+/// An additional subflow (MP_JOIN): its FIN does not end the connection's stream.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_is_join(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.is_join()
 }
 
 /// Where received bytes go, for the C side (`enum mptcp_rs_place`).

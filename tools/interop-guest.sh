@@ -36,10 +36,14 @@ counter() {
 	fi
 }
 
+# (A rate-limited link, as upstream's mptcp_join.sh uses, keeps a connection open long enough
+# for the peer's path manager to add subflows.)
 # name port family server-side server-socket client-socket counter-that-must-rise-on-the-client
+# [counter-that-must-rise-on-the-server]
 # (MPCapableSYNACKRX: the handshake was MPTCP; MPCapableFallbackSYNACK: it fell back)
-# A line "netem ..." switches both guests' link to that netem setting from there on; a line
-# "sysctl K=V" sets K on both sides.
+# A line "netem ..." switches both guests' link to that netem setting from there on (or off:
+# "netem off"); a line "sysctl K=V" sets K on both sides; "on SIDE COMMAND..." runs COMMAND on
+# SIDE (ours, upstream or both).
 cases="
 tcp-to-ours 5001 4 ours TCP TCP -
 tcp-to-upstream 5002 4 upstream TCP TCP -
@@ -58,6 +62,12 @@ netem delay 5ms reorder 25% 50% loss 1%
 tcp-to-ours-lossy 5008 4 ours TCP TCP -
 mptcp-ours-to-upstream-lossy 5009 4 upstream MPTCP MPTCP MPCapableSYNACKRX
 mptcp-upstream-to-ours-lossy 5010 4 ours MPTCP MPTCP MPCapableSYNACKRX
+netem rate 20mbit delay 1ms
+on upstream ip addr add $net4.3/24 dev $dev
+on upstream ip mptcp endpoint add $net4.3 dev $dev subflow
+mptcp-upstream-joins-ours 5015 4 ours MPTCP MPTCP MPJoinSynAckRx MPJoinAckRx
+on upstream ip mptcp endpoint flush
+netem off
 "
 # Can our side create MPTCP sockets at all? (Not until the data plane lands.)
 our_mptcp=yes
@@ -83,16 +93,28 @@ barrier() {
 }
 
 i=0
-echo "$cases" | while read -r name port family server ssock csock ctr; do
+echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 	[ -n "$name" ] || continue
 	if [ "$name" = netem ]; then
-		tc qdisc replace dev "$dev" root netem $port $family $server $ssock $csock $ctr
+		if [ "$port" = off ]; then
+			tc qdisc del dev "$dev" root 2>/dev/null
+		else
+			tc qdisc replace dev "$dev" root netem $port $family $server $ssock $csock $ctr
+		fi
 		continue
 	fi
 	if [ "$name" = sysctl ]; then
 		sysctl -qw "$port"
 		continue
 	fi
+	if [ "$name" = on ]; then
+		if [ "$port" = both ] || [ "$port" = "$side" ]; then
+			$family $server $ssock $csock $ctr $sctr || echo "# failed: $family $server $ssock $csock $ctr $sctr"
+		fi
+		continue
+	fi
+	# The counter that must rise on this side in this role.
+	if [ "$server" = "$side" ]; then mine_ctr=${sctr:--}; else mine_ctr=$ctr; fi
 	i=$((i + 1))
 	# MPTCP_INTEROP_ONLY (a shell pattern) runs only the cases whose name matches.
 	case $name in ${MPTCP_INTEROP_ONLY:-*}) ;; *) continue ;; esac
@@ -113,13 +135,17 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 	# printed if the case fails.
 	(sleep 45; ss -tnmi "( sport = :$port or dport = :$port )" >$tmp/ss 2>&1) &
 	sspid=$!
+	before=$([ "$mine_ctr" != - ] && counter "$mine_ctr")
+	# MPTCP_INTEROP_TCPDUMP=1: the case's SYN, FIN and RST segments, printed after it.
+	if [ "${MPTCP_INTEROP_TCPDUMP:-0}" = 1 ]; then
+		timeout 300 tcpdump -lnvi "$dev" -c 40 "tcp port $port and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0" >$tmp/td 2>&1 &
+		tdpid=$!
+		sleep 1
+	fi
 	if [ $role = server ]; then
 		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
 		rc=$?
-		echo "CASE $name server $rc $sent_sha $(sha256sum <$tmp/recv.bin | cut -d' ' -f1)"
-		[ $rc = 0 ] || sed 's/^/# server: /' $tmp/err | head -n 3
 	else
-		before=$([ "$ctr" != - ] && counter "$ctr")
 		rc=1
 		# The server may not be listening yet: retry, bounded (30 tries, 1 s apart).
 		for _ in $(seq 30); do
@@ -128,16 +154,21 @@ echo "$cases" | while read -r name port family server ssock csock ctr; do
 			[ $rc = 0 ] && break
 			sleep 1
 		done
-		delta=-
-		[ "$ctr" != - ] && delta=$ctr=$(($(counter "$ctr") - ${before:-0}))
-		echo "CASE $name client $rc $sent_sha $(sha256sum <$tmp/recv.bin | cut -d' ' -f1) $delta"
-		[ $rc = 0 ] || sed 's/^/# client: /' $tmp/err | head -n 3
 	fi
+	delta=-
+	[ "$mine_ctr" != - ] && delta=$mine_ctr=$(($(counter "$mine_ctr") - ${before:-0}))
+	echo "CASE $name $role $rc $sent_sha $(sha256sum <$tmp/recv.bin | cut -d' ' -f1) $delta"
+	[ $rc = 0 ] || sed "s/^/# $role: /" $tmp/err | head -n 3
 	kill $sspid 2>/dev/null
 	wait $sspid 2>/dev/null
 	[ $rc = 0 ] || [ ! -s $tmp/ss ] || sed "s/^/# $role ss: /" $tmp/ss | head -n 12
 	got=$(wc -c <$tmp/recv.bin)
 	[ "$got" = "$(wc -c <$tmp/send.bin)" ] || echo "# $role: received $got bytes"
+	if [ "${MPTCP_INTEROP_TCPDUMP:-0}" = 1 ]; then
+		kill $tdpid 2>/dev/null
+		wait $tdpid 2>/dev/null
+		sed "s/^/# $role tcpdump: /" $tmp/td
+	fi
 	rm -f $tmp/ss
 done
 # Each side's non-zero MPTcpExt counters, for the record (and for tools/interop.sh, which

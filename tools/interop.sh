@@ -45,7 +45,7 @@ for name in names:
         print(f"FAIL: {label}{name} (our side cannot create MPTCP sockets)")
         failed += 1
         continue
-    # Fields: status, sha256 sent, sha256 received[, counter delta on the client].
+    # Fields: status, sha256 sent, sha256 received, counter delta (or -).
     ok = bool(srv and cli and srv[0] == "0" and cli[0] == "0")
     to_server = ok and srv[2] == cli[1]
     to_client = ok and cli[2] == srv[1]
@@ -53,10 +53,12 @@ for name in names:
     why = "" if ok else (f" (server {srv[0] if srv else 'missing'}, client {cli[0] if cli else 'missing'},"
                          f" client->server {'same' if to_server else 'differs'},"
                          f" server->client {'same' if to_client else 'differs'})")
-    if ok and cli[3] != "-":
-        counter, delta = cli[3].split("=")
-        ok = int(delta) > 0
-        why = "" if ok else f" (the client's MPTcpExt{counter} did not rise)"
+    # The counters that must have risen (client's, then server's).
+    for role, f in (("client", cli), ("server", srv)):
+        if ok and len(f) > 3 and f[3] != "-":
+            counter, delta = f[3].split("=")
+            ok = int(delta) > 0
+            why = "" if ok else f" (the {role}'s MPTcpExt{counter} did not rise)"
     print(f"{'ok' if ok else 'FAIL'}: {label}{name}{why}")
     passed += ok
     failed += not ok
@@ -80,7 +82,8 @@ PY
 # A free loopback port for the link.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$here/vm.sh" -q -c 1 -k "$ours" -t 1500 -o "$out/ours" -n "socket,listen=127.0.0.1:$port" -- \
-	env MPTCP_INTEROP_ONLY="${MPTCP_INTEROP_ONLY:-*}" "$here/interop-guest.sh" ours &
+	env MPTCP_INTEROP_ONLY="${MPTCP_INTEROP_ONLY:-*}" MPTCP_INTEROP_TCPDUMP="${MPTCP_INTEROP_TCPDUMP:-0}" \
+	"$here/interop-guest.sh" ours &
 ours_pid=$!
 # The listening side must be up before the other guest connects its end of the link.
 for _ in $(seq 100); do

@@ -55,6 +55,21 @@ struct mptcp_rs_sock {
 	/* MSK_* bits: what this msk is counted in, so each count is undone exactly once. */
 	unsigned long counted;
 	u32 token;		/* set with MSK_ANNOUNCED */
+	/*
+	 * Subflows the peer joined (MP_JOIN), each a struct mptcp_rs_join the msk owns (it
+	 * closes them at its own close). joins_lock (BH) protects the list, njoins and
+	 * joins_closed, which stops attaching once the msk is being destroyed.
+	 */
+	spinlock_t joins_lock;
+	struct list_head joins;
+	unsigned int njoins;
+	bool joins_closed;
+};
+
+/* A joined subflow: a listener's child, which the msk took over from the TCP stack. */
+struct mptcp_rs_join {
+	struct list_head node;
+	struct sock *ssk;
 };
 
 enum {
@@ -84,6 +99,8 @@ static struct mptcp_rs_sock *msk_of(const struct sock *sk)
 {
 	return (struct mptcp_rs_sock *)sk;
 }
+
+static void msk_set_token(struct sock *sk, u32 token);
 
 static struct socket *first_of(const struct socket *sock)
 {
@@ -218,10 +235,8 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 		if (inet_sk_state_load(ssk) == TCP_ESTABLISHED) {
 			u32 token = announce(ssk, true);
 
-			if (token) {
-				msk_of(sk)->token = token;
-				set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
-			}
+			if (token)
+				msk_set_token(sk, token);
 		}
 		chained = msk_of(sk)->sf_state_change;
 	}
@@ -350,6 +365,151 @@ struct sock *mptcp_glue_msk_first_get(struct sock *sk)
 	return ssk;
 }
 
+/* ---- subflows the peer joins (MP_JOIN) ---- */
+
+/* What every msk starts with: nothing received, no joined subflow. */
+static void msk_init(struct sock *sk)
+{
+	mptcp_glue_rx_init(&msk_of(sk)->rx);
+	spin_lock_init(&msk_of(sk)->joins_lock);
+	INIT_LIST_HEAD(&msk_of(sk)->joins);
+	msk_of(sk)->njoins = 0;
+	msk_of(sk)->joins_closed = false;
+}
+
+/* The connection's token is @token: joins naming it reach this msk from now on. */
+static void msk_set_token(struct sock *sk, u32 token)
+{
+	msk_of(sk)->token = token;
+	set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
+	mptcp_glue_token_set_msk(sock_net(sk), token, sk, NULL);
+}
+
+/* Whether @sk takes one more joined subflow now: 0, -ENOENT (closing) or -EPERM (limit). */
+static int msk_join_room(struct sock *sk)
+{
+	u32 add_addr_accepted, subflows;
+
+	/* The in-kernel manager's limit on additional subflows, as upstream applies it. */
+	mptcp_rs_pm_get_limits(sock_net(sk), &add_addr_accepted, &subflows);
+	lockdep_assert_held(&msk_of(sk)->joins_lock);
+	if (msk_of(sk)->joins_closed)
+		return -ENOENT;
+	return msk_of(sk)->njoins < subflows ? 0 : -EPERM;
+}
+
+int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_join_keys *keys)
+{
+	struct sock *sk = mptcp_glue_token_join(net, token, keys);
+	int err;
+
+	if (!sk)
+		return -ENOENT;
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	err = msk_join_room(sk);
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	sock_put(sk);
+	return err;
+}
+
+bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
+{
+	struct mptcp_rs_join_keys keys;
+	struct mptcp_rs_join *join;
+	bool attached = false, next_known;
+	struct sock *sk;
+	u64 next;
+
+	sk = mptcp_glue_token_join(sock_net(ssk), token, &keys);
+	if (!sk)
+		return false;
+	join = kmalloc(sizeof(*join), GFP_ATOMIC);
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	if (join && !msk_join_room(sk)) {
+		join->ssk = ssk;
+		list_add_tail(&join->node, &msk_of(sk)->joins);
+		msk_of(sk)->njoins++;
+		/* Its bytes move into this msk from now on (its sk_data_ready, rx.c). */
+		write_lock_bh(&ssk->sk_callback_lock);
+		__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
+		write_unlock_bh(&ssk->sk_callback_lock);
+		attached = true;
+	}
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (attached) {
+		/* Its DATA_ACK starts at the stream's in-order point. */
+		spin_lock_bh(&sk->sk_receive_queue.lock);
+		next_known = mptcp_rs_stream_next(&msk_of(sk)->rx.stream, &next);
+		spin_unlock_bh(&sk->sk_receive_queue.lock);
+		mptcp_rs_rx_moved(mptcp_glue_subflow_state(ssk), tcp_sk(ssk)->copied_seq,
+				  next_known, next);
+	} else {
+		kfree(join);
+	}
+	sock_put(sk);
+	return attached;
+}
+
+/* The @n-th joined subflow of @sk, held; NULL past the last. */
+static struct sock *msk_join_get(struct sock *sk, unsigned int n)
+{
+	struct mptcp_rs_join *join;
+	struct sock *ssk = NULL;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	list_for_each_entry(join, &msk_of(sk)->joins, node) {
+		if (n--)
+			continue;
+		ssk = join->ssk;
+		sock_hold(ssk);
+		break;
+	}
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	return ssk;
+}
+
+void mptcp_glue_msk_refill_joins(struct sock *sk)
+{
+	struct sock *ssk;
+	unsigned int n;
+
+	/* Bounded by the subflow limit; a join attached meanwhile may be skipped or not. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		mptcp_glue_rx_refill_subflow(sk, &msk_of(sk)->rx, ssk);
+		sock_put(ssk);
+	}
+}
+
+/*
+ * The msk is being destroyed: no more joins, and those it has close as the first subflow
+ * does (abortively when unread data is thrown away, @abort).
+ */
+static void msk_close_joins(struct sock *sk, bool abort)
+{
+	struct mptcp_rs_join *join, *tmp;
+	LIST_HEAD(joins);
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	msk_of(sk)->joins_closed = true;
+	list_splice_init(&msk_of(sk)->joins, &joins);
+	msk_of(sk)->njoins = 0;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	list_for_each_entry_safe(join, tmp, &joins, node) {
+		struct sock *ssk = join->ssk;
+
+		write_lock_bh(&ssk->sk_callback_lock);
+		rcu_assign_sk_user_data(ssk, NULL);
+		write_unlock_bh(&ssk->sk_callback_lock);
+		if (abort) {
+			sock_set_flag(ssk, SOCK_LINGER);
+			WRITE_ONCE(ssk->sk_lingertime, 0);
+		}
+		/* Gives up the reference the child would have handed to accept(). */
+		tcp_close(ssk, 0);
+		kfree(join);
+	}
+}
+
 /* ---- struct proto ---- */
 
 static int mptcp_rs_init_sock(struct sock *sk)
@@ -365,7 +525,7 @@ static int mptcp_rs_init_sock(struct sock *sk)
 	err = mptcp_glue_subflow_create(net, sk->sk_family, &first);
 	if (err)
 		return err;
-	mptcp_glue_rx_init(&msk_of(sk)->rx);
+	msk_init(sk);
 	attach_first(sk, first);
 	/* SOL_SOCKET options come to mptcp_rs_setsockopt() too, to reach the subflow. */
 	set_bit(SOCK_CUSTOM_SOCKOPT, &sk->sk_socket->flags);
@@ -375,6 +535,7 @@ static int mptcp_rs_init_sock(struct sock *sk)
 static void mptcp_rs_destroy(struct sock *sk)
 {
 	struct socket *first = detach_first(sk);
+	bool abort;
 
 	if (!first)
 		return;
@@ -383,10 +544,15 @@ static void mptcp_rs_destroy(struct sock *sk)
 	 * closes abortively (a zero linger), and its RST carries MP_FASTCLOSE (upstream does
 	 * the same in __mptcp_close()).
 	 */
-	if (mptcp_glue_rx_unread(sk, &msk_of(sk)->rx)) {
+	abort = mptcp_glue_rx_unread(sk, &msk_of(sk)->rx);
+	if (abort) {
 		sock_set_flag(first->sk, SOCK_LINGER);
 		WRITE_ONCE(first->sk->sk_lingertime, 0);
 	}
+	/* No join reaches this msk any more: the token entry lets go of it first. */
+	if (msk_of(sk)->token)
+		mptcp_glue_token_set_msk(sock_net(sk), msk_of(sk)->token, NULL, sk);
+	msk_close_joins(sk, abort);
 	sock_release(first);
 	mptcp_glue_rx_purge(sk, &msk_of(sk)->rx);
 }
@@ -506,17 +672,15 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 		inet_sk(sk)->pinet6 = &((struct mptcp_rs_sock6 *)sk)->np;
 #endif
 	copy_addrs(sk, sub->sk);
-	mptcp_glue_rx_init(&msk_of(sk)->rx);
+	msk_init(sk);
 	attach_first(sk, sub);
 	msk_count_inuse(sk);
 	/* CREATED went out when the child was made (subflow.c): CLOSED is owed from here. */
 	lock_sock(sub->sk);
 	if (mptcp_glue_subflow_state(sub->sk) &&
 	    mptcp_rs_info(mptcp_glue_subflow_state(sub->sk), tcp_sk(sub->sk)->write_seq,
-			  tcp_sk(sub->sk)->snd_nxt, &info) && info.token) {
-		msk_of(sk)->token = info.token;
-		set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
-	}
+			  tcp_sk(sub->sk)->snd_nxt, &info) && info.token)
+		msk_set_token(sk, info.token);
 	/*
 	 * What the child received before accept() waited in its own queue, acknowledged by TCP
 	 * but not at the data level: the peer learns the DATA_ACK now.

@@ -319,9 +319,14 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 		seq += len;
 		moved = true;
 	}
-	WRITE_ONCE(rx->stalled, stalled);
-	/* With one subflow, its FIN ends the connection's stream too (as for plain TCP). */
-	if (rx_check_eof(sk, rx, state, fin))
+	/* Cleared by the reader's refill only, which then tries every subflow. */
+	if (stalled)
+		WRITE_ONCE(rx->stalled, true);
+	/*
+	 * The first subflow's FIN ends the connection's stream too (plain TCP after a fallback;
+	 * the one-subflow case): a join's never does.
+	 */
+	if (rx_check_eof(sk, rx, state, fin && !(state && mptcp_rs_subflow_is_join(state))))
 		moved = true;
 	/* The subflow's DATA_ACK first: consuming may send the ACK that carries it. */
 	if (state) {
@@ -337,13 +342,12 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 	return moved;
 }
 
-/* The subflow's bytes that waited for room, now that the reader made some. */
-static void rx_refill(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk)
+/*
+ * Moves what the subflow @ssk holds back (the reader made room) and tells the peer the new
+ * DATA_ACK. The reader's context, msk locked.
+ */
+void mptcp_glue_rx_refill_subflow(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk)
 {
-	/* Pairs with the mover's barrier: the room freed is visible before `stalled` is read. */
-	smp_mb();
-	if (!READ_ONCE(rx->stalled) || rx_full(sk, ssk))
-		return;
 	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
 	/*
 	 * TCP acknowledged these bytes when they arrived, with the DATA_ACK of then: the peer
@@ -356,6 +360,23 @@ static void rx_refill(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *
 				    TCPF_CLOSE_WAIT))
 		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
 	release_sock(ssk);
+}
+
+/*
+ * The subflows' bytes that waited (for room, or for the keys), now that the reader made
+ * room. Only here is `stalled` cleared: every subflow is then tried, and any that stalls
+ * again sets it again.
+ */
+static void rx_refill(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ssk)
+{
+	/* Pairs with the mover's barrier: the room freed is visible before `stalled` is read. */
+	smp_mb();
+	if (!READ_ONCE(rx->stalled) || rx_full(sk, ssk))
+		return;
+	/* A stall set after this is retried below, each subflow's mover being done by then. */
+	WRITE_ONCE(rx->stalled, false);
+	mptcp_glue_rx_refill_subflow(sk, rx, ssk);
+	mptcp_glue_msk_refill_joins(sk);
 }
 
 static struct sk_buff *rx_next_locked(struct sock *sk, struct sk_buff *skb)

@@ -22,6 +22,7 @@ static struct workqueue_struct *mptcp_rs_reset_wq;
 struct mptcp_rs_reset_work {
 	struct work_struct work;
 	struct sock *sk;
+	bool dispose;	/* a join child nobody owns: closed here too */
 };
 
 static unsigned int mptcp_rs_hook_syn_options(struct sock *sk, struct sk_buff *skb, u8 *buf,
@@ -62,6 +63,9 @@ static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 	len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
 				      th ? (const u8 *)(th + 1) : NULL,
 				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, buf, remaining);
+	/* A join's child belongs to the msk it joins (or to nobody): never to accept(). */
+	if (mptcp_rs_req_is_join(tcp_rsk(req)->ext_data))
+		tcp_rsk(req)->ext_drop_req = true;
 	/*
 	 * Next to a Fast Open cookie (a cookie request answered) MP_CAPABLE fits only without
 	 * timestamps; upstream leaves them out too (subflow_prep_synack()). The request is
@@ -106,6 +110,9 @@ static void mptcp_rs_reset_work_fn(struct work_struct *work)
 
 	/* Sends the RST (with MP_TCPRST, the state being in its reset phase) and closes. */
 	tcp_abort(w->sk, ECONNRESET);
+	/* ... and gives up the reference accept() would otherwise have taken over. */
+	if (w->dispose)
+		tcp_close(w->sk, 0);
 	sock_put(w->sk);
 	kfree(w);
 }
@@ -113,12 +120,15 @@ static void mptcp_rs_reset_work_fn(struct work_struct *work)
 void mptcp_glue_subflow_reset(struct sock *sk)
 {
 	struct mptcp_rs_reset_work *w = kmalloc(sizeof(*w), GFP_ATOMIC);
+	void *state = mptcp_glue_subflow_state(sk);
 
 	if (!w)
 		return;	/* the segment is dropped; the peer's retransmission tries again */
 	INIT_WORK(&w->work, mptcp_rs_reset_work_fn);
 	sock_hold(sk);
 	w->sk = sk;
+	/* Decided once per subflow (the reset verdict comes once), so closed once. */
+	w->dispose = state && mptcp_rs_subflow_unowned(state);
 	queue_work(mptcp_rs_reset_wq, &w->work);
 }
 
@@ -151,6 +161,16 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		inet_csk_schedule_ack(sk);
 		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
 		mptcp_glue_msk_data_ready(sk);
+		return true;
+	case MPTCP_RS_JOINED:
+		if (!mptcp_glue_msk_attach_join(sk, mptcp_rs_join_token(state))) {
+			if (mptcp_rs_join_refuse(state, sock_net(sk)))
+				mptcp_glue_subflow_reset(sk);
+			return false;
+		}
+		/* The responder acknowledges the third ACK at once (RFC 8684 section 3.2). */
+		inet_csk_schedule_ack(sk);
+		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
 		return true;
 	case MPTCP_RS_RESET:
 		mptcp_glue_subflow_reset(sk);

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "mptcp_glue.h"
 
@@ -22,6 +23,16 @@ struct mptcp_rs_token {
 	struct hlist_node node;
 	possible_net_t net;
 	u32 token;
+	/* What answering an MP_JOIN SYN needs, once the peer's key is known. */
+	bool keys_known;
+	bool checksums;
+	u64 local_key;
+	u64 remote_key;
+	/*
+	 * The msk joins attach to, while it takes them; no reference: the msk clears it (under
+	 * the table lock) before it closes, and a lookup holds it under the lock.
+	 */
+	struct sock *msk;
 };
 
 /* 2^10 buckets: the table is keyed by a uniformly random 32-bit value. */
@@ -56,6 +67,8 @@ struct mptcp_rs_token *mptcp_glue_token_claim(const struct net *net, u32 token, 
 	if (!t)
 		return NULL;
 	t->token = token;
+	t->keys_known = false;
+	t->msk = NULL;
 	write_pnet(&t->net, (struct net *)net);
 	spin_lock_bh(&mptcp_rs_tokens_lock);
 	if (token_find(net, token)) {
@@ -76,6 +89,48 @@ void mptcp_glue_token_release(struct mptcp_rs_token *t)
 	hash_del(&t->node);
 	spin_unlock_bh(&mptcp_rs_tokens_lock);
 	kfree(t);
+}
+
+void mptcp_glue_token_set_keys(struct mptcp_rs_token *t, u64 local_key, u64 remote_key,
+			       bool checksums)
+{
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	t->local_key = local_key;
+	t->remote_key = remote_key;
+	t->checksums = checksums;
+	t->keys_known = true;
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+}
+
+void mptcp_glue_token_set_msk(const struct net *net, u32 token, struct sock *msk,
+			      struct sock *old)
+{
+	struct mptcp_rs_token *t;
+
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	t = token_find(net, token);
+	if (t && t->msk == old)
+		t->msk = msk;
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+}
+
+struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
+				   struct mptcp_rs_join_keys *keys)
+{
+	struct mptcp_rs_token *t;
+	struct sock *msk = NULL;
+
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	t = token_find(net, token);
+	if (t && t->keys_known && t->msk) {
+		msk = t->msk;
+		sock_hold(msk);
+		keys->local_key = t->local_key;
+		keys->remote_key = t->remote_key;
+		keys->checksums = t->checksums;
+	}
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+	return msk;
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -144,6 +144,14 @@ pub enum Event {
     JoinAckHmacFailure,
     /// A join's third ACK had no MP_JOIN (`MPJoinAckNoMPJoin`).
     JoinAckNoMpJoin,
+    /// A SYN with MP_JOIN arrived (`MPJoinSynRx`).
+    JoinSynRx,
+    /// ... asking to be a backup subflow (`MPJoinSynBackupRx`).
+    JoinSynBackupRx,
+    /// A join's token names no connection here (`MPJoinNoTokenFound`).
+    JoinNoTokenFound,
+    /// A join was refused: the connection takes no more subflows (`MPJoinRejected`).
+    JoinRejected,
 }
 
 /// Where counted events go.
@@ -384,9 +392,15 @@ pub struct Conn {
 enum JoinRole {
     Initiator(Initiator),
     Responder(Responder),
+    /// A listener's child of a join it could not take (unknown token, limit reached): its
+    /// first segment resets it with this MP_TCPRST reason.
+    Refused(u8),
 }
 
 impl Conn {
+    // Inlined into each constructor: a `Conn` is kilobytes, and each level of construction
+    // would otherwise hold its own copy on the (softirq) stack.
+    #[inline(always)]
     fn new(phase: Phase, local_key: u64, checksums: bool) -> Self {
         Self {
             phase,
@@ -421,6 +435,7 @@ impl Conn {
 
     /// An additional subflow of a connection whose keys are known: no MP_CAPABLE, no
     /// implicit mapping (every byte it receives must be mapped), the DATA_ACK the msk's.
+    #[inline(always)]
     fn joining(
         phase: Phase,
         local_key: u64,
@@ -456,6 +471,7 @@ impl Conn {
 
     /// The child of a listener that answered the MP_JOIN SYN `req` of the connection whose
     /// keys are `local_key` (ours) and `remote_key`: it waits for the third ACK's HMAC.
+    #[inline(always)]
     pub fn join_responder(
         req: &JoinRequest,
         (local_key, remote_key, checksums): (u64, u64, bool),
@@ -478,6 +494,37 @@ impl Conn {
         conn
     }
 
+    /// The child of a join request the listener could not take (see [`JoinRole`]): reset,
+    /// with `why` (an MP_TCPRST reason), at the first segment it gets.
+    #[inline(always)]
+    pub fn join_refused(why: u8, isn: u32, irs: u32) -> Self {
+        let mut conn = Self::new(Phase::AwaitKeys, 0, false);
+        conn.isn = isn;
+        conn.irs = irs;
+        conn.join = Some(JoinRole::Refused(why));
+        conn
+    }
+
+    /// A join whose third ACK checked out but that the connection could not take after all
+    /// (it is closing, its subflow limit was reached meanwhile): reset with the MP_TCPRST
+    /// reason `why`. Returns false if a reset was decided already.
+    pub fn join_refuse(&mut self, why: u8) -> bool {
+        if self.phase == Phase::Reset {
+            return false;
+        }
+        self.reset(why);
+        true
+    }
+
+    /// Both keys and the checksum choice of an established first subflow: what a join to
+    /// this connection needs. `None` for a join, plain TCP, or before the peer's key.
+    pub const fn join_keys(&self) -> Option<(u64, u64, bool)> {
+        match (self.phase, self.join) {
+            (Phase::Established, None) => Some((self.local_key, self.remote_key, self.checksums)),
+            _ => None,
+        }
+    }
+
     /// An additional subflow (MP_JOIN), not the first.
     pub const fn is_join(&self) -> bool {
         self.join.is_some()
@@ -486,6 +533,7 @@ impl Conn {
     /// A subflow that has not connected yet: it becomes an active opener with `local_key`
     /// on its first SYN. `checksums` and `syn_retrans_before_fallback` are this end's
     /// settings (`net.mptcp.checksum_enabled`, `net.mptcp.syn_retrans_before_tcp_fallback`).
+    #[inline(always)]
     pub fn idle(local_key: u64, checksums: bool, syn_retrans_before_fallback: u8) -> Self {
         let mut conn = Self::new(Phase::Idle, local_key, checksums);
         conn.syn_retrans_before_fallback = syn_retrans_before_fallback;
@@ -493,11 +541,13 @@ impl Conn {
     }
 
     /// A plain TCP connection (a child of a SYN without MP_CAPABLE).
+    #[inline(always)]
     pub fn plain() -> Self {
         Self::new(Phase::Fallback, 0, false)
     }
 
     /// The child of a request that asked for MPTCP: it waits for the keys in the third ACK.
+    #[inline(always)]
     pub fn passive(req: &Request, isn: u32, irs: u32, hasher: &dyn Digest) -> Self {
         let mut conn = Self::new(Phase::AwaitKeys, req.local_key, req.checksums);
         conn.isn = isn;
@@ -510,6 +560,7 @@ impl Conn {
     /// The child of a listener, from the request's `words` (see [`Request`]): MPTCP if the
     /// SYN asked for it, plain TCP if it did not, and for a SYN cookie's child (no words)
     /// whatever the third ACK says.
+    #[inline(always)]
     pub fn for_child(
         words: [u64; 2],
         isn: u32,
@@ -527,6 +578,7 @@ impl Conn {
     /// The child of a SYN cookie, whose request state is gone: MPTCP if the third ACK
     /// carries MP_CAPABLE with both keys, plain TCP otherwise. `checksums` is this end's
     /// setting.
+    #[inline(always)]
     pub fn passive_cookie(isn: u32, irs: u32, checksums: bool) -> Self {
         let mut conn = Self::new(Phase::AwaitKeys, 0, checksums);
         conn.isn = isn;
@@ -987,6 +1039,7 @@ impl Conn {
             (Phase::AwaitKeys, Some(JoinRole::Responder(responder))) => {
                 self.join_third_ack(responder, seg, options, hasher, events)
             }
+            (Phase::AwaitKeys, Some(JoinRole::Refused(why))) => self.reset(why),
             (Phase::AwaitKeys, _) => self.third_ack(seg, options, hasher, events),
             (Phase::Established, Some(JoinRole::Initiator(mut initiator))) => {
                 // The responder speaks only once our third ACK reached it.
@@ -1446,6 +1499,16 @@ fn find_option(
 }
 
 /// The first valid MP_CAPABLE in `options` (a malformed one counts as absent, RFC 8684 3.1).
+/// The MP_JOIN of a SYN's `options`, if it has the SYN form.
+pub fn find_join_syn(options: &[u8]) -> Option<MpJoin> {
+    match find_option(options, SegmentCtx::SYN, |o| {
+        matches!(o, MptcpOption::MpJoin(MpJoin::Syn { .. }))
+    })? {
+        MptcpOption::MpJoin(join) => Some(join),
+        _ => None,
+    }
+}
+
 fn find_mp_capable(options: &[u8], ctx: SegmentCtx) -> Option<MpCapable> {
     match find_option(options, ctx, |o| matches!(o, MptcpOption::MpCapable(_)))? {
         MptcpOption::MpCapable(mpc) => Some(mpc),

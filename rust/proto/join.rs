@@ -302,6 +302,28 @@ pub struct JoinRequest {
 const REQ_JOIN: u64 = 8;
 const REQ_BACKUP: u64 = 16;
 const REQ_PEER_BACKUP: u64 = 32;
+/// Marks the words of a join request the listener refused (the reason in bits 8..16).
+const REQ_JOIN_REFUSED: u64 = 64;
+
+/// The words of a join request the listener could not take (unknown token, no room for
+/// another subflow): answered without MP_JOIN, its child (if the peer completes the
+/// handshake anyway) is reset with the MP_TCPRST reason `why`.
+pub const fn refused_request_words(why: u8) -> [u64; 2] {
+    [0, REQ_SEEN | REQ_JOIN_REFUSED | (why as u64) << 8]
+}
+
+/// The MP_TCPRST reason of [`refused_request_words`], or `None` for other words.
+pub const fn refused_request(words: [u64; 2]) -> Option<u8> {
+    if words[1] & REQ_JOIN_REFUSED == 0 {
+        return None;
+    }
+    Some((words[1] >> 8) as u8)
+}
+
+/// Words of a join request, answered or refused: its child never reaches `accept()`.
+pub const fn is_join_request(words: [u64; 2]) -> bool {
+    words[1] & (REQ_JOIN | REQ_JOIN_REFUSED) != 0
+}
 
 impl JoinRequest {
     /// The SYN's MP_JOIN form `opt` was accepted: the request, answering with `local_nonce`

@@ -369,6 +369,9 @@ struct Ring<T: Copy, const N: usize> {
 }
 
 impl<T: Copy, const N: usize> Ring<T, N> {
+    // Inlined, so that a table is built where it is stored rather than copied there (the
+    // tables are kilobytes, built in softirq for a listener's child).
+    #[inline(always)]
     const fn new(fill: T) -> Self {
         Self {
             slots: [fill; N],
@@ -524,6 +527,7 @@ impl<const N: usize> Default for TxMappings<N> {
 
 impl<const N: usize> TxMappings<N> {
     /// An empty table.
+    #[inline(always)]
     pub const fn new() -> Self {
         Self {
             ring: Ring::new(TxSlot {
@@ -713,6 +717,7 @@ pub struct RxMappings<const N: usize> {
 impl<const N: usize> RxMappings<N> {
     /// An empty table for a subflow whose reader takes the byte at relative SSN `consumed`
     /// next (1 on a new subflow).
+    #[inline(always)]
     pub const fn new(consumed: u32) -> Self {
         Self {
             ring: Ring::new(Mapping::EMPTY),

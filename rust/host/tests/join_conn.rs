@@ -11,7 +11,7 @@ use common::{options, Counted, RustCrypto};
 use mptcp_proto::{
     conn::{Conn, Event, InSeg, OutSeg, Phase, Place, Verdict},
     crypto::key_hash,
-    join::{JoinRequest, Peer},
+    join::{self, JoinRequest, Peer},
     mp_join::MpJoin,
     mp_tcprst::reason,
     option::{MptcpOption, SegmentCtx},
@@ -290,4 +290,65 @@ fn join_request_words_keep_every_field() {
         backup: true,
     };
     assert_eq!(mptcp_proto::conn::Request::from_words(req.to_words()), None);
+}
+
+#[test]
+fn a_refused_join_resets_at_its_first_segment_with_the_reason() {
+    let d = RustCrypto;
+    let mut ev = Counted::default();
+    let (mut a, req, _) = syn(&mut ev);
+    // The listener's SYN carried MP_JOIN: found by the SYN's options.
+    let mut buf = [0u8; 40];
+    let mut a2 = Conn::join_initiator(KEY_A, KEY_B, false, (1, 2, false), &d);
+    let n = a2.syn_options(ISN_A, &mut buf, &mut ev);
+    assert!(matches!(
+        mptcp_proto::conn::find_join_syn(&buf[..n]),
+        Some(MpJoin::Syn { token, .. }) if token == req.token
+    ));
+    assert_eq!(mptcp_proto::conn::find_join_syn(&[]), None);
+    // Refused for want of room: answered without MP_JOIN (the initiator resets), and its
+    // words say so, for the child that a peer completing the handshake anyway would make.
+    let words = join::refused_request_words(reason::PROHIBITED);
+    assert!(join::is_join_request(words));
+    assert!(join::is_join_request(req.to_words()));
+    assert!(!join::is_join_request(
+        mptcp_proto::conn::PLAIN_REQUEST_WORDS
+    ));
+    assert_eq!(join::refused_request(words), Some(reason::PROHIBITED));
+    assert_eq!(join::refused_request(req.to_words()), None);
+    assert_eq!(JoinRequest::from_words(words), None);
+    assert_eq!(mptcp_proto::conn::Request::from_words(words), None);
+    let v = a.syn_ack(ISN_B, ISN_A.wrapping_add(1), 65535, &[], &d, &mut ev);
+    assert_eq!(v, Verdict::Reset(reason::UNSPECIFIED));
+    // The child: reset once, whatever its first segment says, with the reason on its RST.
+    let mut child = Conn::join_refused(reason::PROHIBITED, ISN_B, ISN_A);
+    assert!(child.is_join());
+    let third = ack_options(&mut a, ISN_A.wrapping_add(1), &mut ev);
+    let v = child.incoming(&ack_in(ISN_A.wrapping_add(1)), &third, &d, &mut ev);
+    assert_eq!(v, Verdict::Reset(reason::PROHIBITED));
+    let v = child.incoming(&ack_in(ISN_A.wrapping_add(1)), &third, &d, &mut ev);
+    assert_eq!(v, Verdict::Accept, "the reset is decided once");
+    let rst = OutSeg {
+        rst: true,
+        ..Default::default()
+    };
+    let n = child.established_options(&rst, &mut || 0, &mut buf, &mut ev);
+    assert!(matches!(
+        options(&buf[..n], SegmentCtx::RST)[..],
+        [MptcpOption::TcpRst(r)] if r.reason == reason::PROHIBITED
+    ));
+    assert_eq!(child.join_keys(), None);
+}
+
+#[test]
+fn an_accepted_join_can_still_be_refused_by_its_connection() {
+    let d = RustCrypto;
+    let mut ev = Counted::default();
+    let (_, req, _) = syn(&mut ev);
+    let mut b = Conn::join_responder(&req, (KEY_B, KEY_A, false), ISN_B, ISN_A, &d);
+    assert!(b.join_refuse(reason::PROHIBITED));
+    assert_eq!(b.phase(), Phase::Reset);
+    assert!(!b.join_refuse(reason::PROHIBITED), "once");
+    // A join's keys are not the connection's to hand out again.
+    assert_eq!(b.join_keys(), None);
 }
