@@ -119,6 +119,13 @@ int mptcp_rs_pm_set_limits(const struct net *net, const u32 *add_addr_accepted,
 			   const u32 *subflows, const char **msg);
 void mptcp_rs_pm_get_limits(const struct net *net, u32 *add_addr_accepted, u32 *subflows);
 /*
+ * The next endpoint (id above @after) to open an additional subflow from, for a connection
+ * whose first subflow left from @first's address: flagged "subflow", same family, another
+ * address. False if none. Any context.
+ */
+bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
+			      const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
+/*
  * The endpoint @ep names (by id if its family is AF_UNSPEC, else by address) takes the
  * backup and fullmesh flags of @ep->flags; @ep becomes the endpoint as it now is.
  */
@@ -144,6 +151,8 @@ int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp
  * item: callers may hold the socket lock or run in softirq (tcp_ext.c).
  */
 void mptcp_glue_subflow_reset(struct sock *sk);
+/* The same for a joined subflow nobody owns any more: it is closed afterwards too. */
+void mptcp_glue_subflow_dispose(struct sock *sk);
 /*
  * The msk's receive position (struct StreamRx in rust/proto/stream_rx.rs; keep in sync):
  * zeroed, it is a stream not started yet. Used under the msk's receive-queue lock.
@@ -237,12 +246,35 @@ struct mptcp_rs_join_keys {
 /* The connection's keys, once both are known: joins to it can be answered. */
 void mptcp_glue_token_set_keys(struct mptcp_rs_token *t, u64 local_key, u64 remote_key,
 			       bool checksums);
-/* The msk that @token names becomes @msk if it was @old (NULL: none). Any context. */
+/*
+ * A subflow joined to a connection (MP_JOIN): kept by its msk, or by the connection's token
+ * entry while there is no msk yet. @sock is the kernel socket the msk opened it with, NULL
+ * for a listener's child.
+ */
+struct mptcp_rs_join {
+	struct list_head node;
+	struct sock *ssk;
+	struct socket *sock;
+};
+/*
+ * The msk that @token names becomes @msk if it was @old (NULL: none). Setting one moves the
+ * joins parked so far to @adopt (if not NULL), for the msk to take. Any context.
+ */
 void mptcp_glue_token_set_msk(const struct net *net, u32 token, struct sock *msk,
-			      struct sock *old);
-/* The msk @token names, held, and its keys in @keys; NULL if there is none. Any context. */
+			      struct sock *old, struct list_head *adopt);
+/*
+ * The connection @token names: its keys in @keys and the joins parked in *@parked, and its
+ * msk, held; NULL while it has none (not accepted yet); ERR_PTR(-ENOENT) if no connection
+ * with known keys has the token. Any context.
+ */
 struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
-				   struct mptcp_rs_join_keys *keys);
+				   struct mptcp_rs_join_keys *keys, unsigned int *parked);
+/*
+ * Parks @join with the connection @token names until it has an msk (at most @limit joins):
+ * 0, -EPERM (limit), -EAGAIN (it has an msk now) or -ENOENT. Any context.
+ */
+int mptcp_glue_token_park_join(const struct net *net, u32 token, struct mptcp_rs_join *join,
+			       unsigned int limit);
 /*
  * Whether the connection @token names takes one more subflow (msk.c): 0 and its keys in
  * @keys, -ENOENT (no msk reachable by joins) or -EPERM (its subflow limit). Any context.
@@ -383,6 +415,12 @@ bool mptcp_rs_join_refuse(void *state, const struct net *net);
 bool mptcp_rs_subflow_unowned(void *state);
 /* An additional subflow (MP_JOIN). */
 bool mptcp_rs_subflow_is_join(void *state);
+/*
+ * The msk opens the subflow as a join of the connection with @keys, from its endpoint
+ * @addr_id (@backup): its state becomes the MP_JOIN initiator's. Locked, before connect().
+ */
+void mptcp_rs_subflow_make_join(void *state, const struct mptcp_rs_join_keys *keys, u8 addr_id,
+				bool backup);
 /*
  * False when only TCP limits what may be queued; otherwise *@allowed bytes may enter TCP's
  * send queue at @write_seq (0 while the connection-level window is closed).

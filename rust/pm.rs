@@ -227,6 +227,33 @@ unsafe extern "C" fn mptcp_rs_pm_next(
     copy_out(found, out)
 }
 
+/// The next endpoint (identifier above `after`) to open an additional subflow from, for a
+/// connection whose first subflow left from `first`'s address (see
+/// [`Endpoints::next_subflow_source`]); false if none. Any context.
+///
+/// # Safety
+///
+/// As [`mptcp_rs_pm_get`]; `first` valid for reads.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_next_subflow(
+    net: *const ffi::Net,
+    after: u8,
+    first: *const RawEndpoint,
+    out: *mut RawEndpoint,
+) -> bool {
+    // SAFETY: Valid for reads (caller).
+    let Some(first) = unsafe { &*first }.address() else {
+        return false;
+    };
+    // SAFETY: `net` is live (caller).
+    let found = unsafe { of(net) }
+        .config
+        .lock()
+        .endpoints
+        .next_subflow_source(after, &first);
+    copy_out(found, out)
+}
+
 fn copy_out(found: Option<Endpoint>, out: *mut RawEndpoint) -> bool {
     let Some(ep) = found else { return false };
     // SAFETY: The callers' contracts make `out` valid for writes; every bit pattern of its

@@ -359,6 +359,41 @@ unsafe extern "C" fn mptcp_rs_subflow_clone(
     into_raw(Some(sf))
 }
 
+/// The msk opens this subflow as an additional one (MP_JOIN) of the connection with `keys`,
+/// from its endpoint `addr_id` (a backup one if `backup`): its state becomes the initiator's,
+/// with a fresh nonce. The msk owns it from here on. Process context, before `connect()`.
+///
+/// # Safety
+///
+/// As [`subflow`]; `keys` valid for reads.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_make_join(
+    state: *mut c_void,
+    keys: *const ffi::JoinKeys,
+    addr_id: u8,
+    backup: bool,
+) {
+    // SAFETY: Valid for reads (contract).
+    let k = unsafe { &*keys };
+    // SAFETY: No preconditions; any context.
+    let nonce = unsafe { ffi::get_random_u32() };
+    let (local, remote, checksums) = (k.local_key, k.remote_key, k.checksums);
+    let make_conn = move || {
+        let us = (nonce, addr_id, backup);
+        Conn::join_initiator(local, remote, checksums, us, &KernelDigest)
+    };
+    let p = state.cast::<Subflow>();
+    // SAFETY: Per the function's contract `p` is a live state only we access: the old value
+    // is dropped (giving back the token its key claimed) and the join's written in place.
+    let sf = unsafe {
+        core::ptr::drop_in_place(p);
+        init_state(p, make_conn, TokenClaim::NONE, false);
+        &mut *p
+    };
+    sf.token_tried = true;
+    sf.attached = true;
+}
+
 /// Starts the subflow over after a disconnect: the next `connect()` is a new MPTCP
 /// connection with a new key. Does nothing for a NULL state.
 ///
@@ -733,7 +768,10 @@ unsafe extern "C" fn mptcp_rs_incoming(
     sf.publish_keys();
     match verdict {
         Verdict::Accept | Verdict::AcceptAckNow
-            if sf.conn.is_join() && sf.server_side && !sf.attached =>
+            if sf.conn.is_join()
+                && sf.server_side
+                && !sf.attached
+                && sf.conn.phase() == Phase::Established =>
         {
             // The third ACK checked out: the caller attaches the subflow to its msk.
             sf.attached = true;

@@ -67,6 +67,10 @@ on upstream ip addr add $net4.3/24 dev $dev
 on upstream ip mptcp endpoint add $net4.3 dev $dev subflow
 mptcp-upstream-joins-ours 5015 4 ours MPTCP MPTCP MPJoinSynAckRx MPJoinAckRx
 on upstream ip mptcp endpoint flush
+on ours ip addr add $net4.4/24 dev $dev
+on ours ip mptcp endpoint add $net4.4 dev $dev subflow
+mptcp-ours-joins-upstream 5016 4 upstream MPTCP MPTCP MPJoinSynAckRx MPJoinAckRx
+on ours ip mptcp endpoint flush
 netem off
 "
 # Can our side create MPTCP sockets at all? (Not until the data plane lands.)
@@ -136,6 +140,10 @@ echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 	(sleep 45; ss -tnmi "( sport = :$port or dport = :$port )" >$tmp/ss 2>&1) &
 	sspid=$!
 	before=$([ "$mine_ctr" != - ] && counter "$mine_ctr")
+	# Join cases keep the server's listener open for the joins (upstream's helper closes it
+	# after accept() otherwise, now and then).
+	extra=
+	case $name in *joins*) extra=-j ;; esac
 	# MPTCP_INTEROP_TCPDUMP=1: the case's SYN, FIN and RST segments, printed after it.
 	if [ "${MPTCP_INTEROP_TCPDUMP:-0}" = 1 ]; then
 		timeout 300 tcpdump -lnvi "$dev" -c 40 "tcp port $port and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0" >$tmp/td 2>&1 &
@@ -143,13 +151,13 @@ echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 		sleep 1
 	fi
 	if [ $role = server ]; then
-		timeout 300 "$helper" $v -l -p "$port" -s "$ssock" -t 60 $any <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
+		timeout 300 "$helper" $v $extra -l -p "$port" -s "$ssock" -t 60 $any <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
 		rc=$?
 	else
 		rc=1
 		# The server may not be listening yet: retry, bounded (30 tries, 1 s apart).
 		for _ in $(seq 30); do
-			timeout 300 "$helper" $v -p "$port" -s "$csock" -t 60 "$to" <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
+			timeout 300 "$helper" $v $extra -p "$port" -s "$csock" -t 60 "$to" <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err
 			rc=$?
 			[ $rc = 0 ] && break
 			sleep 1

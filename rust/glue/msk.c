@@ -64,13 +64,10 @@ struct mptcp_rs_sock {
 	struct list_head joins;
 	unsigned int njoins;
 	bool joins_closed;
+	/* The in-kernel path manager's work for this connection (opening subflows). */
+	struct work_struct pm_work;
 };
 
-/* A joined subflow: a listener's child, which the msk took over from the TCP stack. */
-struct mptcp_rs_join {
-	struct list_head node;
-	struct sock *ssk;
-};
 
 enum {
 	MSK_INUSE,		/* /proc/net/protocols "sockets" (connect, listen or accept) */
@@ -100,7 +97,7 @@ static struct mptcp_rs_sock *msk_of(const struct sock *sk)
 	return (struct mptcp_rs_sock *)sk;
 }
 
-static void msk_set_token(struct sock *sk, u32 token);
+static void msk_set_token(struct sock *sk, u32 token, bool can_sleep);
 
 static struct socket *first_of(const struct socket *sock)
 {
@@ -236,7 +233,7 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 			u32 token = announce(ssk, true);
 
 			if (token)
-				msk_set_token(sk, token);
+				msk_set_token(sk, token, false);
 		}
 		chained = msk_of(sk)->sf_state_change;
 	}
@@ -367,6 +364,8 @@ struct sock *mptcp_glue_msk_first_get(struct sock *sk)
 
 /* ---- subflows the peer joins (MP_JOIN) ---- */
 
+static void msk_pm_work(struct work_struct *work);
+
 /* What every msk starts with: nothing received, no joined subflow. */
 static void msk_init(struct sock *sk)
 {
@@ -375,36 +374,111 @@ static void msk_init(struct sock *sk)
 	INIT_LIST_HEAD(&msk_of(sk)->joins);
 	msk_of(sk)->njoins = 0;
 	msk_of(sk)->joins_closed = false;
+	INIT_WORK(&msk_of(sk)->pm_work, msk_pm_work);
 }
 
-/* The connection's token is @token: joins naming it reach this msk from now on. */
-static void msk_set_token(struct sock *sk, u32 token)
+static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock *ssk);
+
+/* The joined subflow @ssk starts acknowledging at the stream's in-order point. Locked. */
+static void join_start_data_ack(struct sock *sk, struct sock *ssk)
 {
+	bool next_known;
+	u64 next;
+
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	next_known = mptcp_rs_stream_next(&msk_of(sk)->rx.stream, &next);
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+	mptcp_rs_rx_moved(mptcp_glue_subflow_state(ssk), tcp_sk(ssk)->copied_seq, next_known,
+			  next);
+}
+
+/*
+ * The connection's token is @token, its keys known: joins naming it reach this msk from now
+ * on (those that came before it existed are taken over: in process context, @can_sleep, what
+ * they received moves at once), and the path manager may open more subflows (in process
+ * context: the work item holds the msk).
+ */
+static void msk_set_token(struct sock *sk, u32 token, bool can_sleep)
+{
+	struct mptcp_rs_join *join, *tmp;
+	LIST_HEAD(adopt);
+
 	msk_of(sk)->token = token;
 	set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
-	mptcp_glue_token_set_msk(sock_net(sk), token, sk, NULL);
+	mptcp_glue_token_set_msk(sock_net(sk), token, sk, NULL, &adopt);
+	list_for_each_entry_safe(join, tmp, &adopt, node) {
+		struct sock *ssk = join->ssk;
+
+		list_del(&join->node);
+		if (msk_add_join(sk, join, ssk)) {
+			mptcp_glue_subflow_dispose(ssk);
+			kfree(join);
+			continue;
+		}
+		if (!can_sleep)
+			continue;
+		lock_sock(ssk);
+		join_start_data_ack(sk, ssk);
+		if (mptcp_glue_rx_move(sk, &msk_of(sk)->rx, ssk))
+			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+		release_sock(ssk);
+	}
+	sock_hold(sk);
+	if (!schedule_work(&msk_of(sk)->pm_work))
+		sock_put(sk);
+}
+
+/* The in-kernel manager's limit on additional subflows, as upstream applies it. */
+static u32 subflows_limit(const struct net *net)
+{
+	u32 add_addr_accepted, subflows;
+
+	mptcp_rs_pm_get_limits(net, &add_addr_accepted, &subflows);
+	return subflows;
 }
 
 /* Whether @sk takes one more joined subflow now: 0, -ENOENT (closing) or -EPERM (limit). */
 static int msk_join_room(struct sock *sk)
 {
-	u32 add_addr_accepted, subflows;
-
-	/* The in-kernel manager's limit on additional subflows, as upstream applies it. */
-	mptcp_rs_pm_get_limits(sock_net(sk), &add_addr_accepted, &subflows);
 	lockdep_assert_held(&msk_of(sk)->joins_lock);
 	if (msk_of(sk)->joins_closed)
 		return -ENOENT;
-	return msk_of(sk)->njoins < subflows ? 0 : -EPERM;
+	return msk_of(sk)->njoins < subflows_limit(sock_net(sk)) ? 0 : -EPERM;
+}
+
+/*
+ * @ssk joins @sk (as @join, which the msk then owns) if it has room: 0, or msk_join_room()'s
+ * error. Its bytes move into this msk from then on (its sk_data_ready, rx.c).
+ */
+static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock *ssk)
+{
+	int err;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	err = msk_join_room(sk);
+	if (!err) {
+		join->ssk = ssk;
+		list_add_tail(&join->node, &msk_of(sk)->joins);
+		msk_of(sk)->njoins++;
+		write_lock_bh(&ssk->sk_callback_lock);
+		__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
+		write_unlock_bh(&ssk->sk_callback_lock);
+	}
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	return err;
 }
 
 int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_join_keys *keys)
 {
-	struct sock *sk = mptcp_glue_token_join(net, token, keys);
+	unsigned int parked;
+	struct sock *sk = mptcp_glue_token_join(net, token, keys, &parked);
 	int err;
 
-	if (!sk)
+	if (IS_ERR(sk))
 		return -ENOENT;
+	/* Not accepted yet: the join waits with the token for the msk. */
+	if (!sk)
+		return parked < subflows_limit(net) ? 0 : -EPERM;
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	err = msk_join_room(sk);
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
@@ -416,38 +490,39 @@ bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
 {
 	struct mptcp_rs_join_keys keys;
 	struct mptcp_rs_join *join;
-	bool attached = false, next_known;
+	unsigned int parked, tries;
 	struct sock *sk;
-	u64 next;
 
-	sk = mptcp_glue_token_join(sock_net(ssk), token, &keys);
-	if (!sk)
-		return false;
 	join = kmalloc(sizeof(*join), GFP_ATOMIC);
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	if (join && !msk_join_room(sk)) {
-		join->ssk = ssk;
-		list_add_tail(&join->node, &msk_of(sk)->joins);
-		msk_of(sk)->njoins++;
-		/* Its bytes move into this msk from now on (its sk_data_ready, rx.c). */
-		write_lock_bh(&ssk->sk_callback_lock);
-		__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
-		write_unlock_bh(&ssk->sk_callback_lock);
-		attached = true;
+	if (!join)
+		return false;
+	join->ssk = ssk;
+	join->sock = NULL;
+	/* Twice at most: the msk may appear between the lookup and parking. */
+	for (tries = 0; tries < 2; tries++) {
+		sk = mptcp_glue_token_join(sock_net(ssk), token, &keys, &parked);
+		if (IS_ERR(sk))
+			break;
+		if (!sk) {
+			int err = mptcp_glue_token_park_join(sock_net(ssk), token, join,
+							     subflows_limit(sock_net(ssk)));
+
+			if (!err)
+				return true;	/* its bytes wait in it until accept() */
+			if (err != -EAGAIN)
+				break;
+			continue;
+		}
+		if (!msk_add_join(sk, join, ssk)) {
+			join_start_data_ack(sk, ssk);
+			sock_put(sk);
+			return true;
+		}
+		sock_put(sk);
+		break;
 	}
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (attached) {
-		/* Its DATA_ACK starts at the stream's in-order point. */
-		spin_lock_bh(&sk->sk_receive_queue.lock);
-		next_known = mptcp_rs_stream_next(&msk_of(sk)->rx.stream, &next);
-		spin_unlock_bh(&sk->sk_receive_queue.lock);
-		mptcp_rs_rx_moved(mptcp_glue_subflow_state(ssk), tcp_sk(ssk)->copied_seq,
-				  next_known, next);
-	} else {
-		kfree(join);
-	}
-	sock_put(sk);
-	return attached;
+	kfree(join);
+	return false;
 }
 
 /* The @n-th joined subflow of @sk, held; NULL past the last. */
@@ -504,10 +579,151 @@ static void msk_close_joins(struct sock *sk, bool abort)
 			sock_set_flag(ssk, SOCK_LINGER);
 			WRITE_ONCE(ssk->sk_lingertime, 0);
 		}
-		/* Gives up the reference the child would have handed to accept(). */
-		tcp_close(ssk, 0);
+		if (join->sock)
+			sock_release(join->sock);
+		else
+			/* Gives up the reference the child would have handed to accept(). */
+			tcp_close(ssk, 0);
 		kfree(join);
 	}
+}
+
+/*
+ * The address the msk's first subflow left from, as an endpoint for the path manager to
+ * compare with; false when it has no family the manager opens subflows for (an IPv4-mapped
+ * connection on an IPv6 socket).
+ */
+static bool msk_first_address(struct sock *sk, struct mptcp_rs_endpoint *first)
+{
+	memset(first, 0, sizeof(*first));
+	first->family = sk->sk_family;
+	if (sk->sk_family == AF_INET) {
+		memcpy(first->addr, &inet_sk(sk)->inet_saddr, 4);
+		return true;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr)) {
+		memcpy(first->addr, &sk->sk_v6_rcv_saddr, 16);
+		return true;
+	}
+#endif
+	return false;
+}
+
+/* @ep's address (port 0) or, if @remote, the peer's address of the msk, in @ss. */
+static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, bool remote,
+			struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (sk->sk_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		if (remote) {
+			sin->sin_addr.s_addr = inet_sk(sk)->inet_daddr;
+			sin->sin_port = inet_sk(sk)->inet_dport;
+		} else {
+			memcpy(&sin->sin_addr, ep->addr, 4);
+		}
+		return sizeof(*sin);
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		if (remote) {
+			sin6->sin6_addr = sk->sk_v6_daddr;
+			sin6->sin6_port = inet_sk(sk)->inet_dport;
+		} else {
+			memcpy(&sin6->sin6_addr, ep->addr, 16);
+		}
+		return sizeof(*sin6);
+	}
+#else
+	return -EAFNOSUPPORT;
+#endif
+}
+
+/*
+ * Opens one more subflow of @sk from the endpoint @ep to the peer's address (RFC 8684 section
+ * 3.2: MP_JOIN): 0 once its SYN is on its way, -EPERM when the connection takes no more.
+ */
+static int msk_join_connect(struct sock *sk, const struct mptcp_rs_endpoint *ep)
+{
+	struct net *net = sock_net(sk);
+	struct mptcp_rs_join_keys keys;
+	struct sockaddr_storage addr;
+	struct mptcp_rs_join *join;
+	struct socket *sock;
+	struct sock *owner;
+	int err, len;
+
+	unsigned int parked;
+
+	owner = mptcp_glue_token_join(net, msk_of(sk)->token, &keys, &parked);
+	if (IS_ERR_OR_NULL(owner))
+		return -ENOENT;
+	sock_put(owner);
+	if (owner != sk)
+		return -ENOENT;
+	join = kmalloc(sizeof(*join), GFP_KERNEL);
+	if (!join)
+		return -ENOMEM;
+	err = mptcp_glue_subflow_create(net, sk->sk_family, &sock);
+	if (err)
+		goto out_free;
+	lock_sock(sock->sk);
+	mptcp_rs_subflow_make_join(mptcp_glue_subflow_state(sock->sk), &keys, ep->id,
+				   ep->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
+	release_sock(sock->sk);
+	if (ep->ifindex)
+		sock->sk->sk_bound_dev_if = ep->ifindex;
+	len = msk_sockaddr(sk, ep, false, &addr);
+	err = len < 0 ? len : kernel_bind(sock, (struct sockaddr_unsized *)&addr, len);
+	if (err)
+		goto out_release;
+	join->sock = sock;
+	err = msk_add_join(sk, join, sock->sk);
+	if (err)
+		goto out_release;
+	/* From here on the msk owns it, connected or not. */
+	len = msk_sockaddr(sk, ep, true, &addr);
+	err = kernel_connect(sock, (struct sockaddr_unsized *)&addr, len, O_NONBLOCK);
+	return err == -EINPROGRESS ? 0 : err;
+
+out_release:
+	sock_release(sock);
+out_free:
+	kfree(join);
+	return err;
+}
+
+/*
+ * The in-kernel path manager, once the connection is established: a subflow from each
+ * endpoint flagged "subflow" (other than the first subflow's address) to the peer's address,
+ * up to the namespace's subflow limit, as upstream's manager opens them.
+ */
+static void msk_pm_work(struct work_struct *work)
+{
+	struct mptcp_rs_sock *msk = container_of(work, struct mptcp_rs_sock, pm_work);
+	struct sock *sk = &msk->icsk.icsk_inet.sk;
+	struct mptcp_rs_endpoint first, ep;
+	unsigned int i;
+	u8 after = 0;
+
+	if (!msk_first_address(sk, &first))
+		goto out;
+	/* Bounded by the number of endpoint ids. */
+	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, &first, &ep); i++) {
+		int err = msk_join_connect(sk, &ep);
+
+		if (err == -EPERM || err == -ENOENT)
+			break;
+		after = ep.id;
+	}
+out:
+	sock_put(sk);
 }
 
 /* ---- struct proto ---- */
@@ -551,7 +767,7 @@ static void mptcp_rs_destroy(struct sock *sk)
 	}
 	/* No join reaches this msk any more: the token entry lets go of it first. */
 	if (msk_of(sk)->token)
-		mptcp_glue_token_set_msk(sock_net(sk), msk_of(sk)->token, NULL, sk);
+		mptcp_glue_token_set_msk(sock_net(sk), msk_of(sk)->token, NULL, sk, NULL);
 	msk_close_joins(sk, abort);
 	sock_release(first);
 	mptcp_glue_rx_purge(sk, &msk_of(sk)->rx);
@@ -680,7 +896,7 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	if (mptcp_glue_subflow_state(sub->sk) &&
 	    mptcp_rs_info(mptcp_glue_subflow_state(sub->sk), tcp_sk(sub->sk)->write_seq,
 			  tcp_sk(sub->sk)->snd_nxt, &info) && info.token)
-		msk_set_token(sk, info.token);
+		msk_set_token(sk, info.token, true);
 	/*
 	 * What the child received before accept() waited in its own queue, acknowledged by TCP
 	 * but not at the data level: the peer learns the DATA_ACK now.

@@ -117,19 +117,30 @@ static void mptcp_rs_reset_work_fn(struct work_struct *work)
 	kfree(w);
 }
 
-void mptcp_glue_subflow_reset(struct sock *sk)
+static void subflow_reset_later(struct sock *sk, bool dispose)
 {
 	struct mptcp_rs_reset_work *w = kmalloc(sizeof(*w), GFP_ATOMIC);
-	void *state = mptcp_glue_subflow_state(sk);
 
 	if (!w)
 		return;	/* the segment is dropped; the peer's retransmission tries again */
 	INIT_WORK(&w->work, mptcp_rs_reset_work_fn);
 	sock_hold(sk);
 	w->sk = sk;
-	/* Decided once per subflow (the reset verdict comes once), so closed once. */
-	w->dispose = state && mptcp_rs_subflow_unowned(state);
+	w->dispose = dispose;
 	queue_work(mptcp_rs_reset_wq, &w->work);
+}
+
+void mptcp_glue_subflow_reset(struct sock *sk)
+{
+	void *state = mptcp_glue_subflow_state(sk);
+
+	/* Decided once per subflow (the reset verdict comes once), so closed once. */
+	subflow_reset_later(sk, state && mptcp_rs_subflow_unowned(state));
+}
+
+void mptcp_glue_subflow_dispose(struct sock *sk)
+{
+	subflow_reset_later(sk, true);
 }
 
 static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)

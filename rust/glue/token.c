@@ -33,6 +33,12 @@ struct mptcp_rs_token {
 	 * the table lock) before it closes, and a lookup holds it under the lock.
 	 */
 	struct sock *msk;
+	/*
+	 * Joins that arrived before there was an msk (a listener's child not accepted yet):
+	 * handed to the msk when it is set, closed if the connection goes away first.
+	 */
+	struct list_head parked;
+	unsigned int nparked;
 };
 
 /* 2^10 buckets: the table is keyed by a uniformly random 32-bit value. */
@@ -69,6 +75,8 @@ struct mptcp_rs_token *mptcp_glue_token_claim(const struct net *net, u32 token, 
 	t->token = token;
 	t->keys_known = false;
 	t->msk = NULL;
+	INIT_LIST_HEAD(&t->parked);
+	t->nparked = 0;
 	write_pnet(&t->net, (struct net *)net);
 	spin_lock_bh(&mptcp_rs_tokens_lock);
 	if (token_find(net, token)) {
@@ -83,11 +91,18 @@ struct mptcp_rs_token *mptcp_glue_token_claim(const struct net *net, u32 token, 
 
 void mptcp_glue_token_release(struct mptcp_rs_token *t)
 {
+	struct mptcp_rs_join *join, *tmp;
+
 	if (!t)
 		return;
 	spin_lock_bh(&mptcp_rs_tokens_lock);
 	hash_del(&t->node);
 	spin_unlock_bh(&mptcp_rs_tokens_lock);
+	/* The connection ended before accept(): its parked joins have nobody to go to. */
+	list_for_each_entry_safe(join, tmp, &t->parked, node) {
+		mptcp_glue_subflow_dispose(join->ssk);
+		kfree(join);
+	}
 	kfree(t);
 }
 
@@ -103,34 +118,63 @@ void mptcp_glue_token_set_keys(struct mptcp_rs_token *t, u64 local_key, u64 remo
 }
 
 void mptcp_glue_token_set_msk(const struct net *net, u32 token, struct sock *msk,
-			      struct sock *old)
+			      struct sock *old, struct list_head *adopt)
 {
 	struct mptcp_rs_token *t;
 
 	spin_lock_bh(&mptcp_rs_tokens_lock);
 	t = token_find(net, token);
-	if (t && t->msk == old)
+	if (t && t->msk == old) {
 		t->msk = msk;
+		if (msk && adopt) {
+			list_splice_tail_init(&t->parked, adopt);
+			t->nparked = 0;
+		}
+	}
 	spin_unlock_bh(&mptcp_rs_tokens_lock);
 }
 
 struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
-				   struct mptcp_rs_join_keys *keys)
+				   struct mptcp_rs_join_keys *keys, unsigned int *parked)
 {
 	struct mptcp_rs_token *t;
-	struct sock *msk = NULL;
+	struct sock *msk = ERR_PTR(-ENOENT);
 
 	spin_lock_bh(&mptcp_rs_tokens_lock);
 	t = token_find(net, token);
-	if (t && t->keys_known && t->msk) {
+	if (t && t->keys_known) {
 		msk = t->msk;
-		sock_hold(msk);
+		if (msk)
+			sock_hold(msk);
 		keys->local_key = t->local_key;
 		keys->remote_key = t->remote_key;
 		keys->checksums = t->checksums;
+		*parked = t->nparked;
 	}
 	spin_unlock_bh(&mptcp_rs_tokens_lock);
 	return msk;
+}
+
+int mptcp_glue_token_park_join(const struct net *net, u32 token, struct mptcp_rs_join *join,
+			       unsigned int limit)
+{
+	struct mptcp_rs_token *t;
+	int err = -ENOENT;
+
+	spin_lock_bh(&mptcp_rs_tokens_lock);
+	t = token_find(net, token);
+	if (t && t->msk) {
+		err = -EAGAIN;
+	} else if (t && t->keys_known) {
+		err = -EPERM;
+		if (t->nparked < limit) {
+			list_add_tail(&join->node, &t->parked);
+			t->nparked++;
+			err = 0;
+		}
+	}
+	spin_unlock_bh(&mptcp_rs_tokens_lock);
+	return err;
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)

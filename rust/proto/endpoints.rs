@@ -370,6 +370,21 @@ impl Endpoints {
         (id.checked_add(1)?..=MAX_ID).find_map(|i| self.get(i))
     }
 
+    /// The next endpoint (smallest identifier above `after`) the in-kernel manager opens an
+    /// additional subflow from, for a connection whose first subflow left from `first`: one
+    /// flagged `subflow`, of the same family, not that address (in use already).
+    pub fn next_subflow_source(&self, after: u8, first: &Address) -> Option<Endpoint> {
+        let same_family = |a: &Address| {
+            matches!(
+                (a, first),
+                (Address::V4(_), Address::V4(_)) | (Address::V6(_), Address::V6(_))
+            )
+        };
+        (after.checked_add(1)?..=MAX_ID)
+            .filter_map(|i| self.get(i))
+            .find(|ep| ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr) && ep.addr != *first)
+    }
+
     /// Every endpoint, by increasing identifier.
     pub fn iter(&self) -> impl Iterator<Item = Endpoint> + '_ {
         (1..=MAX_ID).filter_map(|id| self.get(id))

@@ -289,3 +289,24 @@ fn an_administrators_endpoint_replaces_an_implicit_one_keeping_its_id() {
     assert_eq!(t.get(2).map(|e| e.flags), Some(flags::SUBFLOW));
     assert_eq!(t.len(), 2);
 }
+
+#[test]
+fn subflows_leave_from_subflow_endpoints_of_the_same_family_but_the_first_address() {
+    let mut t = Endpoints::EMPTY;
+    let v6 = Address::V6([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    let first = v4(1);
+    t.add(with_flags(v4(2), flags::SIGNAL)).unwrap(); // 1: announced only
+    t.add(with_flags(v4(3), flags::SUBFLOW)).unwrap(); // 2
+    t.add(with_flags(v6, flags::SUBFLOW)).unwrap(); // 3: another family
+    t.add(with_flags(first, flags::SUBFLOW)).unwrap(); // 4: the first subflow's own
+    t.add(with_flags(v4(5), flags::SUBFLOW | flags::BACKUP))
+        .unwrap(); // 5
+    let picked: Vec<u8> = std::iter::successors(t.next_subflow_source(0, &first), |ep| {
+        t.next_subflow_source(ep.id, &first)
+    })
+    .map(|ep| ep.id)
+    .collect();
+    assert_eq!(picked, [2, 5]);
+    assert_eq!(t.next_subflow_source(0, &v6).map(|ep| ep.id), None);
+    assert_eq!(t.next_subflow_source(255, &first), None);
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Additional subflows (MP_JOIN) between two namespaces running our module: the client's
+# in-kernel path manager opens a second subflow from its "subflow" endpoint, the server
+# answers the join and takes the subflow's bytes into the connection's stream. Links are
+# rate-limited (as upstream's mptcp_join.sh does) so the transfer outlives the handshake.
+. "$(dirname "$0")/lib.sh"
+
+tap_plan 7
+
+peer="python3 $(dirname "$0")/msk_peer.py"
+load_module
+new_netns join-c && new_netns join-s &&
+	link_netns join-c jveth1 10.32.1.1/24 join-s jveth1s 10.32.1.2/24 &&
+	link_netns join-c jveth2 10.32.2.1/24 join-s jveth2s 10.32.2.2/24 &&
+	for ns_if in join-c:jveth1 join-c:jveth2 join-s:jveth1s join-s:jveth2s; do
+		ip netns exec "${ns_if%%:*}" tc qdisc add dev "${ns_if#*:}" root netem rate 20mbit delay 1ms ||
+			exit 1
+	done ||
+	echo "# netns setup failed"
+
+counter() {
+	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
+		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
+}
+
+# The client's second address is a "subflow" endpoint; the server takes up to 2 more subflows
+# (the default limit).
+ip -n join-c mptcp endpoint add 10.32.2.1 dev jveth2 subflow ||
+	echo "# endpoint setup failed"
+
+# transfer BYTES: client in join-c to the server's first address, both ways intact.
+transfer() {
+	ip netns exec join-s $peer server mptcp 4 "$2" &
+	spid=$!
+	wait_listen join-s "$2" $spid || return 1
+	# The server's subflow from the client's second address, seen established during the
+	# transfer (it closes with the connection). Our sender has no scheduler yet: both ends
+	# send on their first subflow, and a join carries data only from an upstream peer
+	# (tools/interop.sh).
+	( for _ in $(seq 200); do
+		if ip netns exec join-s ss -Htn state established "( dst 10.32.2.1 and sport = :$2 )" |
+			grep -q .; then
+			echo up >"$tmp_joined"
+			break
+		fi
+		sleep 0.2
+	done ) &
+	watch=$!
+	out=$(ip netns exec join-c $peer client mptcp 10.32.1.2 "$2" "$1")
+	rc=$?
+	kill $watch 2>/dev/null
+	wait $watch 2>/dev/null
+	wait $spid || { echo "server failed"; return 1; }
+	echo "$out"
+	[ $rc -eq 0 ]
+}
+
+tmp_joined=$(mktemp)
+c_syn=$(counter join-c MPJoinSynTx) c_synack=$(counter join-c MPJoinSynAckRx)
+s_syn=$(counter join-s MPJoinSynRx) s_ack=$(counter join-s MPJoinAckRx)
+check "a 24 MiB transfer with a second subflow arrives intact both ways" \
+	transfer 25165824 7101
+check "the client sent one MP_JOIN SYN and got a valid SYN/ACK" \
+	sh -c "[ $(($(counter join-c MPJoinSynTx) - c_syn)) -eq 1 ] &&
+		[ $(($(counter join-c MPJoinSynAckRx) - c_synack)) -eq 1 ]"
+check "the server answered it and checked the third ACK's HMAC" \
+	sh -c "[ $(($(counter join-s MPJoinSynRx) - s_syn)) -eq 1 ] &&
+		[ $(($(counter join-s MPJoinAckRx) - s_ack)) -eq 1 ]"
+check "the server had the joined subflow established during the transfer" \
+	grep -q up "$tmp_joined"
+check "no subflow was reset for a broken mapping" \
+	sh -c "[ $(counter join-s DSSNotMatching) -eq 0 ] && [ $(counter join-c DSSNotMatching) -eq 0 ]"
+
+# No room for another subflow: the server answers without MP_JOIN, the client resets that
+# subflow, and the connection goes on over the first.
+ip -n join-s mptcp limits set subflows 0 add_addr_accepted 0
+s_rej=$(counter join-s MPJoinRejected) c_nojoin=$(counter join-c MPJoinSynAckNoMPJoin)
+check "with the server's subflow limit at 0 a transfer still arrives intact" \
+	transfer 4194304 7102
+check "the server refused the join (MPJoinRejected), the client saw no MP_JOIN on the SYN/ACK" \
+	sh -c "echo 'rejected +$(($(counter join-s MPJoinRejected) - s_rej)), no MP_JOIN +$(($(counter join-c MPJoinSynAckNoMPJoin) - c_nojoin))';
+		[ $(($(counter join-s MPJoinRejected) - s_rej)) -eq 1 ] &&
+		[ $(($(counter join-c MPJoinSynAckNoMPJoin) - c_nojoin)) -eq 1 ]"
+rm -f "$tmp_joined"
+
+# Each namespace's non-zero counters, for the record.
+for ns in join-c join-s; do
+	ip netns exec $ns awk -v ns=$ns 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
+		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) print "# " ns " " n[i] " " $i }' \
+		/proc/net/mptcp_netstat
+done
+cleanup_netns
+tap_done
