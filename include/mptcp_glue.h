@@ -276,8 +276,8 @@ struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
 int mptcp_glue_token_park_join(const struct net *net, u32 token, struct mptcp_rs_join *join,
 			       unsigned int limit);
 /*
- * Whether the connection @token names takes one more subflow (msk.c): 0 and its keys in
- * @keys, -ENOENT (no msk reachable by joins) or -EPERM (its subflow limit). Any context.
+ * Whether a connection with known keys has @token (msk.c): 0 and its keys in @keys, or
+ * -ENOENT. Its subflow limit is applied at the third ACK, as upstream does. Any context.
  */
 int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_join_keys *keys);
 /*
@@ -409,6 +409,8 @@ bool mptcp_rs_rx_broken(void *state, const struct net *net);
 bool mptcp_rs_req_is_join(const u64 *words);
 /* The token a listener's join child names. */
 u32 mptcp_rs_join_token(void *state);
+/* Its connection took it: counted (MPJoinAckRx). */
+void mptcp_rs_join_accepted(const struct net *net);
 /* Its msk could not take it: reset it ("administratively prohibited"); false if resetting. */
 bool mptcp_rs_join_refuse(void *state, const struct net *net);
 /* A listener's join child no msk owns: whoever resets it closes it too. */

@@ -74,9 +74,8 @@ extern "C" {
         remote_key: u64,
         checksums: bool,
     );
-    /// Whether the connection `token` names in `net` takes one more subflow: 0 (and its keys
-    /// in `keys`), `-ENOENT` (no such connection, or not yet one an MP_JOIN can reach) or
-    /// `-EPERM` (its subflow limit is reached). Any context.
+    /// Whether a connection with known keys has `token` in `net`: 0 (and its keys in `keys`)
+    /// or `-ENOENT`. Whether it takes the subflow is decided at the third ACK. Any context.
     ///
     /// # Safety
     ///

@@ -498,15 +498,6 @@ unsafe fn join_lookup(net: *const ffi::Net, token: u32) -> Result<ffi::JoinKeys,
     }
 }
 
-/// The MP_TCPRST reason for a join [`join_lookup`] refused with `err`.
-fn join_refusal(err: c_int) -> u8 {
-    if err == -(kernel::bindings::EPERM as c_int) {
-        reason::PROHIBITED
-    } else {
-        reason::MPTCP_ERROR
-    }
-}
-
 /// The request words for a SYN with MP_JOIN `opt`: answered (with a fresh nonce) if the
 /// connection its token names takes one more subflow, refused otherwise.
 ///
@@ -532,14 +523,9 @@ unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin) -> [u64; 2] {
             JoinRequest::from_syn(opt, nonce, 0, false)
                 .map_or(conn::PLAIN_REQUEST_WORDS, JoinRequest::to_words)
         }
-        Err(err) => {
-            let why = join_refusal(err);
-            counters.event(if why == reason::PROHIBITED {
-                Event::JoinRejected
-            } else {
-                Event::JoinNoTokenFound
-            });
-            join::refused_request_words(why)
+        Err(_) => {
+            counters.event(Event::JoinNoTokenFound);
+            join::refused_request_words(reason::MPTCP_ERROR)
         }
     }
 }
@@ -563,7 +549,7 @@ unsafe fn join_child(net: *const ffi::Net, words: [u64; 2], isn: u32, irs: u32) 
             let keys = (k.local_key, k.remote_key, k.checksums);
             Conn::join_responder(&req, keys, isn, irs, &KernelDigest)
         }
-        Err(err) => Conn::join_refused(join_refusal(err), isn, irs),
+        Err(_) => Conn::join_refused(reason::MPTCP_ERROR, isn, irs),
     }
 }
 
@@ -807,8 +793,19 @@ unsafe extern "C" fn mptcp_rs_join_token(state: *mut c_void) -> u32 {
     unsafe { subflow(state) }.join_token
 }
 
-/// The msk could not take the join after all: the subflow is reset ("administratively
-/// prohibited"), counted as `MPJoinRejected`; false if a reset was decided already.
+/// The connection took the join whose third ACK checked out: counted as `MPJoinAckRx`.
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_join_accepted(net: *const ffi::Net) {
+    NetCounters(net).event(Event::JoinAckRx);
+}
+
+/// The connection could not take the join after all (its subflow limit, or it is closing):
+/// the subflow is reset ("administratively prohibited"), counted as `MPJoinRejected`; false
+/// if a reset was decided already.
 ///
 /// # Safety
 ///

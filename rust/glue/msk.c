@@ -472,18 +472,12 @@ int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_joi
 {
 	unsigned int parked;
 	struct sock *sk = mptcp_glue_token_join(net, token, keys, &parked);
-	int err;
 
 	if (IS_ERR(sk))
 		return -ENOENT;
-	/* Not accepted yet: the join waits with the token for the msk. */
-	if (!sk)
-		return parked < subflows_limit(net) ? 0 : -EPERM;
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	err = msk_join_room(sk);
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	sock_put(sk);
-	return err;
+	if (sk)
+		sock_put(sk);
+	return 0;
 }
 
 bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
@@ -876,6 +870,7 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 {
 	struct mptcp_rs_info info;
 	struct sock *sk;
+	u32 token = 0;
 
 	sk = sk_alloc(sock_net(listener), listener->sk_family, GFP_KERNEL | __GFP_ZERO,
 		      listener->sk_prot, kern);
@@ -891,12 +886,11 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	msk_init(sk);
 	attach_first(sk, sub);
 	msk_count_inuse(sk);
-	/* CREATED went out when the child was made (subflow.c): CLOSED is owed from here. */
 	lock_sock(sub->sk);
 	if (mptcp_glue_subflow_state(sub->sk) &&
 	    mptcp_rs_info(mptcp_glue_subflow_state(sub->sk), tcp_sk(sub->sk)->write_seq,
-			  tcp_sk(sub->sk)->snd_nxt, &info) && info.token)
-		msk_set_token(sk, info.token, true);
+			  tcp_sk(sub->sk)->snd_nxt, &info))
+		token = info.token;
 	/*
 	 * What the child received before accept() waited in its own queue, acknowledged by TCP
 	 * but not at the data level: the peer learns the DATA_ACK now.
@@ -904,6 +898,13 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	if (mptcp_glue_rx_move(sk, &msk_of(sk)->rx, sub->sk) && mptcp_glue_subflow_state(sub->sk))
 		__tcp_send_ack(sub->sk, tcp_sk(sub->sk)->rcv_nxt, 0);
 	release_sock(sub->sk);
+	/*
+	 * CREATED went out when the child was made (subflow.c): CLOSED is owed from here. Joins
+	 * from now on reach this msk, and those that came before are taken over (each locked in
+	 * turn, so not under the first subflow's lock).
+	 */
+	if (token)
+		msk_set_token(sk, token, true);
 	set_bit(SOCK_CUSTOM_SOCKOPT, &newsock->flags);
 	newsock->state = SS_CONNECTED;
 	return 0;

@@ -233,10 +233,22 @@ static bool rx_take(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *state,
 	return true;
 }
 
-static bool rx_full(const struct sock *sk, const struct sock *ssk)
+/*
+ * No room in the msk for the next piece. The piece the reader waits for (the stream's next
+ * byte) goes in all the same while bytes beyond it wait out of order: with several subflows,
+ * those can fill the buffer while the bytes that fill the hole wait in another subflow, and
+ * only these let the reader drain it. (That is bounded: what waits out of order came in under
+ * the limit. Read without the queue lock: the piece is placed under it.)
+ */
+static bool rx_no_room(struct sock *sk, const struct sock *ssk, struct mptcp_rs_msk_rx *rx,
+		       int place, u64 dsn)
 {
-	return atomic_read(&sk->sk_rmem_alloc) >=
-		max(READ_ONCE(sk->sk_rcvbuf), READ_ONCE(ssk->sk_rcvbuf));
+	int limit = max(READ_ONCE(sk->sk_rcvbuf), READ_ONCE(ssk->sk_rcvbuf));
+
+	if (atomic_read(&sk->sk_rmem_alloc) < limit)
+		return false;
+	return !(place == MPTCP_RS_PLACE_STREAM && READ_ONCE(rx->stream.started) &&
+		 dsn == READ_ONCE(rx->stream.ack_seq) && !skb_queue_empty_lockless(&rx->ooo));
 }
 
 /* The stream's end, once reached: readers get 0 after the data. Queue lock taken. */
@@ -277,7 +289,12 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 		skb = rx_skb_from(ssk, skb, seq, &off, &fin);
 		if (!skb)
 			break;
-		if (rx_full(sk, ssk)) {
+		avail = skb->len - off;
+		place = state ? mptcp_rs_rx_place(state, seq, avail, &dsn, &len) :
+			MPTCP_RS_PLACE_IN_ORDER;
+		if (!state)
+			len = avail;
+		if (rx_no_room(sk, ssk, rx, place, dsn)) {
 			/*
 			 * The reader frees room, then looks whether a move stalled (rx_refill()):
 			 * say so first, then look at the room again, so that one of the two sees
@@ -286,16 +303,11 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 			 */
 			WRITE_ONCE(rx->stalled, true);
 			smp_mb();
-			if (rx_full(sk, ssk)) {
+			if (rx_no_room(sk, ssk, rx, place, dsn)) {
 				stalled = true;
 				break;
 			}
 		}
-		avail = skb->len - off;
-		place = state ? mptcp_rs_rx_place(state, seq, avail, &dsn, &len) :
-			MPTCP_RS_PLACE_IN_ORDER;
-		if (!state)
-			len = avail;
 		if (place == MPTCP_RS_PLACE_VERIFY) {
 			if (rx_verify(ssk, state, skb, off, seq, len) > 0)
 				continue;	/* the same bytes, now placed in the stream */
@@ -371,7 +383,8 @@ static void rx_refill(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *
 {
 	/* Pairs with the mover's barrier: the room freed is visible before `stalled` is read. */
 	smp_mb();
-	if (!READ_ONCE(rx->stalled) || rx_full(sk, ssk))
+	/* Even when still full: the piece the reader waits for may go in (rx_no_room()). */
+	if (!READ_ONCE(rx->stalled))
 		return;
 	/* A stall set after this is retried below, each subflow's mover being done by then. */
 	WRITE_ONCE(rx->stalled, false);

@@ -179,6 +179,7 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 				mptcp_glue_subflow_reset(sk);
 			return false;
 		}
+		mptcp_rs_join_accepted(sock_net(sk));
 		/* The responder acknowledges the third ACK at once (RFC 8684 section 3.2). */
 		inet_csk_schedule_ack(sk);
 		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;

@@ -138,7 +138,8 @@ pub enum Event {
     JoinSynAckHmacFailure,
     /// The SYN/ACK of a join had no MP_JOIN (`MPJoinSynAckNoMPJoin`).
     JoinSynAckNoMpJoin,
-    /// A join's third ACK checked out (`MPJoinAckRx`).
+    /// A join's third ACK checked out and its connection took the subflow (`MPJoinAckRx`):
+    /// the caller's to count, as the connection decides last (upstream counts it then).
     JoinAckRx,
     /// A join's third ACK had a wrong HMAC (`MPJoinAckHMacFailure`).
     JoinAckHmacFailure,
@@ -1076,7 +1077,6 @@ impl Conn {
             });
             return self.reset(reason::UNSPECIFIED);
         }
-        events.event(Event::JoinAckRx);
         self.join = Some(JoinRole::Responder(responder));
         self.establish_join(seg.wnd);
         match self.established_incoming(seg, options, events) {

@@ -16,7 +16,9 @@
 //! address ids and backup wishes from the path manager, the subflow limits, and what a
 //! refusal does on the wire (a reset with MP_TCPRST). A subflow's [`Conn`] runs one of the
 //! roles ([`Conn::join_initiator`], [`Conn::join_responder`]); the listener keeps a join's
-//! request in the request socket ([`JoinRequest`]). Not wired into the module yet.
+//! request in the request socket ([`JoinRequest`]), or the words of a refused one
+//! ([`refused_request_words`]). The module wires both roles (Documentation/dataplane-plan.md,
+//! "Handshake").
 //!
 //! [`Conn`]: super::conn::Conn
 //! [`Conn::join_initiator`]: super::conn::Conn::join_initiator
