@@ -34,6 +34,9 @@ bool mptcp_glue_enabled(const struct net *net);
 void mptcp_glue_mib_add(const struct net *net, unsigned int index, long delta);
 /* Implemented in Rust (rust/mib.rs): the index of MPTcpExtMPCurrEstab, a gauge C keeps. */
 unsigned int mptcp_rs_mib_curr_estab(void);
+/* Implemented in Rust (rust/mib.rs): a join could not be opened at @step (below). */
+enum { MPTCP_RS_JOIN_CREATE, MPTCP_RS_JOIN_BIND, MPTCP_RS_JOIN_CONNECT };
+void mptcp_rs_mib_join_open_failed(const struct net *net, int step);
 
 /* Sum over CPUs of counter @index (< mib_count) of @net. */
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index);
@@ -417,6 +420,8 @@ bool mptcp_rs_join_refuse(void *state, const struct net *net);
 bool mptcp_rs_subflow_unowned(void *state);
 /* An additional subflow (MP_JOIN). */
 bool mptcp_rs_subflow_is_join(void *state);
+/* Both ends hold both keys: the path manager may add subflows. */
+bool mptcp_rs_fully_established(void *state);
 /*
  * The msk opens the subflow as a join of the connection with @keys, from its endpoint
  * @addr_id (@backup): its state becomes the MP_JOIN initiator's. Locked, before connect().

@@ -160,6 +160,28 @@ unsafe extern "C" fn mptcp_rs_netstat_show(
     0
 }
 
+/// Why opening a join failed before its SYN went out, as `rust/glue/msk.c` reports it.
+const JOIN_CREATE: c_int = 0;
+const JOIN_BIND: c_int = 1;
+
+/// Counts a join the path manager could not open in `net`: the socket could not be created
+/// (`MPJoinSynTxCreatSkErr`), bound to the endpoint (`MPJoinSynTxBindErr`) or connected
+/// (`MPJoinSynTxConnectErr`), as `step` says.
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_mib_join_open_failed(net: *const ffi::Net, step: c_int) {
+    let counter = match step {
+        JOIN_CREATE => Counter::MPJoinSynTxCreatSkErr,
+        JOIN_BIND => Counter::MPJoinSynTxBindErr,
+        _ => Counter::MPJoinSynTxConnectErr,
+    };
+    // SAFETY: `net` is live (contract).
+    unsafe { inc(net, counter) };
+}
+
 /// The index of `MPTcpExtMPCurrEstab`: a gauge, which the msk glue (`rust/glue/msk.c`) moves
 /// up and down with each msk's state, as upstream's `mptcp_set_state()` does.
 #[no_mangle]

@@ -832,6 +832,18 @@ unsafe extern "C" fn mptcp_rs_subflow_unowned(state: *mut c_void) -> bool {
     sf.conn.is_join() && sf.server_side && !sf.attached
 }
 
+/// The connection is fully established (see [`Conn::fully_established`]): a path manager may
+/// add subflows.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_fully_established(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.fully_established()
+}
+
 /// An additional subflow (MP_JOIN): its FIN does not end the connection's stream.
 ///
 /// # Safety

@@ -73,6 +73,7 @@ enum {
 	MSK_INUSE,		/* /proc/net/protocols "sockets" (connect, listen or accept) */
 	MSK_CURR_ESTAB,		/* MPTcpExtMPCurrEstab: ESTABLISHED or CLOSE_WAIT */
 	MSK_ANNOUNCED,		/* MPTCP_EVENT_CREATED went out: MPTCP_EVENT_CLOSED is owed */
+	MSK_PM_STARTED,		/* the path manager's work was queued for this connection */
 };
 
 /* Every msk with an attached subflow, in creation order: what diag (ss -M) walks. */
@@ -97,7 +98,8 @@ static struct mptcp_rs_sock *msk_of(const struct sock *sk)
 	return (struct mptcp_rs_sock *)sk;
 }
 
-static void msk_set_token(struct sock *sk, u32 token, bool can_sleep);
+static void msk_set_token(struct sock *sk, u32 token, bool can_sleep, bool fully);
+static void msk_pm_start(struct sock *sk);
 
 static struct socket *first_of(const struct socket *sock)
 {
@@ -189,14 +191,19 @@ static struct sock *msk_of_subflow(struct sock *ssk)
 
 void mptcp_glue_subflow_progress(struct sock *ssk)
 {
+	void *state = mptcp_glue_subflow_state(ssk);
 	struct sock *sk;
 
 	announce(ssk, false);
-	/* Bytes that waited for the peer's key (or for room) may move now. */
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = msk_of_subflow(ssk);
+	/* Bytes that waited for the peer's key (or for room) may move now. */
 	if (sk && READ_ONCE(msk_of(sk)->rx.stalled))
 		mptcp_glue_rx_move(sk, &msk_of(sk)->rx, ssk);
+	/* The peer proved it holds our key: joins to the connection can be answered now. */
+	if (sk && READ_ONCE(msk_of(sk)->token) && state && !mptcp_rs_subflow_is_join(state) &&
+	    mptcp_rs_fully_established(state))
+		msk_pm_start(sk);
 	read_unlock_bh(&ssk->sk_callback_lock);
 }
 
@@ -233,7 +240,8 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 			u32 token = announce(ssk, true);
 
 			if (token)
-				msk_set_token(sk, token, false);
+				msk_set_token(sk, token, false,
+					      mptcp_rs_fully_established(mptcp_glue_subflow_state(ssk)));
 		}
 		chained = msk_of(sk)->sf_state_change;
 	}
@@ -393,17 +401,32 @@ static void join_start_data_ack(struct sock *sk, struct sock *ssk)
 }
 
 /*
+ * The path manager's work for this connection, once: it opens more subflows in process
+ * context (the work item holds the msk). Any context.
+ */
+static void msk_pm_start(struct sock *sk)
+{
+	if (test_and_set_bit(MSK_PM_STARTED, &msk_of(sk)->counted))
+		return;
+	sock_hold(sk);
+	if (!schedule_work(&msk_of(sk)->pm_work))
+		sock_put(sk);
+}
+
+/*
  * The connection's token is @token, its keys known: joins naming it reach this msk from now
  * on (those that came before it existed are taken over: in process context, @can_sleep, what
- * they received moves at once), and the path manager may open more subflows (in process
- * context: the work item holds the msk).
+ * they received moves at once). The path manager starts now if the connection is @fully
+ * established (both ends hold both keys; otherwise once the peer proves it, see
+ * mptcp_glue_subflow_progress()): a join sent earlier could reach the peer before our third
+ * ACK does, and find no connection there.
  */
-static void msk_set_token(struct sock *sk, u32 token, bool can_sleep)
+static void msk_set_token(struct sock *sk, u32 token, bool can_sleep, bool fully)
 {
 	struct mptcp_rs_join *join, *tmp;
 	LIST_HEAD(adopt);
 
-	msk_of(sk)->token = token;
+	WRITE_ONCE(msk_of(sk)->token, token);
 	set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
 	mptcp_glue_token_set_msk(sock_net(sk), token, sk, NULL, &adopt);
 	list_for_each_entry_safe(join, tmp, &adopt, node) {
@@ -423,9 +446,8 @@ static void msk_set_token(struct sock *sk, u32 token, bool can_sleep)
 			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
 		release_sock(ssk);
 	}
-	sock_hold(sk);
-	if (!schedule_work(&msk_of(sk)->pm_work))
-		sock_put(sk);
+	if (fully)
+		msk_pm_start(sk);
 }
 
 /* The in-kernel manager's limit on additional subflows, as upstream applies it. */
@@ -583,9 +605,10 @@ static void msk_close_joins(struct sock *sk, bool abort)
 }
 
 /*
- * The address the msk's first subflow left from, as an endpoint for the path manager to
- * compare with; false when it has no family the manager opens subflows for (an IPv4-mapped
- * connection on an IPv6 socket).
+ * The address the first subflow @sk left from, as an endpoint for the path manager to compare
+ * with; false when it has no family the manager opens subflows for (an IPv4-mapped connection
+ * on an IPv6 socket). The subflow's own, not the msk's copy: a blocking connect() copies them
+ * only once it returns, after the work item may have run.
  */
 static bool msk_first_address(struct sock *sk, struct mptcp_rs_endpoint *first)
 {
@@ -604,7 +627,7 @@ static bool msk_first_address(struct sock *sk, struct mptcp_rs_endpoint *first)
 	return false;
 }
 
-/* @ep's address (port 0) or, if @remote, the peer's address of the msk, in @ss. */
+/* @ep's address (port 0) or, if @remote, the peer's address of the first subflow @sk. */
 static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, bool remote,
 			struct sockaddr_storage *ss)
 {
@@ -643,7 +666,8 @@ static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, boo
  * Opens one more subflow of @sk from the endpoint @ep to the peer's address (RFC 8684 section
  * 3.2: MP_JOIN): 0 once its SYN is on its way, -EPERM when the connection takes no more.
  */
-static int msk_join_connect(struct sock *sk, const struct mptcp_rs_endpoint *ep)
+static int msk_join_connect(struct sock *sk, struct sock *first,
+			    const struct mptcp_rs_endpoint *ep)
 {
 	struct net *net = sock_net(sk);
 	struct mptcp_rs_join_keys keys;
@@ -665,25 +689,31 @@ static int msk_join_connect(struct sock *sk, const struct mptcp_rs_endpoint *ep)
 	if (!join)
 		return -ENOMEM;
 	err = mptcp_glue_subflow_create(net, sk->sk_family, &sock);
-	if (err)
+	if (err) {
+		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CREATE);
 		goto out_free;
+	}
 	lock_sock(sock->sk);
 	mptcp_rs_subflow_make_join(mptcp_glue_subflow_state(sock->sk), &keys, ep->id,
 				   ep->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
 	release_sock(sock->sk);
 	if (ep->ifindex)
 		sock->sk->sk_bound_dev_if = ep->ifindex;
-	len = msk_sockaddr(sk, ep, false, &addr);
+	len = msk_sockaddr(first, ep, false, &addr);
 	err = len < 0 ? len : kernel_bind(sock, (struct sockaddr_unsized *)&addr, len);
-	if (err)
+	if (err) {
+		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_BIND);
 		goto out_release;
+	}
 	join->sock = sock;
 	err = msk_add_join(sk, join, sock->sk);
 	if (err)
 		goto out_release;
 	/* From here on the msk owns it, connected or not. */
-	len = msk_sockaddr(sk, ep, true, &addr);
+	len = msk_sockaddr(first, ep, true, &addr);
 	err = kernel_connect(sock, (struct sockaddr_unsized *)&addr, len, O_NONBLOCK);
+	if (err && err != -EINPROGRESS)
+		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CONNECT);
 	return err == -EINPROGRESS ? 0 : err;
 
 out_release:
@@ -702,21 +732,24 @@ static void msk_pm_work(struct work_struct *work)
 {
 	struct mptcp_rs_sock *msk = container_of(work, struct mptcp_rs_sock, pm_work);
 	struct sock *sk = &msk->icsk.icsk_inet.sk;
+	struct sock *ssk = mptcp_glue_msk_first_get(sk);
 	struct mptcp_rs_endpoint first, ep;
 	unsigned int i;
 	u8 after = 0;
 
-	if (!msk_first_address(sk, &first))
+	if (!ssk || !msk_first_address(ssk, &first))
 		goto out;
 	/* Bounded by the number of endpoint ids. */
 	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, &first, &ep); i++) {
-		int err = msk_join_connect(sk, &ep);
+		int err = msk_join_connect(sk, ssk, &ep);
 
 		if (err == -EPERM || err == -ENOENT)
 			break;
 		after = ep.id;
 	}
 out:
+	if (ssk)
+		sock_put(ssk);
 	sock_put(sk);
 }
 
@@ -842,6 +875,12 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 	if (!err && len >= sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC) {
 		mptcp_pm_data_reset(first->sk);
 		mptcp_glue_rx_reset(sock->sk, &msk_of(sock->sk)->rx);
+		/* The old connection's joins go with it; the next one starts its own. */
+		msk_close_joins(sock->sk, true);
+		spin_lock_bh(&msk_of(sock->sk)->joins_lock);
+		msk_of(sock->sk)->joins_closed = false;
+		spin_unlock_bh(&msk_of(sock->sk)->joins_lock);
+		clear_bit(MSK_PM_STARTED, &msk_of(sock->sk)->counted);
 	}
 	return err;
 }
@@ -869,6 +908,7 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 				  struct socket *sub, bool kern)
 {
 	struct mptcp_rs_info info;
+	bool fully = false;
 	struct sock *sk;
 	u32 token = 0;
 
@@ -889,8 +929,10 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	lock_sock(sub->sk);
 	if (mptcp_glue_subflow_state(sub->sk) &&
 	    mptcp_rs_info(mptcp_glue_subflow_state(sub->sk), tcp_sk(sub->sk)->write_seq,
-			  tcp_sk(sub->sk)->snd_nxt, &info))
+			  tcp_sk(sub->sk)->snd_nxt, &info)) {
 		token = info.token;
+		fully = mptcp_rs_fully_established(mptcp_glue_subflow_state(sub->sk));
+	}
 	/*
 	 * What the child received before accept() waited in its own queue, acknowledged by TCP
 	 * but not at the data level: the peer learns the DATA_ACK now.
@@ -904,7 +946,7 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 	 * turn, so not under the first subflow's lock).
 	 */
 	if (token)
-		msk_set_token(sk, token, true);
+		msk_set_token(sk, token, true, fully);
 	set_bit(SOCK_CUSTOM_SOCKOPT, &newsock->flags);
 	newsock->state = SS_CONNECTED;
 	return 0;

@@ -526,6 +526,13 @@ impl Conn {
         }
     }
 
+    /// Both ends hold both keys: ours was echoed by the peer (its third ACK, or a DATA_ACK
+    /// on our active open). Only then can the peer answer a join to the connection, which is
+    /// when upstream's path manager starts ("fully established").
+    pub const fn fully_established(&self) -> bool {
+        matches!(self.phase, Phase::Established) && self.peer_has_keys
+    }
+
     /// An additional subflow (MP_JOIN), not the first.
     pub const fn is_join(&self) -> bool {
         self.join.is_some()
