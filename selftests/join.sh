@@ -5,7 +5,7 @@
 # rate-limited (as upstream's mptcp_join.sh does) so the transfer outlives the handshake.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 7
+tap_plan 8
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -28,7 +28,8 @@ counter() {
 ip -n join-c mptcp endpoint add 10.32.2.1 dev jveth2 subflow ||
 	echo "# endpoint setup failed"
 
-# transfer BYTES: client in join-c to the server's first address, both ways intact.
+# transfer BYTES PORT [ADDR]: client in join-c to the server's first address (or ADDR), both
+# ways intact.
 transfer() {
 	ip netns exec join-s $peer server mptcp 4 "$2" &
 	spid=$!
@@ -46,7 +47,7 @@ transfer() {
 		sleep 0.2
 	done ) &
 	watch=$!
-	out=$(ip netns exec join-c $peer client mptcp 10.32.1.2 "$2" "$1")
+	out=$(ip netns exec join-c $peer client mptcp "${3:-10.32.1.2}" "$2" "$1")
 	rc=$?
 	kill $watch 2>/dev/null
 	wait $watch 2>/dev/null
@@ -71,7 +72,17 @@ check "the server had the joined subflow established during the transfer" \
 check "no subflow was reset for a broken mapping" \
 	sh -c "[ $(counter join-s DSSNotMatching) -eq 0 ] && [ $(counter join-c DSSNotMatching) -eq 0 ]"
 
-# No room for another subflow: as upstream, the server answers the SYN and refuses the join
+# An IPv4-mapped connection (AF_INET6 sockets, IPv4 on the wire) joins from the IPv4 endpoint.
+mapped_transfer() {
+	c0=$(counter join-c MPJoinSynAckRx) s0=$(counter join-s MPJoinAckRx)
+	transfer 8388608 7103 ::ffff:10.32.1.2 || return 1
+	c1=$(counter join-c MPJoinSynAckRx) s1=$(counter join-s MPJoinAckRx)
+	echo "client MPJoinSynAckRx +$((c1 - c0)), server MPJoinAckRx +$((s1 - s0))"
+	[ $((c1 - c0)) -eq 1 ] && [ $((s1 - s0)) -eq 1 ]
+}
+check "an IPv4-mapped connection is joined from the IPv4 endpoint, transfer intact" \
+	mapped_transfer
+: as upstream, the server answers the SYN and refuses the join
 # at its third ACK (a reset, "administratively prohibited"); the connection goes on over the
 # first subflow.
 ip -n join-s mptcp limits set subflows 0 add_addr_accepted 0

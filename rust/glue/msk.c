@@ -14,6 +14,9 @@
  * peer sent (rx.c), and recvmsg, poll and SIOCINQ read those. splice reads through recvmsg (no
  * .splice_read). Sending still goes straight into the subflow (tx.c).
  *
+ * Additional subflows (MP_JOIN) and the path manager that opens them are in join.c; the
+ * msk's object is shared with it through msk.h.
+ *
  * Locking: forwarded calls lock the subflow as plain TCP does; recvmsg takes the msk's socket
  * lock, then the subflow's. `first` is set at creation (or accept) and cleared only at
  * release, when no other call can run on the socket.
@@ -33,48 +36,7 @@
 #include <uapi/linux/mptcp_pm.h>
 
 #include "mptcp_glue.h"
-
-struct mptcp_rs_sock {
-	/* First: inet_create() and generic code treat the object as an inet socket. */
-	struct inet_connection_sock icsk;
-	/*
-	 * The first subflow; NULL only before init and after release. Set and cleared under
-	 * mptcp_rs_msks_lock, which is how diag reaches it while the msk may be closing.
-	 */
-	struct socket *first;
-	/* The subflow's own callbacks, chained to and restored on detach. */
-	void (*sf_state_change)(struct sock *ssk);
-	void (*sf_error_report)(struct sock *ssk);
-	/* Asks the peer for the connection-level window a writer waits for (tx.c). */
-	struct mptcp_rs_window_probe window_probe;
-	/* What the subflows received, in the connection's stream (rx.c). */
-	struct mptcp_rs_msk_rx rx;
-	/* In mptcp_rs_msks while the first subflow is attached; serial orders the list. */
-	struct list_head node;
-	u64 serial;
-	/* MSK_* bits: what this msk is counted in, so each count is undone exactly once. */
-	unsigned long counted;
-	u32 token;		/* set with MSK_ANNOUNCED */
-	/*
-	 * Subflows the peer joined (MP_JOIN), each a struct mptcp_rs_join the msk owns (it
-	 * closes them at its own close). joins_lock (BH) protects the list, njoins and
-	 * joins_closed, which stops attaching once the msk is being destroyed.
-	 */
-	spinlock_t joins_lock;
-	struct list_head joins;
-	unsigned int njoins;
-	bool joins_closed;
-	/* The in-kernel path manager's work for this connection (opening subflows). */
-	struct work_struct pm_work;
-};
-
-
-enum {
-	MSK_INUSE,		/* /proc/net/protocols "sockets" (connect, listen or accept) */
-	MSK_CURR_ESTAB,		/* MPTcpExtMPCurrEstab: ESTABLISHED or CLOSE_WAIT */
-	MSK_ANNOUNCED,		/* MPTCP_EVENT_CREATED went out: MPTCP_EVENT_CLOSED is owed */
-	MSK_PM_STARTED,		/* the path manager's work was queued for this connection */
-};
+#include "msk.h"
 
 /* Every msk with an attached subflow, in creation order: what diag (ss -M) walks. */
 static LIST_HEAD(mptcp_rs_msks);
@@ -93,13 +55,7 @@ static struct proto mptcp_rs_prot;
 static struct proto mptcp_rs_v6_prot;
 #endif
 
-static struct mptcp_rs_sock *msk_of(const struct sock *sk)
-{
-	return (struct mptcp_rs_sock *)sk;
-}
-
 static void msk_set_token(struct sock *sk, u32 token, bool can_sleep, bool fully);
-static void msk_pm_start(struct sock *sk);
 
 static struct socket *first_of(const struct socket *sock)
 {
@@ -370,47 +326,11 @@ struct sock *mptcp_glue_msk_first_get(struct sock *sk)
 	return ssk;
 }
 
-/* ---- subflows the peer joins (MP_JOIN) ---- */
-
-static void msk_pm_work(struct work_struct *work);
-
 /* What every msk starts with: nothing received, no joined subflow. */
 static void msk_init(struct sock *sk)
 {
 	mptcp_glue_rx_init(&msk_of(sk)->rx);
-	spin_lock_init(&msk_of(sk)->joins_lock);
-	INIT_LIST_HEAD(&msk_of(sk)->joins);
-	msk_of(sk)->njoins = 0;
-	msk_of(sk)->joins_closed = false;
-	INIT_WORK(&msk_of(sk)->pm_work, msk_pm_work);
-}
-
-static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock *ssk);
-
-/* The joined subflow @ssk starts acknowledging at the stream's in-order point. Locked. */
-static void join_start_data_ack(struct sock *sk, struct sock *ssk)
-{
-	bool next_known;
-	u64 next;
-
-	spin_lock_bh(&sk->sk_receive_queue.lock);
-	next_known = mptcp_rs_stream_next(&msk_of(sk)->rx.stream, &next);
-	spin_unlock_bh(&sk->sk_receive_queue.lock);
-	mptcp_rs_rx_moved(mptcp_glue_subflow_state(ssk), tcp_sk(ssk)->copied_seq, next_known,
-			  next);
-}
-
-/*
- * The path manager's work for this connection, once: it opens more subflows in process
- * context (the work item holds the msk). Any context.
- */
-static void msk_pm_start(struct sock *sk)
-{
-	if (test_and_set_bit(MSK_PM_STARTED, &msk_of(sk)->counted))
-		return;
-	sock_hold(sk);
-	if (!schedule_work(&msk_of(sk)->pm_work))
-		sock_put(sk);
+	msk_joins_init(sk);
 }
 
 /*
@@ -423,334 +343,14 @@ static void msk_pm_start(struct sock *sk)
  */
 static void msk_set_token(struct sock *sk, u32 token, bool can_sleep, bool fully)
 {
-	struct mptcp_rs_join *join, *tmp;
 	LIST_HEAD(adopt);
 
 	WRITE_ONCE(msk_of(sk)->token, token);
 	set_bit(MSK_ANNOUNCED, &msk_of(sk)->counted);
 	mptcp_glue_token_set_msk(sock_net(sk), token, sk, NULL, &adopt);
-	list_for_each_entry_safe(join, tmp, &adopt, node) {
-		struct sock *ssk = join->ssk;
-
-		list_del(&join->node);
-		if (msk_add_join(sk, join, ssk)) {
-			mptcp_glue_subflow_dispose(ssk);
-			kfree(join);
-			continue;
-		}
-		if (!can_sleep)
-			continue;
-		lock_sock(ssk);
-		join_start_data_ack(sk, ssk);
-		if (mptcp_glue_rx_move(sk, &msk_of(sk)->rx, ssk))
-			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
-		release_sock(ssk);
-	}
+	msk_adopt_joins(sk, &adopt, can_sleep);
 	if (fully)
 		msk_pm_start(sk);
-}
-
-/* The in-kernel manager's limit on additional subflows, as upstream applies it. */
-static u32 subflows_limit(const struct net *net)
-{
-	u32 add_addr_accepted, subflows;
-
-	mptcp_rs_pm_get_limits(net, &add_addr_accepted, &subflows);
-	return subflows;
-}
-
-/* Whether @sk takes one more joined subflow now: 0, -ENOENT (closing) or -EPERM (limit). */
-static int msk_join_room(struct sock *sk)
-{
-	lockdep_assert_held(&msk_of(sk)->joins_lock);
-	if (msk_of(sk)->joins_closed)
-		return -ENOENT;
-	return msk_of(sk)->njoins < subflows_limit(sock_net(sk)) ? 0 : -EPERM;
-}
-
-/*
- * @ssk joins @sk (as @join, which the msk then owns) if it has room: 0, or msk_join_room()'s
- * error. Its bytes move into this msk from then on (its sk_data_ready, rx.c).
- */
-static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock *ssk)
-{
-	int err;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	err = msk_join_room(sk);
-	if (!err) {
-		join->ssk = ssk;
-		list_add_tail(&join->node, &msk_of(sk)->joins);
-		msk_of(sk)->njoins++;
-		write_lock_bh(&ssk->sk_callback_lock);
-		__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
-		write_unlock_bh(&ssk->sk_callback_lock);
-	}
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	return err;
-}
-
-int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_join_keys *keys)
-{
-	unsigned int parked;
-	struct sock *sk = mptcp_glue_token_join(net, token, keys, &parked);
-
-	if (IS_ERR(sk))
-		return -ENOENT;
-	if (sk)
-		sock_put(sk);
-	return 0;
-}
-
-bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
-{
-	struct mptcp_rs_join_keys keys;
-	struct mptcp_rs_join *join;
-	unsigned int parked, tries;
-	struct sock *sk;
-
-	join = kmalloc(sizeof(*join), GFP_ATOMIC);
-	if (!join)
-		return false;
-	join->ssk = ssk;
-	join->sock = NULL;
-	/* Twice at most: the msk may appear between the lookup and parking. */
-	for (tries = 0; tries < 2; tries++) {
-		sk = mptcp_glue_token_join(sock_net(ssk), token, &keys, &parked);
-		if (IS_ERR(sk))
-			break;
-		if (!sk) {
-			int err = mptcp_glue_token_park_join(sock_net(ssk), token, join,
-							     subflows_limit(sock_net(ssk)));
-
-			if (!err)
-				return true;	/* its bytes wait in it until accept() */
-			if (err != -EAGAIN)
-				break;
-			continue;
-		}
-		if (!msk_add_join(sk, join, ssk)) {
-			join_start_data_ack(sk, ssk);
-			sock_put(sk);
-			return true;
-		}
-		sock_put(sk);
-		break;
-	}
-	kfree(join);
-	return false;
-}
-
-/* The @n-th joined subflow of @sk, held; NULL past the last. */
-static struct sock *msk_join_get(struct sock *sk, unsigned int n)
-{
-	struct mptcp_rs_join *join;
-	struct sock *ssk = NULL;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	list_for_each_entry(join, &msk_of(sk)->joins, node) {
-		if (n--)
-			continue;
-		ssk = join->ssk;
-		sock_hold(ssk);
-		break;
-	}
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	return ssk;
-}
-
-void mptcp_glue_msk_refill_joins(struct sock *sk)
-{
-	struct sock *ssk;
-	unsigned int n;
-
-	/* Bounded by the subflow limit; a join attached meanwhile may be skipped or not. */
-	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
-		mptcp_glue_rx_refill_subflow(sk, &msk_of(sk)->rx, ssk);
-		sock_put(ssk);
-	}
-}
-
-/*
- * The msk is being destroyed: no more joins, and those it has close as the first subflow
- * does (abortively when unread data is thrown away, @abort).
- */
-static void msk_close_joins(struct sock *sk, bool abort)
-{
-	struct mptcp_rs_join *join, *tmp;
-	LIST_HEAD(joins);
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	msk_of(sk)->joins_closed = true;
-	list_splice_init(&msk_of(sk)->joins, &joins);
-	msk_of(sk)->njoins = 0;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	list_for_each_entry_safe(join, tmp, &joins, node) {
-		struct sock *ssk = join->ssk;
-
-		write_lock_bh(&ssk->sk_callback_lock);
-		rcu_assign_sk_user_data(ssk, NULL);
-		write_unlock_bh(&ssk->sk_callback_lock);
-		if (abort) {
-			sock_set_flag(ssk, SOCK_LINGER);
-			WRITE_ONCE(ssk->sk_lingertime, 0);
-		}
-		if (join->sock)
-			sock_release(join->sock);
-		else
-			/* Gives up the reference the child would have handed to accept(). */
-			tcp_close(ssk, 0);
-		kfree(join);
-	}
-}
-
-/*
- * The address the first subflow @sk left from, as an endpoint for the path manager to compare
- * with; false when it has no family the manager opens subflows for (an IPv4-mapped connection
- * on an IPv6 socket). The subflow's own, not the msk's copy: a blocking connect() copies them
- * only once it returns, after the work item may have run.
- */
-static bool msk_first_address(struct sock *sk, struct mptcp_rs_endpoint *first)
-{
-	memset(first, 0, sizeof(*first));
-	first->family = sk->sk_family;
-	if (sk->sk_family == AF_INET) {
-		memcpy(first->addr, &inet_sk(sk)->inet_saddr, 4);
-		return true;
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr)) {
-		memcpy(first->addr, &sk->sk_v6_rcv_saddr, 16);
-		return true;
-	}
-#endif
-	return false;
-}
-
-/* @ep's address (port 0) or, if @remote, the peer's address of the first subflow @sk. */
-static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, bool remote,
-			struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (sk->sk_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		if (remote) {
-			sin->sin_addr.s_addr = inet_sk(sk)->inet_daddr;
-			sin->sin_port = inet_sk(sk)->inet_dport;
-		} else {
-			memcpy(&sin->sin_addr, ep->addr, 4);
-		}
-		return sizeof(*sin);
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	{
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		if (remote) {
-			sin6->sin6_addr = sk->sk_v6_daddr;
-			sin6->sin6_port = inet_sk(sk)->inet_dport;
-		} else {
-			memcpy(&sin6->sin6_addr, ep->addr, 16);
-		}
-		return sizeof(*sin6);
-	}
-#else
-	return -EAFNOSUPPORT;
-#endif
-}
-
-/*
- * Opens one more subflow of @sk from the endpoint @ep to the peer's address (RFC 8684 section
- * 3.2: MP_JOIN): 0 once its SYN is on its way, -EPERM when the connection takes no more.
- */
-static int msk_join_connect(struct sock *sk, struct sock *first,
-			    const struct mptcp_rs_endpoint *ep)
-{
-	struct net *net = sock_net(sk);
-	struct mptcp_rs_join_keys keys;
-	struct sockaddr_storage addr;
-	struct mptcp_rs_join *join;
-	struct socket *sock;
-	struct sock *owner;
-	int err, len;
-
-	unsigned int parked;
-
-	owner = mptcp_glue_token_join(net, msk_of(sk)->token, &keys, &parked);
-	if (IS_ERR_OR_NULL(owner))
-		return -ENOENT;
-	sock_put(owner);
-	if (owner != sk)
-		return -ENOENT;
-	join = kmalloc(sizeof(*join), GFP_KERNEL);
-	if (!join)
-		return -ENOMEM;
-	err = mptcp_glue_subflow_create(net, sk->sk_family, &sock);
-	if (err) {
-		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CREATE);
-		goto out_free;
-	}
-	lock_sock(sock->sk);
-	mptcp_rs_subflow_make_join(mptcp_glue_subflow_state(sock->sk), &keys, ep->id,
-				   ep->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
-	release_sock(sock->sk);
-	if (ep->ifindex)
-		sock->sk->sk_bound_dev_if = ep->ifindex;
-	len = msk_sockaddr(first, ep, false, &addr);
-	err = len < 0 ? len : kernel_bind(sock, (struct sockaddr_unsized *)&addr, len);
-	if (err) {
-		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_BIND);
-		goto out_release;
-	}
-	join->sock = sock;
-	err = msk_add_join(sk, join, sock->sk);
-	if (err)
-		goto out_release;
-	/* From here on the msk owns it, connected or not. */
-	len = msk_sockaddr(first, ep, true, &addr);
-	err = kernel_connect(sock, (struct sockaddr_unsized *)&addr, len, O_NONBLOCK);
-	if (err && err != -EINPROGRESS)
-		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CONNECT);
-	return err == -EINPROGRESS ? 0 : err;
-
-out_release:
-	sock_release(sock);
-out_free:
-	kfree(join);
-	return err;
-}
-
-/*
- * The in-kernel path manager, once the connection is established: a subflow from each
- * endpoint flagged "subflow" (other than the first subflow's address) to the peer's address,
- * up to the namespace's subflow limit, as upstream's manager opens them.
- */
-static void msk_pm_work(struct work_struct *work)
-{
-	struct mptcp_rs_sock *msk = container_of(work, struct mptcp_rs_sock, pm_work);
-	struct sock *sk = &msk->icsk.icsk_inet.sk;
-	struct sock *ssk = mptcp_glue_msk_first_get(sk);
-	struct mptcp_rs_endpoint first, ep;
-	unsigned int i;
-	u8 after = 0;
-
-	if (!ssk || !msk_first_address(ssk, &first))
-		goto out;
-	/* Bounded by the number of endpoint ids. */
-	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, &first, &ep); i++) {
-		int err = msk_join_connect(sk, ssk, &ep);
-
-		if (err == -EPERM || err == -ENOENT)
-			break;
-		after = ep.id;
-	}
-out:
-	if (ssk)
-		sock_put(ssk);
-	sock_put(sk);
 }
 
 /* ---- struct proto ---- */

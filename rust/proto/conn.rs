@@ -1129,6 +1129,16 @@ impl Conn {
             // third ACK and the first data segment (both carry the keys, and the first data
             // segment is retransmitted until acknowledged). Keep waiting for them; only a
             // segment without any MPTCP option means the peer (or a middlebox) is plain TCP.
+            // A SYN cookie's child whose third ACK is a join's: the request (token, nonces)
+            // was not kept, so the join cannot be checked. Never plain TCP (it would reach
+            // `accept()` as a connection of its own): reset, as refused.
+            if self.key_from_third_ack
+                && find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::MpJoin(_)))
+                    .is_some()
+            {
+                events.event(Event::JoinRejected);
+                return self.reset(reason::PROHIBITED);
+            }
             let mptcp = find_option(options, seg.ctx(), |o| matches!(o, MptcpOption::Dss(_)));
             let Some(MptcpOption::Dss(dss)) = mptcp else {
                 self.phase = Phase::Fallback;

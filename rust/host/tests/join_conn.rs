@@ -349,3 +349,25 @@ fn an_accepted_join_can_still_be_refused_by_its_connection() {
     // A join's keys are not the connection's to hand out again.
     assert_eq!(b.join_keys(), None);
 }
+
+#[test]
+fn a_syn_cookie_child_never_takes_a_join_as_plain_tcp() {
+    // The listener answered a join SYN with a cookie: its child knows nothing of the
+    // request, so the join's third ACK cannot be checked. It must not fall back to TCP
+    // (an `accept()`able connection of its own): it resets.
+    let d = RustCrypto;
+    let mut ev = Counted::default();
+    let (mut a, _, syn_ack) = syn(&mut ev);
+    a.syn_ack(ISN_B, ISN_A.wrapping_add(1), 65535, &syn_ack, &d, &mut ev);
+    let third = ack_options(&mut a, ISN_A.wrapping_add(1), &mut ev);
+    let mut child = Conn::passive_cookie(ISN_B, ISN_A, false);
+    let v = child.incoming(&ack_in(ISN_A.wrapping_add(1)), &third, &d, &mut ev);
+    assert_eq!(v, Verdict::Reset(reason::PROHIBITED));
+    assert_eq!(child.phase(), Phase::Reset);
+    assert!(ev.0.contains(&Event::JoinRejected));
+    // A cookie child whose third ACK has no MPTCP option at all is plain TCP, as before.
+    let mut plain = Conn::passive_cookie(ISN_B, ISN_A, false);
+    let v = plain.incoming(&ack_in(ISN_A.wrapping_add(1)), &[], &d, &mut ev);
+    assert_eq!(v, Verdict::Accept);
+    assert_eq!(plain.phase(), Phase::Fallback);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The msk's object, shared by msk.c (the socket) and join.c (its additional subflows). Private
+ * to those two files.
+ */
+#ifndef _MPTCP_RS_MSK_H
+#define _MPTCP_RS_MSK_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/inet_connection_sock.h>
+
+#include "mptcp_glue.h"
+
+/* An msk: see msk.c. */
+struct mptcp_rs_sock {
+	/* First: inet_create() and generic code treat the object as an inet socket. */
+	struct inet_connection_sock icsk;
+	/*
+	 * The first subflow; NULL only before init and after release. Set and cleared under
+	 * mptcp_rs_msks_lock, which is how diag reaches it while the msk may be closing.
+	 */
+	struct socket *first;
+	/* The subflow's own callbacks, chained to and restored on detach. */
+	void (*sf_state_change)(struct sock *ssk);
+	void (*sf_error_report)(struct sock *ssk);
+	/* Asks the peer for the connection-level window a writer waits for (tx.c). */
+	struct mptcp_rs_window_probe window_probe;
+	/* What the subflows received, in the connection's stream (rx.c). */
+	struct mptcp_rs_msk_rx rx;
+	/* In mptcp_rs_msks while the first subflow is attached; serial orders the list. */
+	struct list_head node;
+	u64 serial;
+	/* MSK_* bits: what this msk is counted in, so each count is undone exactly once. */
+	unsigned long counted;
+	u32 token;		/* set with MSK_ANNOUNCED */
+	/*
+	 * Subflows the peer joined (MP_JOIN), each a struct mptcp_rs_join the msk owns (it
+	 * closes them at its own close). joins_lock (BH) protects the list, njoins and
+	 * joins_closed, which stops attaching once the msk is being destroyed.
+	 */
+	spinlock_t joins_lock;
+	struct list_head joins;
+	unsigned int njoins;
+	bool joins_closed;
+	/* The in-kernel path manager's work for this connection (opening subflows). */
+	struct work_struct pm_work;
+};
+
+enum {
+	MSK_INUSE,		/* /proc/net/protocols "sockets" (connect, listen or accept) */
+	MSK_CURR_ESTAB,		/* MPTcpExtMPCurrEstab: ESTABLISHED or CLOSE_WAIT */
+	MSK_ANNOUNCED,		/* MPTCP_EVENT_CREATED went out: MPTCP_EVENT_CLOSED is owed */
+	MSK_PM_STARTED,		/* the path manager's work was queued for this connection */
+};
+
+static inline struct mptcp_rs_sock *msk_of(const struct sock *sk)
+{
+	return (struct mptcp_rs_sock *)sk;
+}
+
+/* join.c: a new msk's empty list of joins and its path-manager work. */
+void msk_joins_init(struct sock *sk);
+/* join.c: the joins parked before the msk existed (@adopt) become its own. */
+void msk_adopt_joins(struct sock *sk, struct list_head *adopt, bool can_sleep);
+/* join.c: the path manager's work for this connection, queued once. Any context. */
+void msk_pm_start(struct sock *sk);
+/* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
+void msk_close_joins(struct sock *sk, bool abort);
+
+#endif /* _MPTCP_RS_MSK_H */
