@@ -82,6 +82,16 @@ pub fn same_host(a: &Address, b: &Address) -> bool {
     }
 }
 
+/// `a` with an IPv4-mapped IPv6 address given as the IPv4 address it maps.
+pub fn unmapped(a: &Address) -> Address {
+    match a {
+        Address::V6(v6) if v6[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] => {
+            Address::V4([v6[12], v6[13], v6[14], v6[15]])
+        }
+        other => *other,
+    }
+}
+
 /// Why a request was refused. Each maps to upstream's errno and extack message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -373,16 +383,24 @@ impl Endpoints {
     /// The next endpoint (smallest identifier above `after`) the in-kernel manager opens an
     /// additional subflow from, for a connection whose first subflow left from `first`: one
     /// flagged `subflow`, of the same family, not that address (in use already).
+    ///
+    /// IPv4-mapped addresses (of the endpoint or of the first subflow) count as the IPv4
+    /// address they map, and the endpoint is returned with its address in that form.
     pub fn next_subflow_source(&self, after: u8, first: &Address) -> Option<Endpoint> {
+        let first = unmapped(first);
         let same_family = |a: &Address| {
             matches!(
-                (a, first),
+                (a, &first),
                 (Address::V4(_), Address::V4(_)) | (Address::V6(_), Address::V6(_))
             )
         };
         (after.checked_add(1)?..=MAX_ID)
             .filter_map(|i| self.get(i))
-            .find(|ep| ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr) && ep.addr != *first)
+            .map(|ep| Endpoint {
+                addr: unmapped(&ep.addr),
+                ..ep
+            })
+            .find(|ep| ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr) && ep.addr != first)
     }
 
     /// Every endpoint, by increasing identifier.

@@ -309,4 +309,27 @@ fn subflows_leave_from_subflow_endpoints_of_the_same_family_but_the_first_addres
     assert_eq!(picked, [2, 5]);
     assert_eq!(t.next_subflow_source(0, &v6).map(|ep| ep.id), None);
     assert_eq!(t.next_subflow_source(255, &first), None);
+
+    // IPv4-mapped forms count as IPv4, on either side, and come back unmapped.
+    let mapped = |v4: Address| match v4 {
+        Address::V4([a, b, c, d]) => {
+            Address::V6([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d])
+        }
+        other => other,
+    };
+    let mut t = Endpoints::EMPTY;
+    t.add(with_flags(mapped(v4(3)), flags::SUBFLOW)).unwrap();
+    let ep = t
+        .next_subflow_source(0, &first)
+        .expect("the mapped endpoint");
+    assert_eq!(ep.addr, v4(3));
+    assert_eq!(
+        t.next_subflow_source(0, &mapped(first)).map(|ep| ep.addr),
+        Some(v4(3))
+    );
+    assert_eq!(
+        t.next_subflow_source(0, &mapped(v4(3))),
+        None,
+        "the first's own address"
+    );
 }
