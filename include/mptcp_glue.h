@@ -179,6 +179,7 @@ struct mptcp_rs_msk_rx {
 	u64 queued;	/* bytes ever appended to sk_receive_queue */
 	u64 copied;	/* bytes the reader took from it */
 	bool stalled;	/* a move stopped (for room, for the keys): to be tried again */
+	bool multipath;	/* a subflow joined: only the DATA_FIN ends the stream */
 };
 void mptcp_glue_rx_init(struct mptcp_rs_msk_rx *rx);
 /* Frees what the msk still holds (at destruction, once no subflow moves anything in). */

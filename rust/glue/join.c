@@ -92,6 +92,7 @@ static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock
 		join->ssk = ssk;
 		list_add_tail(&join->node, &msk_of(sk)->joins);
 		msk_of(sk)->njoins++;
+		WRITE_ONCE(msk_of(sk)->rx.multipath, true);
 		write_lock_bh(&ssk->sk_callback_lock);
 		__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
 		write_unlock_bh(&ssk->sk_callback_lock);

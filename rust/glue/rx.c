@@ -65,6 +65,7 @@ void mptcp_glue_rx_reset(struct sock *sk, struct mptcp_rs_msk_rx *rx)
 	WRITE_ONCE(rx->queued, 0);
 	WRITE_ONCE(rx->copied, 0);
 	WRITE_ONCE(rx->stalled, false);
+	WRITE_ONCE(rx->multipath, false);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown & ~RCV_SHUTDOWN);
 	spin_unlock_bh(&sk->sk_receive_queue.lock);
 }
@@ -335,10 +336,12 @@ bool mptcp_glue_rx_move(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock
 	if (stalled)
 		WRITE_ONCE(rx->stalled, true);
 	/*
-	 * The first subflow's FIN ends the connection's stream too (plain TCP after a fallback;
-	 * the one-subflow case): a join's never does.
+	 * With one subflow its FIN ends the connection's stream too (plain TCP after a fallback,
+	 * a peer that never sends DATA_FIN). Once a subflow joined, only the DATA_FIN does: bytes
+	 * may still be on their way over another subflow.
 	 */
-	if (rx_check_eof(sk, rx, state, fin && !(state && mptcp_rs_subflow_is_join(state))))
+	if (rx_check_eof(sk, rx, state, fin && !READ_ONCE(rx->multipath) &&
+			 !(state && mptcp_rs_subflow_is_join(state))))
 		moved = true;
 	/* The subflow's DATA_ACK first: consuming may send the ACK that carries it. */
 	if (state) {
@@ -511,8 +514,13 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 				copied = sock_error(ssk);
 				break;
 			}
-			/* Done as TCP is (a reset, both FINs), nothing left to move: the end. */
-			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled))
+			/*
+			 * Done as TCP is (a reset, both FINs), nothing left to move: the end. Not
+			 * once a subflow joined: the rest may come over another (only the DATA_FIN
+			 * ends the stream then).
+			 */
+			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled) &&
+			    !READ_ONCE(rx->multipath))
 				break;
 			if (ssk->sk_state == TCP_CLOSE) {
 				copied = -ENOTCONN;
