@@ -234,6 +234,27 @@ unsafe fn init_state(
     }
 }
 
+/// Replaces the live state at `state` with a new one, built in place (see
+/// [`init_state`]); the old one is dropped first, giving back its token claim.
+///
+/// # Safety
+///
+/// As [`subflow`].
+unsafe fn replace_state<'a>(
+    state: *mut c_void,
+    make_conn: impl FnOnce() -> Conn,
+    token: TokenClaim,
+) -> &'a mut Subflow {
+    let p = state.cast::<Subflow>();
+    // SAFETY: Per the function's contract `p` is a live state only the caller accesses: the
+    // old value is dropped and a new one written in its place, which is then valid.
+    unsafe {
+        core::ptr::drop_in_place(p);
+        init_state(p, make_conn, token, false);
+        &mut *p
+    }
+}
+
 /// The state's pointer for C (NULL if it could not be allocated); [`mptcp_rs_subflow_free`]
 /// takes it back.
 fn into_raw(state: Option<&mut Subflow>) -> *mut c_void {
@@ -382,14 +403,8 @@ unsafe extern "C" fn mptcp_rs_subflow_make_join(
         let us = (nonce, addr_id, backup);
         Conn::join_initiator(local, remote, checksums, us, &KernelDigest)
     };
-    let p = state.cast::<Subflow>();
-    // SAFETY: Per the function's contract `p` is a live state only we access: the old value
-    // is dropped (giving back the token its key claimed) and the join's written in place.
-    let sf = unsafe {
-        core::ptr::drop_in_place(p);
-        init_state(p, make_conn, TokenClaim::NONE, false);
-        &mut *p
-    };
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { replace_state(state, make_conn, TokenClaim::NONE) };
     sf.token_tried = true;
     sf.attached = true;
 }
@@ -407,13 +422,8 @@ unsafe extern "C" fn mptcp_rs_subflow_restart(state: *mut c_void, net: *const ff
     }
     // SAFETY: `net` is the socket's (contract).
     let (conn, token) = unsafe { idle_parts(net) };
-    let p = state.cast::<Subflow>();
-    // SAFETY: Per the function's contract `p` is a live state only we access: the old value
-    // is dropped (its token claim given back) and a new one written in its place.
-    unsafe {
-        core::ptr::drop_in_place(p);
-        init_state(p, conn, token, false);
-    }
+    // SAFETY: Per the function's contract.
+    unsafe { replace_state(state, conn, token) };
 }
 
 /// Whether the subflow still exchanges MPTCP options (false: plain TCP from now on).

@@ -51,6 +51,17 @@ fn ack_in(seq: u32) -> InSeg {
     }
 }
 
+/// The options `conn` puts on a RST.
+fn rst_options(conn: &mut Conn, events: &mut Counted) -> Vec<MptcpOption> {
+    let rst = OutSeg {
+        rst: true,
+        ..Default::default()
+    };
+    let mut buf = [0u8; 40];
+    let n = conn.established_options(&rst, &mut || 0, &mut buf, events);
+    options(&buf[..n], SegmentCtx::RST)
+}
+
 /// The initiator after its SYN, and the listener's request and SYN/ACK area for it.
 fn syn(events: &mut Counted) -> (Conn, JoinRequest, Vec<u8>) {
     let d = RustCrypto;
@@ -232,13 +243,8 @@ fn a_forged_or_missing_join_option_resets_the_subflow() {
     assert_eq!(v, Verdict::Reset(reason::UNSPECIFIED));
     assert!(ev.0.contains(&Event::JoinAckNoMpJoin));
     // Its reset carries MP_TCPRST only: a join's reset is no MP_FASTCLOSE.
-    let rst = OutSeg {
-        rst: true,
-        ..Default::default()
-    };
-    let n = b.established_options(&rst, &mut || 0, &mut buf, &mut ev);
     assert!(matches!(
-        options(&buf[..n], SegmentCtx::RST)[..],
+        rst_options(&mut b, &mut ev)[..],
         [MptcpOption::TcpRst(_)]
     ));
 }
@@ -325,13 +331,8 @@ fn a_refused_join_resets_at_its_first_segment_with_the_reason() {
     assert_eq!(v, Verdict::Reset(reason::PROHIBITED));
     let v = child.incoming(&ack_in(ISN_A.wrapping_add(1)), &third, &d, &mut ev);
     assert_eq!(v, Verdict::Accept, "the reset is decided once");
-    let rst = OutSeg {
-        rst: true,
-        ..Default::default()
-    };
-    let n = child.established_options(&rst, &mut || 0, &mut buf, &mut ev);
     assert!(matches!(
-        options(&buf[..n], SegmentCtx::RST)[..],
+        rst_options(&mut child, &mut ev)[..],
         [MptcpOption::TcpRst(r)] if r.reason == reason::PROHIBITED
     ));
     assert_eq!(child.join_keys(), None);
