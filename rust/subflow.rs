@@ -163,6 +163,15 @@ impl Events for NetCounters {
             Event::JoinSynBackupRx => Counter::MPJoinSynBackupRx,
             Event::JoinNoTokenFound => Counter::MPJoinNoTokenFound,
             Event::JoinRejected => Counter::MPJoinRejected,
+            Event::AddAddrRx => Counter::AddAddr,
+            Event::EchoAddRx => Counter::EchoAdd,
+            Event::PortAddRx => Counter::PortAdd,
+            Event::AddAddrTx => Counter::AddAddrTx,
+            Event::AddAddrTxDrop => Counter::AddAddrTxDrop,
+            Event::EchoAddTx => Counter::EchoAddTx,
+            Event::EchoAddTxDrop => Counter::EchoAddTxDrop,
+            Event::RmAddrTx => Counter::RmAddrTx,
+            Event::RmAddrTxDrop => Counter::RmAddrTxDrop,
         };
         // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
         // while its socket is.

@@ -27,7 +27,9 @@ use super::{
     mp_join::MpJoin,
     mp_tcprst::{reason, TcpRst},
     option::{parse, MptcpOption, SegmentCtx, TcpOptions, TCPOPT_MPTCP, TCPOPT_NOP},
+    remove_addr::RemoveAddr,
     seq::{before64, expand},
+    signal::{Announcement, Received, Signals},
 };
 
 /// Mappings kept for retransmission: with TSO each covers up to 64 KiB, so the table spans a
@@ -153,6 +155,24 @@ pub enum Event {
     JoinNoTokenFound,
     /// A join was refused: the connection takes no more subflows (`MPJoinRejected`).
     JoinRejected,
+    /// An ADD_ADDR announcement with a valid HMAC arrived (`AddAddr`).
+    AddAddrRx,
+    /// An echo of our ADD_ADDR arrived (`EchoAdd`).
+    EchoAddRx,
+    /// ... either of them with a port (`PortAdd`).
+    PortAddRx,
+    /// Our ADD_ADDR announcement went out (`AddAddrTx`) ...
+    AddAddrTx,
+    /// ... or did not fit (`AddAddrTxDrop`).
+    AddAddrTxDrop,
+    /// Our echo went out (`EchoAddTx`) ...
+    EchoAddTx,
+    /// ... or did not fit (`EchoAddTxDrop`).
+    EchoAddTxDrop,
+    /// Our REMOVE_ADDR went out (`RmAddrTx`) ...
+    RmAddrTx,
+    /// ... or did not fit (`RmAddrTxDrop`).
+    RmAddrTxDrop,
 }
 
 /// Where counted events go.
@@ -386,6 +406,8 @@ pub struct Conn {
     join: Option<JoinRole>,
     /// The initiator's third-ACK option (its HMAC computed once), repeated until acknowledged.
     join_ack: Option<MpJoin>,
+    /// ADD_ADDR and REMOVE_ADDR to send and received.
+    signals: Signals,
 }
 
 /// The MP_JOIN handshake of an additional subflow, in the role this end plays.
@@ -431,6 +453,7 @@ impl Conn {
             tx: TxMappings::new(),
             join: None,
             join_ack: None,
+            signals: Signals::NONE,
         }
     }
 
@@ -817,6 +840,15 @@ impl Conn {
         if self.phase != Phase::Established {
             return 0;
         }
+        // A pure ACK carries a waiting ADD_ADDR or REMOVE_ADDR alone (see `signal`), once no
+        // handshake option has to be repeated.
+        if seg.payload == 0 && !seg.fin && self.signals.pending() && !self.handshake_repeating()
+        {
+            let len = self.signals.write(buf, events);
+            if len != 0 {
+                return len;
+            }
+        }
         if let Some(role) = self.join {
             return self.join_options(role, buf);
         }
@@ -835,6 +867,54 @@ impl Conn {
         }
         let mapping = self.mapping_for(seg, rel32, payload_sum);
         write_dss(Some(data_ack), mapping, buf)
+    }
+
+    /// Whether segments still repeat a handshake option (MP_CAPABLE's keys until the peer
+    /// shows it has ours, a join's third ACK until acknowledged), which a signal must not
+    /// displace.
+    fn handshake_repeating(&self) -> bool {
+        let join_ack_owed = match self.join {
+            Some(JoinRole::Initiator(initiator)) => {
+                self.join_ack.is_some() && initiator.phase() == InitiatorPhase::AwaitAck
+            }
+            _ => false,
+        };
+        !self.peer_has_keys || join_ack_owed
+    }
+
+    /// Queues an ADD_ADDR announcing `ann` for the next pure ACK; false before both keys are
+    /// known (its HMAC needs them) or once the subflow no longer speaks MPTCP.
+    pub fn announce(&mut self, ann: &Announcement, hasher: &dyn Digest) -> bool {
+        if self.phase != Phase::Established {
+            return false;
+        }
+        self.signals
+            .announce(ann, self.local_key, self.remote_key, hasher);
+        true
+    }
+
+    /// Queues a REMOVE_ADDR of `ids` for the next pure ACK; false unless established.
+    pub fn withdraw(&mut self, ids: RemoveAddr) -> bool {
+        if self.phase != Phase::Established {
+            return false;
+        }
+        self.signals.remove(ids);
+        true
+    }
+
+    /// Whether an ADD_ADDR or REMOVE_ADDR waits for a pure ACK.
+    pub const fn signal_pending(&self) -> bool {
+        self.signals.pending()
+    }
+
+    /// Whether signals arrived that [`Conn::take_received`] would return.
+    pub const fn received_any(&self) -> bool {
+        self.signals.received_any()
+    }
+
+    /// The announcements, echoes and withdrawals that arrived since the last call.
+    pub fn take_received(&mut self) -> Received {
+        self.signals.take_received()
     }
 
     /// An established join's options: the third ACK's MP_JOIN until the responder
@@ -1053,10 +1133,23 @@ impl Conn {
                 // The responder speaks only once our third ACK reached it.
                 initiator.third_ack_acked();
                 self.join = Some(JoinRole::Initiator(initiator));
-                self.established_incoming(seg, options, events)
+                let verdict = self.established_incoming(seg, options, hasher, events);
+                self.echo_at_once(verdict)
             }
-            (Phase::Established, _) => self.established_incoming(seg, options, events),
+            (Phase::Established, _) => {
+                let verdict = self.established_incoming(seg, options, hasher, events);
+                self.echo_at_once(verdict)
+            }
             _ => Verdict::Accept,
+        }
+    }
+
+    /// An ADD_ADDR echo waits: the segment is acknowledged at once, and the ACK carries it
+    /// (the announcement usually came on a pure ACK, which TCP would not acknowledge).
+    fn echo_at_once(&self, verdict: Verdict) -> Verdict {
+        match verdict {
+            Verdict::Accept if self.signals.pending() => Verdict::AcceptAckNow,
+            other => other,
         }
     }
 
@@ -1086,7 +1179,7 @@ impl Conn {
         }
         self.join = Some(JoinRole::Responder(responder));
         self.establish_join(seg.wnd);
-        match self.established_incoming(seg, options, events) {
+        match self.established_incoming(seg, options, hasher, events) {
             Verdict::Accept => Verdict::AcceptAckNow,
             other => other,
         }
@@ -1164,13 +1257,14 @@ impl Conn {
         self.establish(remote_key, hasher, seg.wnd);
         // It echoed our key: no MP_CAPABLE forms from this end.
         self.peer_has_keys = true;
-        self.established_incoming(seg, options, events)
+        self.established_incoming(seg, options, hasher, events)
     }
 
     fn established_incoming(
         &mut self,
         seg: &InSeg,
         options: &[u8],
+        hasher: &dyn Digest,
         events: &mut dyn Events,
     ) -> Verdict {
         let ctx = seg.ctx();
@@ -1195,6 +1289,12 @@ impl Conn {
                     events.event(Event::FastcloseRx);
                     return self.reset(reason::UNSPECIFIED);
                 }
+                Ok(MptcpOption::AddAddr(add)) => {
+                    let (local, remote) = (self.local_key, self.remote_key);
+                    self.signals
+                        .add_addr_received(&add, local, remote, hasher, events);
+                }
+                Ok(MptcpOption::RemoveAddr(ids)) => self.signals.remove_received(&ids),
                 _ => {}
             }
         }

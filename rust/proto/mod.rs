@@ -27,6 +27,7 @@ pub mod mp_tcprst;
 pub mod option;
 pub mod remove_addr;
 pub mod seq;
+pub mod signal;
 pub mod stream_rx;
 pub mod transparent;
 pub mod vectors;

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Address signalling on one subflow (RFC 8684 section 3.4): the ADD_ADDR and REMOVE_ADDR
+//! options the path manager asks it to send, and those it received for the path manager.
+//!
+//! Each goes out alone on a pure ACK, one per ACK, as upstream Linux sends them: the ACK is a
+//! TCP duplicate that carries nothing else, so the option has the whole option space (an IPv6
+//! ADD_ADDR with its HMAC is 28 bytes) and the DSS rides on the next ordinary segment. The
+//! glue sends that ACK when it queues an option here, and acknowledges at once a segment that
+//! brought an announcement (its echo goes out on that ACK).
+//!
+//! A received announcement is checked here (its HMAC is under the peer's key first, RFC 8684
+//! section 3.4.1) and echoed whatever the path manager then does with it, as upstream does: an
+//! unechoed announcement is retransmitted. One that fails the check is ignored, as upstream
+//! ignores it.
+
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use super::{
+    add_addr::{AddAddr, Address},
+    conn::{write_padded, Event, Events},
+    crypto::{AddAddrAuth, Digest},
+    option::MptcpOption,
+    remove_addr::RemoveAddr,
+};
+
+/// An address one end announces: its identifier, the address, and the port if the option
+/// carries one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Announcement {
+    /// The sender's identifier for the address.
+    pub id: u8,
+    /// The address.
+    pub addr: Address,
+    /// The port, when it differs from the subflow's.
+    pub port: Option<u16>,
+}
+
+impl Announcement {
+    fn auth(&self, sender_key: u64, receiver_key: u64) -> AddAddrAuth {
+        AddAddrAuth {
+            sender_key,
+            receiver_key,
+            id: self.id,
+            addr: match self.addr {
+                Address::V4(a) => IpAddr::V4(Ipv4Addr::from(a)),
+                Address::V6(a) => IpAddr::V6(Ipv6Addr::from(a)),
+            },
+            port: self.port,
+        }
+    }
+
+    const fn option(&self, hmac: Option<u64>) -> AddAddr {
+        AddAddr {
+            echo: hmac.is_none(),
+            addr_id: self.id,
+            addr: self.addr,
+            port: self.port,
+            hmac,
+        }
+    }
+
+    const fn of(opt: &AddAddr) -> Self {
+        Self {
+            id: opt.addr_id,
+            addr: opt.addr,
+            port: opt.port,
+        }
+    }
+}
+
+/// What arrived on the subflow for the path manager, taken with [`Signals::take_received`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Received {
+    /// The peer announced this address (HMAC checked; the echo is queued).
+    pub announced: Option<Announcement>,
+    /// The peer echoed our announcement of this address.
+    pub echoed: Option<Announcement>,
+    /// The peer withdrew these address identifiers.
+    pub removed: Option<RemoveAddr>,
+}
+
+impl Received {
+    /// Whether anything arrived.
+    pub const fn any(&self) -> bool {
+        self.announced.is_some() || self.echoed.is_some() || self.removed.is_some()
+    }
+}
+
+/// The signalling state of one subflow.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Signals {
+    /// Our echo of the peer's announcement, owed on the next pure ACK.
+    echo: Option<Announcement>,
+    /// Our announcement, its HMAC computed when queued.
+    announce: Option<AddAddr>,
+    /// Address identifiers we withdraw.
+    remove: Option<RemoveAddr>,
+    received: Received,
+}
+
+impl Signals {
+    /// Nothing to send, nothing received.
+    pub const NONE: Self = Self {
+        echo: None,
+        announce: None,
+        remove: None,
+        received: Received {
+            announced: None,
+            echoed: None,
+            removed: None,
+        },
+    };
+
+    /// Queues our announcement of `ann` (an earlier one not sent yet is replaced: the path
+    /// manager retransmits until echoed). The HMAC is under our key first.
+    pub fn announce<D: Digest + ?Sized>(
+        &mut self,
+        ann: &Announcement,
+        local_key: u64,
+        remote_key: u64,
+        d: &D,
+    ) {
+        let hmac = ann.auth(local_key, remote_key).hmac(d);
+        self.announce = Some(ann.option(Some(hmac)));
+    }
+
+    /// Queues a REMOVE_ADDR of `ids`.
+    pub fn remove(&mut self, ids: RemoveAddr) {
+        self.remove = Some(ids);
+    }
+
+    /// Whether an option waits for a pure ACK.
+    pub const fn pending(&self) -> bool {
+        self.echo.is_some() || self.announce.is_some() || self.remove.is_some()
+    }
+
+    /// Writes the next waiting option into `buf` (a pure ACK's option space) and returns its
+    /// padded length; 0 if none waits. An option that does not fit is dropped (counted): the
+    /// path manager's retransmission, or the peer's, tries again.
+    pub fn write(&mut self, buf: &mut [u8], events: &mut dyn Events) -> usize {
+        let (opt, sent, dropped) = if let Some(ann) = self.echo.take() {
+            (
+                MptcpOption::AddAddr(ann.option(None)),
+                Event::EchoAddTx,
+                Event::EchoAddTxDrop,
+            )
+        } else if let Some(opt) = self.announce.take() {
+            (
+                MptcpOption::AddAddr(opt),
+                Event::AddAddrTx,
+                Event::AddAddrTxDrop,
+            )
+        } else if let Some(ids) = self.remove.take() {
+            (
+                MptcpOption::RemoveAddr(ids),
+                Event::RmAddrTx,
+                Event::RmAddrTxDrop,
+            )
+        } else {
+            return 0;
+        };
+        let len = write_padded(&opt, buf);
+        events.event(if len == 0 { dropped } else { sent });
+        len
+    }
+
+    /// An ADD_ADDR arrived, from the peer whose key is `remote_key` (ours `local_key`). An
+    /// announcement whose HMAC checks out is echoed and kept for the path manager; an echo of
+    /// ours is kept too.
+    pub fn add_addr_received<D: Digest + ?Sized>(
+        &mut self,
+        opt: &AddAddr,
+        local_key: u64,
+        remote_key: u64,
+        d: &D,
+        events: &mut dyn Events,
+    ) {
+        let ann = Announcement::of(opt);
+        if opt.echo {
+            self.received.echoed = Some(ann);
+            events.event(Event::EchoAddRx);
+        } else {
+            if opt.hmac != Some(ann.auth(remote_key, local_key).hmac(d)) {
+                return;
+            }
+            self.received.announced = Some(ann);
+            self.echo = Some(ann);
+            events.event(Event::AddAddrRx);
+        }
+        if opt.port.is_some() {
+            events.event(Event::PortAddRx);
+        }
+    }
+
+    /// A REMOVE_ADDR arrived: kept for the path manager (identifiers of several options
+    /// before it looks are merged, up to what one option holds; later ones are ignored).
+    pub fn remove_received(&mut self, opt: &RemoveAddr) {
+        let merged = match self.received.removed {
+            None => Some(*opt),
+            Some(earlier) => {
+                let mut ids = [0u8; super::remove_addr::MAX_IDS];
+                let mut n = 0;
+                for &id in earlier.ids().iter().chain(opt.ids()) {
+                    if n < ids.len() && !ids[..n].contains(&id) {
+                        ids[n] = id;
+                        n += 1;
+                    }
+                }
+                RemoveAddr::new(&ids[..n])
+            }
+        };
+        self.received.removed = merged;
+    }
+
+    /// Whether anything arrived that the path manager has not taken.
+    pub const fn received_any(&self) -> bool {
+        self.received.any()
+    }
+
+    /// Takes what arrived.
+    pub fn take_received(&mut self) -> Received {
+        core::mem::take(&mut self.received)
+    }
+}
