@@ -37,6 +37,9 @@ unsigned int mptcp_rs_mib_curr_estab(void);
 /* Implemented in Rust (rust/mib.rs): a join could not be opened at @step (below). */
 enum { MPTCP_RS_JOIN_CREATE, MPTCP_RS_JOIN_BIND, MPTCP_RS_JOIN_CONNECT };
 void mptcp_rs_mib_join_open_failed(const struct net *net, int step);
+/* Implemented in Rust (rust/mib.rs): a path-manager event (below) in @net. */
+enum { MPTCP_RS_PM_RM_ADDR, MPTCP_RS_PM_RM_SUBFLOW, MPTCP_RS_PM_ADD_ADDR_DROP };
+void mptcp_rs_mib_pm_event(const struct net *net, int event);
 
 /* Sum over CPUs of counter @index (< mib_count) of @net. */
 unsigned long mptcp_glue_mib_read(const struct net *net, unsigned int index);
@@ -128,6 +131,14 @@ void mptcp_rs_pm_get_limits(const struct net *net, u32 *add_addr_accepted, u32 *
  */
 bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
 			      const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
+/* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
+bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
+			     const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
+/*
+ * The id of our address @addr for a subflow leaving from it: its endpoint's, or a new
+ * implicit endpoint's; a negative errno if the table is full. Any context.
+ */
+int mptcp_rs_pm_local_id(const struct net *net, const struct mptcp_rs_endpoint *addr);
 /*
  * The endpoint @ep names (by id if its family is AF_UNSPEC, else by address) takes the
  * backup and fullmesh flags of @ep->flags; @ep becomes the endpoint as it now is.
@@ -364,7 +375,29 @@ enum mptcp_rs_verdict {
 	MPTCP_RS_RESET = 2,
 	MPTCP_RS_DROP = 3,
 	MPTCP_RS_JOINED = 4,	/* a join's third ACK checked out: attach it to its msk */
+	/* or'ed with the above: ADD_ADDR or REMOVE_ADDR arrived (mptcp_rs_subflow_take_signals) */
+	MPTCP_RS_SIGNALLED = 0x10,
 };
+
+/* What arrived on a subflow for the path manager (struct RawSignals in rust/subflow.rs). */
+struct mptcp_rs_signals {
+	bool announced;		/* the peer announced @announcement (HMAC checked, echoed) */
+	bool echoed;		/* the peer echoed our announcement @echo */
+	u8 nremoved;		/* the peer withdrew the address ids @removed[0..nremoved) */
+	u8 removed[8];
+	struct mptcp_rs_endpoint announcement;
+	struct mptcp_rs_endpoint echo;
+};
+
+void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
+/* Queue an ADD_ADDR of @ep, or a REMOVE_ADDR of @ids, for the next pure ACK. Locked. */
+bool mptcp_rs_subflow_announce(void *state, const struct mptcp_rs_endpoint *ep);
+bool mptcp_rs_subflow_withdraw(void *state, const u8 *ids, unsigned int n);
+bool mptcp_rs_subflow_signal_pending(void *state);
+/* The peer's id of its address on a join, -1 if not known. Locked. */
+int mptcp_rs_subflow_peer_id(void *state);
+/* The subflow @ssk (locked, softirq) received signals: its msk's path manager acts (msk.c). */
+void mptcp_glue_subflow_signals(struct sock *ssk, void *state);
 
 /* Where a subflow's received bytes go (rust/proto/conn.rs, Place). */
 enum mptcp_rs_place {

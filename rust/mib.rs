@@ -182,6 +182,30 @@ unsafe extern "C" fn mptcp_rs_mib_join_open_failed(net: *const ffi::Net, step: c
     unsafe { inc(net, counter) };
 }
 
+/// Path-manager events the glue (`rust/glue/join.c`) counts, as it names them.
+const PM_RM_ADDR: c_int = 0;
+const PM_RM_SUBFLOW: c_int = 1;
+const PM_ADD_ADDR_DROP: c_int = 2;
+
+/// Counts one path-manager event in `net`: a withdrawn address id acted upon (`RmAddr`), a
+/// subflow closed for a withdrawal (`RmSubflow`), an announcement dropped for want of room
+/// (`AddAddrDrop`).
+///
+/// # Safety
+///
+/// `net` must be a live namespace.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_mib_pm_event(net: *const ffi::Net, event: c_int) {
+    let counter = match event {
+        PM_RM_ADDR => Counter::RmAddr,
+        PM_RM_SUBFLOW => Counter::RmSubflow,
+        PM_ADD_ADDR_DROP => Counter::AddAddrDrop,
+        _ => return,
+    };
+    // SAFETY: `net` is live (contract).
+    unsafe { inc(net, counter) };
+}
+
 /// The index of `MPTcpExtMPCurrEstab`: a gauge, which the msk glue (`rust/glue/msk.c`) moves
 /// up and down with each msk's state, as upstream's `mptcp_set_state()` does.
 #[no_mangle]

@@ -103,7 +103,7 @@ pub(crate) struct RawEndpoint {
 }
 
 impl RawEndpoint {
-    fn address(&self) -> Option<Address> {
+    pub(crate) fn address(&self) -> Option<Address> {
         match self.family {
             AF_INET => Some(Address::V4([
                 self.addr[0],
@@ -126,7 +126,15 @@ impl RawEndpoint {
         })
     }
 
-    fn set(&mut self, ep: &Endpoint) {
+    pub(crate) const fn id(&self) -> u8 {
+        self.id
+    }
+
+    pub(crate) const fn port_number(&self) -> u16 {
+        self.port
+    }
+
+    pub(crate) fn set(&mut self, ep: &Endpoint) {
         self.id = ep.id;
         self.port = ep.port;
         self.flags = ep.flags;
@@ -252,6 +260,50 @@ unsafe extern "C" fn mptcp_rs_pm_next_subflow(
         .endpoints
         .next_subflow_source(after, &first);
     copy_out(found, out)
+}
+
+/// The next endpoint (identifier above `after`) to announce to the peer of a connection
+/// whose first subflow left from `first`'s address (see [`Endpoints::next_signal`]); false if
+/// none. Any context.
+///
+/// # Safety
+///
+/// As [`mptcp_rs_pm_next_subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_next_signal(
+    net: *const ffi::Net,
+    after: u8,
+    first: *const RawEndpoint,
+    out: *mut RawEndpoint,
+) -> bool {
+    // SAFETY: Valid for reads (caller).
+    let Some(first) = unsafe { &*first }.address() else {
+        return false;
+    };
+    // SAFETY: `net` is live (caller).
+    let found = unsafe { of(net) }
+        .config
+        .lock()
+        .endpoints
+        .next_signal(after, &first);
+    copy_out(found, out)
+}
+
+/// The identifier of our address `*addr` for a subflow leaving from it (an implicit endpoint
+/// is added for an address no endpoint has), or a negative errno. Any context.
+///
+/// # Safety
+///
+/// `net` as for [`of`]; `addr` valid for reads.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_local_id(net: *const ffi::Net, addr: *const RawEndpoint) -> c_int {
+    // SAFETY: Valid for reads (caller).
+    let Some(addr) = unsafe { &*addr }.address() else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: `net` is live (caller).
+    let id = unsafe { of(net) }.config.lock().endpoints.local_id(&addr);
+    id.map_or_else(|refusal| -refusal.errno(), c_int::from)
 }
 
 fn copy_out(found: Option<Endpoint>, out: *mut RawEndpoint) -> bool {

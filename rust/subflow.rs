@@ -27,9 +27,14 @@ use crate::{
         mp_join::MpJoin,
         mp_tcprst::reason,
         option::MptcpOption,
+        remove_addr::{RemoveAddr, MAX_IDS},
+        signal::Announcement,
     },
 };
 use kernel::prelude::*;
+
+use crate::pm::RawEndpoint;
+use crate::proto::endpoints::Endpoint;
 
 /// The state of one subflow.
 pub(crate) struct Subflow {
@@ -721,6 +726,8 @@ const VERDICT_ACK_NOW: c_int = 1;
 const VERDICT_RESET: c_int = 2;
 const VERDICT_DROP: c_int = 3;
 const VERDICT_JOINED: c_int = 4;
+/// Or'ed with an accepting verdict: signals arrived ([`mptcp_rs_subflow_take_signals`]).
+const VERDICT_SIGNALLED: c_int = 0x10;
 
 /// An incoming segment with its TCP option bytes. For the SYN/ACK of an active open (`syn`
 /// set) the handshake completes or falls back; otherwise returns a verdict.
@@ -771,6 +778,11 @@ unsafe extern "C" fn mptcp_rs_incoming(
     // SAFETY: `net` is the socket's (contract).
     unsafe { sf.claim_token(net, true) };
     sf.publish_keys();
+    let signalled = if sf.conn.received_any() {
+        VERDICT_SIGNALLED
+    } else {
+        0
+    };
     match verdict {
         Verdict::Accept | Verdict::AcceptAckNow
             if sf.conn.is_join()
@@ -780,13 +792,130 @@ unsafe extern "C" fn mptcp_rs_incoming(
         {
             // The third ACK checked out: the caller attaches the subflow to its msk.
             sf.attached = true;
-            VERDICT_JOINED
+            VERDICT_JOINED | signalled
         }
-        Verdict::Accept => VERDICT_ACCEPT,
-        Verdict::AcceptAckNow => VERDICT_ACK_NOW,
+        Verdict::Accept => VERDICT_ACCEPT | signalled,
+        Verdict::AcceptAckNow => VERDICT_ACK_NOW | signalled,
         Verdict::Reset(_) => VERDICT_RESET,
         Verdict::Drop => VERDICT_DROP,
     }
+}
+
+/// What arrived on a subflow for the path manager (`struct mptcp_rs_signals`).
+#[repr(C)]
+pub(crate) struct RawSignals {
+    announced: bool,
+    echoed: bool,
+    nremoved: u8,
+    removed: [u8; MAX_IDS],
+    announcement: RawEndpoint,
+    echo: RawEndpoint,
+}
+
+fn raw_announcement(ann: &Announcement, out: &mut RawEndpoint) {
+    out.set(&Endpoint {
+        id: ann.id,
+        addr: ann.addr,
+        port: ann.port.unwrap_or(0),
+        flags: 0,
+        ifindex: 0,
+    });
+}
+
+/// Moves what arrived on the subflow (after an incoming segment flagged it) to `*out`.
+///
+/// # Safety
+///
+/// As [`subflow`]; `out` valid for writes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_take_signals(state: *mut c_void, out: *mut RawSignals) {
+    // SAFETY: Per the function's contract.
+    let (sf, out) = unsafe { (subflow(state), &mut *out) };
+    let got = sf.conn.take_received();
+    out.announced = got.announced.is_some();
+    if let Some(ann) = &got.announced {
+        raw_announcement(ann, &mut out.announcement);
+    }
+    out.echoed = got.echoed.is_some();
+    if let Some(ann) = &got.echoed {
+        raw_announcement(ann, &mut out.echo);
+    }
+    out.removed = [0; MAX_IDS];
+    out.nremoved = 0;
+    if let Some(ids) = got.removed {
+        for (slot, id) in out.removed.iter_mut().zip(ids.ids()) {
+            *slot = *id;
+        }
+        out.nremoved = ids.ids().len() as u8;
+    }
+}
+
+/// Queues an ADD_ADDR announcing our endpoint `*ep` (its port, if any) for the subflow's next
+/// pure ACK, which the caller then sends. False if the subflow cannot carry it (keys not
+/// known, no longer MPTCP).
+///
+/// # Safety
+///
+/// As [`subflow`]; `ep` valid for reads.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_announce(state: *mut c_void, ep: *const RawEndpoint) -> bool {
+    // SAFETY: Per the function's contract.
+    let (sf, ep) = unsafe { (subflow(state), &*ep) };
+    let Some(addr) = ep.address() else {
+        return false;
+    };
+    let port = ep.port_number();
+    let ann = Announcement {
+        id: ep.id(),
+        addr,
+        port: (port != 0).then_some(port),
+    };
+    sf.conn.announce(&ann, &KernelDigest)
+}
+
+/// Queues a REMOVE_ADDR of the `n` identifiers at `ids` (1 to 8) for the subflow's next pure
+/// ACK, which the caller then sends. False if it cannot carry it.
+///
+/// # Safety
+///
+/// As [`subflow`]; `ids` valid for reads of `n` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_withdraw(
+    state: *mut c_void,
+    ids: *const u8,
+    n: c_uint,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    let (sf, ids) = unsafe { (subflow(state), bytes(ids, n)) };
+    match RemoveAddr::new(ids) {
+        Some(ids) => sf.conn.withdraw(ids),
+        None => false,
+    }
+}
+
+/// The peer's identifier of its address on this join, or -1 (not a join, or not known yet).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_peer_id(state: *mut c_void) -> c_int {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }
+        .conn
+        .join_peer_id()
+        .map_or(-1, c_int::from)
+}
+
+/// Whether the subflow holds an ADD_ADDR or REMOVE_ADDR for its next pure ACK.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_signal_pending(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.signal_pending()
 }
 
 /// Whether the request `words` are a join's (answered or refused): its child must not reach

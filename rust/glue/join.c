@@ -15,7 +15,9 @@
  */
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <uapi/linux/mptcp.h>
@@ -31,6 +33,7 @@ void msk_joins_init(struct sock *sk)
 	INIT_LIST_HEAD(&msk_of(sk)->joins);
 	msk_of(sk)->njoins = 0;
 	msk_of(sk)->joins_closed = false;
+	memset(&msk_of(sk)->pm, 0, sizeof(msk_of(sk)->pm));
 	INIT_WORK(&msk_of(sk)->pm_work, msk_pm_work);
 }
 
@@ -51,13 +54,58 @@ static void join_start_data_ack(struct sock *sk, struct sock *ssk)
  * The path manager's work for this connection, once: it opens more subflows in process
  * context (the work item holds the msk). Any context.
  */
+static void msk_pm_schedule(struct sock *sk)
+{
+	sock_hold(sk);
+	if (!schedule_work(&msk_of(sk)->pm_work))
+		sock_put(sk);
+}
+
 void msk_pm_start(struct sock *sk)
 {
 	if (test_and_set_bit(MSK_PM_STARTED, &msk_of(sk)->counted))
 		return;
-	sock_hold(sk);
-	if (!schedule_work(&msk_of(sk)->pm_work))
-		sock_put(sk);
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	msk_of(sk)->pm.announce_due = true;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	msk_pm_schedule(sk);
+}
+
+void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+	bool act = false, dropped = false;
+	unsigned int i, j;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	if (sig->echoed && pm->announcing && sig->echo.id == pm->announcing) {
+		/* Our announcement arrived: the next one may go. */
+		pm->announcing = 0;
+		pm->announce_due = true;
+		act = true;
+	}
+	if (sig->announced) {
+		if (pm->nremotes < MSK_PM_REMOTES) {
+			pm->remotes[pm->nremotes++] = sig->announcement;
+			act = true;
+		} else {
+			dropped = true;
+		}
+	}
+	for (i = 0; i < sig->nremoved && i < ARRAY_SIZE(sig->removed); i++) {
+		for (j = 0; j < pm->nremoved && pm->removed[j] != sig->removed[i]; j++)
+			;
+		if (j == pm->nremoved && pm->nremoved < ARRAY_SIZE(pm->removed))
+			pm->removed[pm->nremoved++] = sig->removed[i];
+		act = true;
+	}
+	if (msk_of(sk)->joins_closed)
+		act = false;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (dropped)
+		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_ADD_ADDR_DROP);
+	if (act)
+		msk_pm_schedule(sk);
 }
 
 /* The in-kernel manager's limit on additional subflows, as upstream applies it. */
@@ -209,6 +257,26 @@ void mptcp_glue_msk_refill_joins(struct sock *sk)
  * The msk is being destroyed: no more joins, and those it has close as the first subflow
  * does (abortively when unread data is thrown away, @abort).
  */
+/* Closes @join, no longer in its msk's list (abortively if @abort), and frees it. */
+static void join_close(struct mptcp_rs_join *join, bool abort)
+{
+	struct sock *ssk = join->ssk;
+
+	write_lock_bh(&ssk->sk_callback_lock);
+	rcu_assign_sk_user_data(ssk, NULL);
+	write_unlock_bh(&ssk->sk_callback_lock);
+	if (abort) {
+		sock_set_flag(ssk, SOCK_LINGER);
+		WRITE_ONCE(ssk->sk_lingertime, 0);
+	}
+	if (join->sock)
+		sock_release(join->sock);
+	else
+		/* Gives up the reference the child would have handed to accept(). */
+		tcp_close(ssk, 0);
+	kfree(join);
+}
+
 void msk_close_joins(struct sock *sk, bool abort)
 {
 	struct mptcp_rs_join *join, *tmp;
@@ -219,67 +287,114 @@ void msk_close_joins(struct sock *sk, bool abort)
 	list_splice_init(&msk_of(sk)->joins, &joins);
 	msk_of(sk)->njoins = 0;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	list_for_each_entry_safe(join, tmp, &joins, node) {
-		struct sock *ssk = join->ssk;
+	list_for_each_entry_safe(join, tmp, &joins, node)
+		join_close(join, abort);
+}
 
-		write_lock_bh(&ssk->sk_callback_lock);
-		rcu_assign_sk_user_data(ssk, NULL);
-		write_unlock_bh(&ssk->sk_callback_lock);
-		if (abort) {
-			sock_set_flag(ssk, SOCK_LINGER);
-			WRITE_ONCE(ssk->sk_lingertime, 0);
-		}
-		if (join->sock)
-			sock_release(join->sock);
-		else
-			/* Gives up the reference the child would have handed to accept(). */
-			tcp_close(ssk, 0);
-		kfree(join);
+/* Takes the join of @ssk out of @sk's list: the caller closes it. NULL if not there. */
+static struct mptcp_rs_join *msk_unlink_join(struct sock *sk, struct sock *ssk)
+{
+	struct mptcp_rs_join *join, *found = NULL;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	list_for_each_entry(join, &msk_of(sk)->joins, node) {
+		if (join->ssk != ssk)
+			continue;
+		list_del(&join->node);
+		msk_of(sk)->njoins--;
+		found = join;
+		break;
 	}
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	return found;
+}
+
+/* The peer's id of its address on the join @ssk, -1 if not known (yet). Process context. */
+static int join_peer_id(struct sock *ssk)
+{
+	void *state;
+	int id = -1;
+
+	lock_sock(ssk);
+	state = mptcp_glue_subflow_state(ssk);
+	if (state)
+		id = mptcp_rs_subflow_peer_id(state);
+	release_sock(ssk);
+	return id;
 }
 
 /*
- * The address the first subflow @sk left from, as an endpoint for the path manager to compare
- * with (an IPv4-mapped one as IPv4: its joins leave from IPv4 endpoints). The subflow's own,
- * not the msk's copy: a blocking connect() copies them only once it returns, after the work
- * item may have run.
+ * The peer withdrew its address @id (REMOVE_ADDR): the joins to it close, and their places
+ * count no more. Counted once per id (RmAddr), as upstream does. Process context.
  */
-static void msk_first_address(struct sock *sk, struct mptcp_rs_endpoint *first)
+static void msk_pm_address_removed(struct sock *sk, u8 id)
 {
-	memset(first, 0, sizeof(*first));
-	first->family = AF_INET;
+	struct mptcp_rs_join *join;
+	struct sock *ssk;
+	unsigned int n;
+
+	/* Bounded by the subflow limit: each step moves on or shortens the list. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		join = join_peer_id(ssk) == id ? msk_unlink_join(sk, ssk) : NULL;
+		if (join) {
+			join_close(join, false);
+			n--;
+		}
+		sock_put(ssk);
+	}
+	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_ADDR);
+}
+
+/*
+ * An address of the first subflow @ssk as an endpoint for the path manager to compare with:
+ * ours (port 0) or, if @peer, the peer's (with its port). An IPv4-mapped one is IPv4: its
+ * joins leave from IPv4 endpoints. The subflow's own, not the msk's copy: a blocking
+ * connect() copies them only once it returns, after the work item may have run.
+ */
+static void subflow_address(struct sock *ssk, bool peer, struct mptcp_rs_endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->family = AF_INET;
+	if (peer)
+		ep->port = ntohs(inet_sk(ssk)->inet_dport);
 #if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr)) {
-			memcpy(first->addr, &sk->sk_v6_rcv_saddr.s6_addr32[3], 4);
+	if (ssk->sk_family == AF_INET6) {
+		const struct in6_addr *a = peer ? &ssk->sk_v6_daddr : &ssk->sk_v6_rcv_saddr;
+
+		if (ipv6_addr_v4mapped(a)) {
+			memcpy(ep->addr, &a->s6_addr32[3], 4);
 		} else {
-			first->family = AF_INET6;
-			memcpy(first->addr, &sk->sk_v6_rcv_saddr, 16);
+			ep->family = AF_INET6;
+			memcpy(ep->addr, a, 16);
 		}
 		return;
 	}
 #endif
-	memcpy(first->addr, &inet_sk(sk)->inet_saddr, 4);
+	memcpy(ep->addr, peer ? &inet_sk(ssk)->inet_daddr : &inet_sk(ssk)->inet_saddr, 4);
+}
+
+static bool same_address(const struct mptcp_rs_endpoint *a, const struct mptcp_rs_endpoint *b)
+{
+	return a->family == b->family &&
+	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
 }
 
 /*
- * @ep's address (port 0) or, if @remote, the peer's address of the first subflow @sk, as a
- * socket address of @sk's family (an IPv4 endpoint IPv4-mapped on an IPv6 socket).
+ * @ep's address and port as a socket address of the family @family (of the first subflow: an
+ * IPv4 endpoint IPv4-mapped on an IPv6 socket). Its length, or a negative errno.
  */
-static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, bool remote,
-			struct sockaddr_storage *ss)
+static int endpoint_sockaddr(int family, const struct mptcp_rs_endpoint *ep,
+			     struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
-	if (sk->sk_family == AF_INET) {
+	if (family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
+		if (ep->family != AF_INET)
+			return -EAFNOSUPPORT;
 		sin->sin_family = AF_INET;
-		if (remote) {
-			sin->sin_addr.s_addr = inet_sk(sk)->inet_daddr;
-			sin->sin_port = inet_sk(sk)->inet_dport;
-		} else {
-			memcpy(&sin->sin_addr, ep->addr, 4);
-		}
+		sin->sin_port = htons(ep->port);
+		memcpy(&sin->sin_addr, ep->addr, 4);
 		return sizeof(*sin);
 	}
 #if IS_ENABLED(CONFIG_IPV6)
@@ -287,10 +402,8 @@ static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, boo
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 
 		sin6->sin6_family = AF_INET6;
-		if (remote) {
-			sin6->sin6_addr = sk->sk_v6_daddr;
-			sin6->sin6_port = inet_sk(sk)->inet_dport;
-		} else if (ep->family == AF_INET) {
+		sin6->sin6_port = htons(ep->port);
+		if (ep->family == AF_INET) {
 			__be32 v4;
 
 			memcpy(&v4, ep->addr, 4);
@@ -306,13 +419,15 @@ static int msk_sockaddr(struct sock *sk, const struct mptcp_rs_endpoint *ep, boo
 }
 
 /*
- * Opens one more subflow of @sk from the endpoint @ep to the peer's address (RFC 8684 section
- * 3.2: MP_JOIN): 0 once its SYN is on its way, -EPERM when the connection takes no more.
+ * Opens one more subflow of @sk from our endpoint @ep to the peer's address @remote (RFC 8684
+ * section 3.2: MP_JOIN): 0 once its SYN is on its way, -EPERM when the connection takes no
+ * more, -ENOENT when it is going away.
  */
 static int msk_join_connect(struct sock *sk, struct sock *first,
-			    const struct mptcp_rs_endpoint *ep)
+			    const struct mptcp_rs_endpoint *ep, const struct mptcp_rs_endpoint *remote)
 {
 	struct net *net = sock_net(sk);
+	struct mptcp_rs_endpoint bind_to;
 	struct mptcp_rs_join_keys keys;
 	struct sockaddr_storage addr;
 	struct mptcp_rs_join *join;
@@ -330,7 +445,7 @@ static int msk_join_connect(struct sock *sk, struct sock *first,
 	join = kmalloc(sizeof(*join), GFP_KERNEL);
 	if (!join)
 		return -ENOMEM;
-	err = mptcp_glue_subflow_create(net, sk->sk_family, &sock);
+	err = mptcp_glue_subflow_create(net, first->sk_family, &sock);
 	if (err) {
 		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CREATE);
 		goto out_free;
@@ -341,7 +456,9 @@ static int msk_join_connect(struct sock *sk, struct sock *first,
 	release_sock(sock->sk);
 	if (ep->ifindex)
 		sock->sk->sk_bound_dev_if = ep->ifindex;
-	len = msk_sockaddr(first, ep, false, &addr);
+	bind_to = *ep;
+	bind_to.port = 0;	/* a port of a signal endpoint is the peer's to join, not ours */
+	len = endpoint_sockaddr(first->sk_family, &bind_to, &addr);
 	err = len < 0 ? len : kernel_bind(sock, (struct sockaddr_unsized *)&addr, len);
 	if (err) {
 		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_BIND);
@@ -352,8 +469,9 @@ static int msk_join_connect(struct sock *sk, struct sock *first,
 	if (err)
 		goto out_release;
 	/* From here on the msk owns it, connected or not. */
-	len = msk_sockaddr(first, ep, true, &addr);
-	err = kernel_connect(sock, (struct sockaddr_unsized *)&addr, len, O_NONBLOCK);
+	len = endpoint_sockaddr(first->sk_family, remote, &addr);
+	err = len < 0 ? len :
+		kernel_connect(sock, (struct sockaddr_unsized *)&addr, len, O_NONBLOCK);
 	if (err && err != -EINPROGRESS)
 		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CONNECT);
 	return err == -EINPROGRESS ? 0 : err;
@@ -366,32 +484,218 @@ out_free:
 }
 
 /*
- * The in-kernel path manager, once the connection is established: a subflow from each
- * endpoint flagged "subflow" (other than the first subflow's address) to the peer's address,
- * up to the namespace's subflow limit, as upstream's manager opens them.
+ * A subflow from each endpoint flagged "subflow" (other than the first subflow's address) to
+ * the peer's address, up to the namespace's subflow limit, as upstream's manager opens them.
+ */
+static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
+				 const struct mptcp_rs_endpoint *first)
+{
+	struct mptcp_rs_endpoint ep, peer;
+	unsigned int i;
+	u8 after = 0;
+
+	subflow_address(ssk, true, &peer);
+	/* Bounded by the number of endpoint ids. */
+	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first, &ep); i++) {
+		int err = msk_join_connect(sk, ssk, &ep, &peer);
+
+		if (err == -EPERM || err == -ENOENT)
+			break;
+		after = ep.id;
+	}
+}
+
+/*
+ * Announces the next "signal" endpoint (ADD_ADDR, RFC 8684 section 3.4.1) on the first
+ * subflow @ssk, when due: at the start and whenever the peer echoed the last one, as upstream
+ * announces them one at a time.
+ */
+static void msk_pm_announce(struct sock *sk, struct sock *ssk,
+			    const struct mptcp_rs_endpoint *first)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+	struct mptcp_rs_endpoint ep;
+	bool due, queued = false;
+	void *state;
+	u8 after;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	due = pm->announce_due && !pm->announcing;
+	pm->announce_due = false;
+	after = pm->announced_upto;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (!due || !mptcp_rs_pm_next_signal(sock_net(sk), after, first, &ep))
+		return;
+	lock_sock(ssk);
+	state = mptcp_glue_subflow_state(ssk);
+	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		queued = mptcp_rs_subflow_announce(state, &ep);
+		/* The option goes out alone on a pure ACK (see rust/proto/signal.rs). */
+		if (queued)
+			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+	}
+	release_sock(ssk);
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	pm->announced_upto = ep.id;
+	if (queued)
+		pm->announcing = ep.id;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+}
+
+/*
+ * Our address from which the routing reaches @remote, with its id (0 if it is the first
+ * subflow's, @first; else its endpoint's or a new implicit one's). 0 or a negative errno.
+ */
+static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
+			const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *local)
+{
+	int id;
+
+	memset(local, 0, sizeof(*local));
+	local->family = remote->family;
+	if (remote->family == AF_INET) {
+		struct flowi4 fl4 = { .flowi4_proto = IPPROTO_TCP };
+		struct rtable *rt;
+
+		memcpy(&fl4.daddr, remote->addr, 4);
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		memcpy(local->addr, &fl4.saddr, 4);
+		ip_rt_put(rt);
+	} else {
+#if IS_ENABLED(CONFIG_IPV6)
+		struct flowi6 fl6 = { .flowi6_proto = IPPROTO_TCP };
+		struct dst_entry *dst;
+		int err;
+
+		memcpy(&fl6.daddr, remote->addr, 16);
+		err = ip6_dst_lookup(net, NULL, &dst, &fl6);
+		if (err)
+			return err;
+		memcpy(local->addr, &fl6.saddr, 16);
+		dst_release(dst);
+#else
+		return -EAFNOSUPPORT;
+#endif
+	}
+	if (same_address(local, first))
+		return 0;
+	id = mptcp_rs_pm_local_id(net, local);
+	if (id < 0)
+		return id;
+	local->id = id;
+	return 0;
+}
+
+/* Whether a subflow of @sk already goes to @remote's address (then it is not joined again). */
+static bool msk_reaches(struct sock *sk, struct sock *first, const struct mptcp_rs_endpoint *remote)
+{
+	struct mptcp_rs_endpoint peer;
+	struct sock *ssk;
+	bool found = false;
+	unsigned int n;
+
+	subflow_address(first, true, &peer);
+	if (same_address(&peer, remote))
+		return true;
+	/* Bounded by the subflow limit. */
+	for (n = 0; !found && (ssk = msk_join_get(sk, n)); n++) {
+		subflow_address(ssk, true, &peer);
+		found = same_address(&peer, remote);
+		sock_put(ssk);
+	}
+	return found;
+}
+
+/*
+ * The peer's announcements (ADD_ADDR received, already echoed): a subflow to each, from the
+ * address the routing picks, within the limits add_addr_accepted and subflows, as upstream's
+ * in-kernel manager does.
+ */
+static void msk_pm_join_announced(struct sock *sk, struct sock *first,
+				  const struct mptcp_rs_endpoint *ours)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+	struct mptcp_rs_endpoint remote, local;
+	u32 accepted_max, subflows_max;
+	unsigned int i;
+
+	/* Bounded: each step takes one of at most MSK_PM_REMOTES entries. */
+	for (i = 0; i < MSK_PM_REMOTES; i++) {
+		bool take;
+
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		take = pm->nremotes > 0;
+		if (take) {
+			remote = pm->remotes[0];
+			pm->nremotes--;
+			memmove(&pm->remotes[0], &pm->remotes[1],
+				pm->nremotes * sizeof(pm->remotes[0]));
+		}
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		if (!take)
+			return;
+		if (remote.family != ours->family || msk_reaches(sk, first, &remote))
+			continue;
+		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		take = pm->accepted < accepted_max && msk_of(sk)->njoins < subflows_max;
+		if (take)
+			pm->accepted++;
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		if (!take)
+			continue;
+		/* No port announced: the one of the first subflow's peer. */
+		if (!remote.port)
+			remote.port = ntohs(inet_sk(first)->inet_dport);
+		if (route_source(sock_net(sk), &remote, ours, &local))
+			continue;
+		msk_join_connect(sk, first, &local, &remote);
+	}
+}
+
+/* The peer's withdrawn address ids (REMOVE_ADDR received). */
+static void msk_pm_removals(struct sock *sk)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+	u8 ids[ARRAY_SIZE(pm->removed)];
+	unsigned int i, n;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	n = pm->nremoved;
+	memcpy(ids, pm->removed, n);
+	pm->nremoved = 0;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	for (i = 0; i < n; i++)
+		msk_pm_address_removed(sk, ids[i]);
+}
+
+/*
+ * The in-kernel path manager's work for this connection, in process context (the work item
+ * holds the msk): once established, subflows from the "subflow" endpoints and announcements
+ * of the "signal" ones; whenever the peer signalled, joins to what it announced and closes of
+ * what it withdrew.
  */
 static void msk_pm_work(struct work_struct *work)
 {
 	struct mptcp_rs_sock *msk = container_of(work, struct mptcp_rs_sock, pm_work);
 	struct sock *sk = &msk->icsk.icsk_inet.sk;
 	struct sock *ssk = mptcp_glue_msk_first_get(sk);
-	struct mptcp_rs_endpoint first, ep;
-	unsigned int i;
-	u8 after = 0;
+	struct mptcp_rs_endpoint ours;
 
 	if (!ssk)
 		goto out;
-	msk_first_address(ssk, &first);
-	/* Bounded by the number of endpoint ids. */
-	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, &first, &ep); i++) {
-		int err = msk_join_connect(sk, ssk, &ep);
-
-		if (err == -EPERM || err == -ENOENT)
-			break;
-		after = ep.id;
+	subflow_address(ssk, false, &ours);
+	if (test_bit(MSK_PM_STARTED, &msk->counted) && !msk->pm.subflows_opened) {
+		msk->pm.subflows_opened = true;
+		msk_pm_open_subflows(sk, ssk, &ours);
 	}
+	if (test_bit(MSK_PM_STARTED, &msk->counted))
+		msk_pm_announce(sk, ssk, &ours);
+	msk_pm_join_announced(sk, ssk, &ours);
+	msk_pm_removals(sk);
+	sock_put(ssk);
 out:
-	if (ssk)
-		sock_put(ssk);
 	sock_put(sk);
 }

@@ -163,6 +163,20 @@ void mptcp_glue_subflow_progress(struct sock *ssk)
 	read_unlock_bh(&ssk->sk_callback_lock);
 }
 
+void mptcp_glue_subflow_signals(struct sock *ssk, void *state)
+{
+	struct mptcp_rs_signals sig;
+	struct sock *sk;
+
+	mptcp_rs_subflow_take_signals(state, &sig);
+	read_lock_bh(&ssk->sk_callback_lock);
+	sk = msk_of_subflow(ssk);
+	/* A connection not accepted yet has no path manager: its peer's echo was sent. */
+	if (sk)
+		msk_pm_signals(sk, ssk, &sig);
+	read_unlock_bh(&ssk->sk_callback_lock);
+}
+
 bool mptcp_glue_msk_data_ready(struct sock *ssk)
 {
 	struct sock *sk;
@@ -479,6 +493,7 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 		msk_close_joins(sock->sk, true);
 		spin_lock_bh(&msk_of(sock->sk)->joins_lock);
 		msk_of(sock->sk)->joins_closed = false;
+		memset(&msk_of(sock->sk)->pm, 0, sizeof(msk_of(sock->sk)->pm));
 		spin_unlock_bh(&msk_of(sock->sk)->joins_lock);
 		clear_bit(MSK_PM_STARTED, &msk_of(sock->sk)->counted);
 	}

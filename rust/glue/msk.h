@@ -13,6 +13,28 @@
 
 #include "mptcp_glue.h"
 
+/* Announcements from the peer the path manager has yet to act on, at most. */
+#define MSK_PM_REMOTES	4
+
+/* The in-kernel path manager's state of one connection (join.c). */
+struct msk_pm {
+	/* Our announcement waiting for its echo (its endpoint id), 0: none. */
+	u8 announcing;
+	/* The signal endpoints up to this id were announced (or passed over). */
+	u8 announced_upto;
+	/* The next signal endpoint is due: the echo came (or the first is). */
+	bool announce_due;
+	/* The subflows from "subflow" endpoints were opened (once; work item only). */
+	bool subflows_opened;
+	/* The peer's announcements acted upon (the add_addr_accepted limit). */
+	u8 accepted;
+	/* The peer's announcements to act upon, and its withdrawn address ids. */
+	u8 nremotes;
+	u8 nremoved;
+	struct mptcp_rs_endpoint remotes[MSK_PM_REMOTES];
+	u8 removed[8];
+};
+
 /* An msk: see msk.c. */
 struct mptcp_rs_sock {
 	/* First: inet_create() and generic code treat the object as an inet socket. */
@@ -46,6 +68,8 @@ struct mptcp_rs_sock {
 	bool joins_closed;
 	/* The in-kernel path manager's work for this connection (opening subflows). */
 	struct work_struct pm_work;
+	/* What the path manager does next (join.c), under joins_lock. */
+	struct msk_pm pm;
 };
 
 enum {
@@ -66,6 +90,8 @@ void msk_joins_init(struct sock *sk);
 void msk_adopt_joins(struct sock *sk, struct list_head *adopt, bool can_sleep);
 /* join.c: the path manager's work for this connection, queued once. Any context. */
 void msk_pm_start(struct sock *sk);
+/* join.c: signals the subflow @ssk received, for the path manager. Any context. */
+void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
 

@@ -161,18 +161,20 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		.rst = th->rst,
 	};
 	void *state = mptcp_glue_subflow_state(sk);
+	bool signalled;
+	int verdict;
 
 	if (!state)
 		return true;
 	seg.payload = cb->end_seq - cb->seq - th->syn - th->fin;
-	switch (mptcp_rs_incoming(state, sock_net(sk), &seg, (const u8 *)(th + 1),
-				  __tcp_hdrlen(th) - sizeof(*th))) {
-	case MPTCP_RS_ACK_NOW:
-		/* A DATA_FIN alone, with all data before it in: acknowledge and end the stream. */
-		inet_csk_schedule_ack(sk);
-		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
-		mptcp_glue_msk_data_ready(sk);
-		return true;
+	verdict = mptcp_rs_incoming(state, sock_net(sk), &seg, (const u8 *)(th + 1),
+				    __tcp_hdrlen(th) - sizeof(*th));
+	signalled = verdict & MPTCP_RS_SIGNALLED;
+	verdict &= ~MPTCP_RS_SIGNALLED;
+	/* A join's msk hears them once it is attached (below); before, nobody would. */
+	if (signalled && verdict != MPTCP_RS_JOINED)
+		mptcp_glue_subflow_signals(sk, state);
+	switch (verdict) {
 	case MPTCP_RS_JOINED:
 		if (!mptcp_glue_msk_attach_join(sk, mptcp_rs_join_token(state))) {
 			if (mptcp_rs_join_refuse(state, sock_net(sk)))
@@ -180,6 +182,8 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 			return false;
 		}
 		mptcp_rs_join_accepted(sock_net(sk));
+		if (signalled)
+			mptcp_glue_subflow_signals(sk, state);
 		/* The responder acknowledges the third ACK at once (RFC 8684 section 3.2). */
 		inet_csk_schedule_ack(sk);
 		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
@@ -189,6 +193,15 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		return false;
 	case MPTCP_RS_DROP:
 		return false;
+	case MPTCP_RS_ACK_NOW:
+		/*
+		 * Acknowledge at once: a DATA_FIN alone with all data before it in (the stream
+		 * ends), or an ADD_ADDR echo owed (the ACK carries it).
+		 */
+		inet_csk_schedule_ack(sk);
+		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
+		mptcp_glue_msk_data_ready(sk);
+		fallthrough;
 	default:
 		/* The connection-level window opened for a writer waiting on it (tx.c). */
 		if (mptcp_rs_snd_wakeup(state, tcp_sk(sk)->write_seq))

@@ -842,8 +842,7 @@ impl Conn {
         }
         // A pure ACK carries a waiting ADD_ADDR or REMOVE_ADDR alone (see `signal`), once no
         // handshake option has to be repeated.
-        if seg.payload == 0 && !seg.fin && self.signals.pending() && !self.handshake_repeating()
-        {
+        if seg.payload == 0 && !seg.fin && self.signals.pending() && !self.handshake_repeating() {
             let len = self.signals.write(buf, events);
             if len != 0 {
                 return len;
@@ -900,6 +899,19 @@ impl Conn {
         }
         self.signals.remove(ids);
         true
+    }
+
+    /// The peer's identifier of its address on this join, once its handshake told it (a
+    /// REMOVE_ADDR of that identifier closes the subflow).
+    pub const fn join_peer_id(&self) -> Option<u8> {
+        match self.join {
+            Some(JoinRole::Initiator(initiator)) => match initiator.peer() {
+                Some(peer) => Some(peer.addr_id),
+                None => None,
+            },
+            Some(JoinRole::Responder(responder)) => Some(responder.peer().addr_id),
+            _ => None,
+        }
     }
 
     /// Whether an ADD_ADDR or REMOVE_ADDR waits for a pure ACK.

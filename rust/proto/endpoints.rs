@@ -403,6 +403,45 @@ impl Endpoints {
             .find(|ep| ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr) && ep.addr != first)
     }
 
+    /// The next endpoint (smallest identifier above `after`) the in-kernel manager announces
+    /// to the peer of a connection whose first subflow left from `first`: one flagged
+    /// `signal`, of the same family (IPv4-mapped counting as IPv4), not that address (the
+    /// peer knows it as address 0).
+    pub fn next_signal(&self, after: u8, first: &Address) -> Option<Endpoint> {
+        let first = unmapped(first);
+        (after.checked_add(1)?..=MAX_ID)
+            .filter_map(|i| self.get(i))
+            .map(|ep| Endpoint {
+                addr: unmapped(&ep.addr),
+                ..ep
+            })
+            .find(|ep| {
+                ep.flags & flags::SIGNAL != 0
+                    && core::mem::discriminant(&ep.addr) == core::mem::discriminant(&first)
+                    && ep.addr != first
+            })
+    }
+
+    /// The identifier of our address `addr` for a subflow leaving from it: its endpoint's,
+    /// or a new implicit endpoint's (as upstream, which lists it so its identifier stays the
+    /// same for every connection).
+    pub fn local_id(&mut self, addr: &Address) -> Result<u8, Refusal> {
+        let addr = unmapped(addr);
+        if let Some(ep) = self
+            .iter()
+            .find(|ep| ep.port == 0 && unmapped(&ep.addr) == addr)
+        {
+            return Ok(ep.id);
+        }
+        self.add(Endpoint {
+            id: 0,
+            addr,
+            port: 0,
+            flags: flags::IMPLICIT,
+            ifindex: 0,
+        })
+    }
+
     /// Every endpoint, by increasing identifier.
     pub fn iter(&self) -> impl Iterator<Item = Endpoint> + '_ {
         (1..=MAX_ID).filter_map(|id| self.get(id))

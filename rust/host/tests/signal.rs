@@ -73,7 +73,14 @@ fn pair() -> (Conn, Conn) {
     };
     let req = JoinRequest::from_syn(&syn, 0x5eed_0002, 0, false).expect("a SYN form");
     let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
-    a.syn_ack(ISN_B, ISN_A + 1, 65535, &area(MptcpOption::MpJoin(syn_ack)), &d, &mut ev);
+    a.syn_ack(
+        ISN_B,
+        ISN_A + 1,
+        65535,
+        &area(MptcpOption::MpJoin(syn_ack)),
+        &d,
+        &mut ev,
+    );
     let mut b = Conn::join_responder(&req, (KEY_B, KEY_A, false), ISN_B, ISN_A, &d);
     let third = out(&mut a, ISN_A + 1, 0, &mut ev);
     deliver(&mut b, ISN_A + 1, &third, &mut ev);
@@ -138,7 +145,10 @@ fn an_announcement_is_sent_alone_checked_echoed_and_handed_over() {
 
     // B checks it, counts it, acknowledges at once, and keeps it for its path manager.
     let mut ev = Counted::default();
-    assert_eq!(deliver(&mut b, ISN_A + 1, &ack, &mut ev), Verdict::AcceptAckNow);
+    assert_eq!(
+        deliver(&mut b, ISN_A + 1, &ack, &mut ev),
+        Verdict::AcceptAckNow
+    );
     assert_eq!(ev.0, [Event::AddAddrRx]);
     assert!(b.received_any());
     let got = b.take_received();
@@ -217,7 +227,13 @@ fn an_ipv6_announcement_fills_the_option_space_and_one_with_a_port_is_dropped() 
     // 30 bytes, 32 padded: more than a pure ACK next to timestamps has. Dropped, counted,
     // and the ACK goes out with its DSS.
     let mut ev = Counted::default();
-    a.announce(&Announcement { port: Some(1), ..v6 }, &RustCrypto);
+    a.announce(
+        &Announcement {
+            port: Some(1),
+            ..v6
+        },
+        &RustCrypto,
+    );
     assert!(matches!(
         out(&mut a, ISN_A + 1, 0, &mut ev)[..],
         [MptcpOption::Dss(_)]
@@ -236,7 +252,9 @@ fn withdrawn_ids_reach_the_path_manager_merged() {
     assert_eq!(ev.0, [Event::RmAddrTx]);
     assert_eq!(deliver(&mut b, ISN_A + 1, &ack, &mut ev), Verdict::Accept);
     // A second one before the path manager looked: merged, without repeats.
-    let again = [MptcpOption::RemoveAddr(RemoveAddr::new(&[4, 5]).expect("ids"))];
+    let again = [MptcpOption::RemoveAddr(
+        RemoveAddr::new(&[4, 5]).expect("ids"),
+    )];
     deliver(&mut b, ISN_A + 1, &again, &mut ev);
     let removed = b.take_received().removed.expect("ids arrived");
     assert_eq!(removed.ids(), [3, 4, 5]);
@@ -254,7 +272,14 @@ fn a_join_repeating_its_third_ack_holds_its_signals_back() {
     };
     let req = JoinRequest::from_syn(&syn, 0x5eed_0002, 0, false).expect("a SYN form");
     let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
-    a.syn_ack(ISN_B, ISN_A + 1, 65535, &area(MptcpOption::MpJoin(syn_ack)), &d, &mut ev);
+    a.syn_ack(
+        ISN_B,
+        ISN_A + 1,
+        65535,
+        &area(MptcpOption::MpJoin(syn_ack)),
+        &d,
+        &mut ev,
+    );
     assert!(a.announce(&ANN_V4, &d));
     // The third ACK is not acknowledged yet: it keeps its place.
     assert!(matches!(
