@@ -333,6 +333,8 @@ int mptcp_rs_select_protocol(const struct net *net, int family, int type, int pr
 bool mptcp_glue_checksum_enabled(const struct net *net);
 /* net.mptcp.syn_retrans_before_tcp_fallback of @net. */
 u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net);
+/* net.mptcp.add_addr_timeout of @net, in jiffies (0: no retransmission). */
+unsigned int mptcp_glue_add_addr_timeout(const struct net *net);
 /* Adds one to counter @index of @net. Any context. */
 void mptcp_glue_mib_inc(const struct net *net, unsigned int index);
 /* skb_checksum() of all of @skb's data (a segment's payload before its header is pushed). */

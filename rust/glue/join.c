@@ -26,6 +26,10 @@
 #include "msk.h"
 
 static void msk_pm_work(struct work_struct *work);
+static void msk_pm_retrans_work(struct work_struct *work);
+
+/* Times an unechoed ADD_ADDR goes again before the next one is announced, as upstream. */
+#define ADD_ADDR_RETRANS_MAX	3
 
 void msk_joins_init(struct sock *sk)
 {
@@ -35,6 +39,14 @@ void msk_joins_init(struct sock *sk)
 	msk_of(sk)->joins_closed = false;
 	memset(&msk_of(sk)->pm, 0, sizeof(msk_of(sk)->pm));
 	INIT_WORK(&msk_of(sk)->pm_work, msk_pm_work);
+	INIT_DELAYED_WORK(&msk_of(sk)->pm_retrans, msk_pm_retrans_work);
+}
+
+void msk_pm_stop(struct sock *sk)
+{
+	/* A retransmission not run yet gives up its reference; a running one finds it over. */
+	if (cancel_delayed_work(&msk_of(sk)->pm_retrans))
+		sock_put(sk);
 }
 
 /* The joined subflow @ssk starts acknowledging at the stream's in-order point. Locked. */
@@ -79,10 +91,12 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	if (sig->echoed && pm->announcing && sig->echo.id == pm->announcing) {
-		/* Our announcement arrived: the next one may go. */
+		/* Our announcement arrived: no retransmission, the next one may go. */
 		pm->announcing = 0;
 		pm->announce_due = true;
 		act = true;
+		if (cancel_delayed_work(&msk_of(sk)->pm_retrans))
+			sock_put(sk);
 	}
 	if (sig->announced) {
 		if (pm->nremotes < MSK_PM_REMOTES) {
@@ -505,18 +519,59 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 	}
 }
 
+/* Queues the ADD_ADDR of our endpoint @ep on @ssk and sends the pure ACK that carries it. */
+static bool subflow_announce(struct sock *ssk, const struct mptcp_rs_endpoint *ep)
+{
+	bool queued = false;
+	void *state;
+
+	lock_sock(ssk);
+	state = mptcp_glue_subflow_state(ssk);
+	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
+		queued = mptcp_rs_subflow_announce(state, ep);
+		/* The option goes out alone on a pure ACK (see rust/proto/signal.rs). */
+		if (queued)
+			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+	}
+	release_sock(ssk);
+	return queued;
+}
+
+/*
+ * When an unechoed announcement goes again: net.mptcp.add_addr_timeout, or the first
+ * subflow's RTO if shorter (as upstream, which takes its subflows' largest), doubled for each
+ * retransmission already made. 0: never.
+ */
+static unsigned long announce_timeout(struct sock *sk, struct sock *ssk, unsigned int sent)
+{
+	unsigned long timeout = mptcp_glue_add_addr_timeout(sock_net(sk));
+
+	if (!timeout)
+		return 0;
+	return min_t(unsigned long, timeout, inet_csk(ssk)->icsk_rto) << sent;
+}
+
+static void msk_pm_arm_retrans(struct sock *sk, unsigned long timeout)
+{
+	/* Not once closed: msk_pm_stop() ran after the state changed. */
+	if (!timeout || inet_sk_state_load(sk) == TCP_CLOSE)
+		return;
+	sock_hold(sk);
+	if (!schedule_delayed_work(&msk_of(sk)->pm_retrans, timeout))
+		sock_put(sk);
+}
+
 /*
  * Announces the next "signal" endpoint (ADD_ADDR, RFC 8684 section 3.4.1) on the first
- * subflow @ssk, when due: at the start and whenever the peer echoed the last one, as upstream
- * announces them one at a time.
+ * subflow @ssk, when due: at the start and once the peer echoed the last one (or it was sent
+ * ADD_ADDR_RETRANS_MAX times more), as upstream announces them one at a time.
  */
 static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 			    const struct mptcp_rs_endpoint *first)
 {
 	struct msk_pm *pm = &msk_of(sk)->pm;
 	struct mptcp_rs_endpoint ep;
-	bool due, queued = false;
-	void *state;
+	bool due;
 	u8 after;
 
 	spin_lock_bh(&msk_of(sk)->joins_lock);
@@ -526,20 +581,62 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	if (!due || !mptcp_rs_pm_next_signal(sock_net(sk), after, first, &ep))
 		return;
-	lock_sock(ssk);
-	state = mptcp_glue_subflow_state(ssk);
-	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
-		queued = mptcp_rs_subflow_announce(state, &ep);
-		/* The option goes out alone on a pure ACK (see rust/proto/signal.rs). */
-		if (queued)
-			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
-	}
-	release_sock(ssk);
+	/* Waiting for the echo before it can arrive: it may come back at once. */
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	pm->announced_upto = ep.id;
-	if (queued)
-		pm->announcing = ep.id;
+	pm->announcing = ep.id;
+	pm->announcing_ep = ep;
+	pm->retransmitted = 0;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (!subflow_announce(ssk, &ep)) {
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		pm->announcing = 0;
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		return;
+	}
+	msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, 0));
+}
+
+/*
+ * The announcement was not echoed in time: it goes again, up to ADD_ADDR_RETRANS_MAX times,
+ * after which the next one is announced (upstream's mptcp_pm_add_addr_timer()).
+ */
+static void msk_pm_retrans_work(struct work_struct *work)
+{
+	struct mptcp_rs_sock *msk = container_of(to_delayed_work(work), struct mptcp_rs_sock,
+						 pm_retrans);
+	struct sock *sk = &msk->icsk.icsk_inet.sk;
+	struct mptcp_rs_endpoint ep;
+	unsigned int sent = 0;
+	struct sock *ssk;
+	bool resend;
+
+	ssk = mptcp_glue_msk_first_get(sk);
+	if (!ssk)
+		goto out;
+	spin_lock_bh(&msk->joins_lock);
+	resend = msk->pm.announcing && !msk->joins_closed &&
+		 msk->pm.retransmitted < ADD_ADDR_RETRANS_MAX;
+	if (resend) {
+		ep = msk->pm.announcing_ep;
+		sent = ++msk->pm.retransmitted;
+	}
+	spin_unlock_bh(&msk->joins_lock);
+	if (resend && subflow_announce(ssk, &ep) && sent < ADD_ADDR_RETRANS_MAX) {
+		msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, sent));
+	} else if (resend) {
+		/* Given up on its echo: the next endpoint's turn. */
+		spin_lock_bh(&msk->joins_lock);
+		if (msk->pm.announcing == ep.id) {
+			msk->pm.announcing = 0;
+			msk->pm.announce_due = true;
+		}
+		spin_unlock_bh(&msk->joins_lock);
+		msk_pm_schedule(sk);
+	}
+	sock_put(ssk);
+out:
+	sock_put(sk);
 }
 
 /*

@@ -422,6 +422,7 @@ static void mptcp_rs_close(struct sock *sk, long timeout)
 		mptcp_glue_event_closed(sock_net(sk), msk_of(sk)->token);
 	/* The subflow lingers (or not) by its own SO_LINGER, mirrored from the msk. */
 	msk_set_state(sk, TCP_CLOSE);
+	msk_pm_stop(sk);
 	sk_common_release(sk);
 }
 
@@ -490,6 +491,7 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 		mptcp_pm_data_reset(first->sk);
 		mptcp_glue_rx_reset(sock->sk, &msk_of(sock->sk)->rx);
 		/* The old connection's joins go with it; the next one starts its own. */
+		msk_pm_stop(sock->sk);
 		msk_close_joins(sock->sk, true);
 		spin_lock_bh(&msk_of(sock->sk)->joins_lock);
 		msk_of(sock->sk)->joins_closed = false;

@@ -20,6 +20,9 @@
 struct msk_pm {
 	/* Our announcement waiting for its echo (its endpoint id), 0: none. */
 	u8 announcing;
+	/* ... the endpoint, and how often it was sent again (pm_retrans). */
+	u8 retransmitted;
+	struct mptcp_rs_endpoint announcing_ep;
 	/* The signal endpoints up to this id were announced (or passed over). */
 	u8 announced_upto;
 	/* The next signal endpoint is due: the echo came (or the first is). */
@@ -70,6 +73,8 @@ struct mptcp_rs_sock {
 	struct work_struct pm_work;
 	/* What the path manager does next (join.c), under joins_lock. */
 	struct msk_pm pm;
+	/* Sends an unechoed ADD_ADDR again (net.mptcp.add_addr_timeout); holds the msk. */
+	struct delayed_work pm_retrans;
 };
 
 enum {
@@ -92,6 +97,8 @@ void msk_adopt_joins(struct sock *sk, struct list_head *adopt, bool can_sleep);
 void msk_pm_start(struct sock *sk);
 /* join.c: signals the subflow @ssk received, for the path manager. Any context. */
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig);
+/* join.c: the path manager's timers stop (close, disconnect). */
+void msk_pm_stop(struct sock *sk);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
 

@@ -17,6 +17,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/tcp.h>
 
 #include "mptcp_glue.h"
 
@@ -31,6 +32,8 @@ struct mptcp_pernet {
 	u8 checksum_enabled;
 	u8 syn_retrans_before_tcp_fallback;
 	u8 transparent;
+	/* jiffies before an unechoed ADD_ADDR goes again (0: never), as upstream's knob */
+	unsigned int add_addr_timeout;
 	void *pm;	/* the path manager's endpoints and limits (rust/pm.rs) */
 };
 
@@ -82,6 +85,13 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
 	},
+	{
+		/* Seconds (jiffies inside) before an ADD_ADDR not echoed is sent again; 0: never. */
+		.procname = "add_addr_timeout",
+		.maxlen = sizeof(unsigned int),
+		.mode = 0644,
+		.proc_handler = proc_dointvec_jiffies,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
@@ -102,6 +112,11 @@ bool mptcp_glue_checksum_enabled(const struct net *net)
 u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->syn_retrans_before_tcp_fallback);
+}
+
+unsigned int mptcp_glue_add_addr_timeout(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->add_addr_timeout);
 }
 
 void *mptcp_glue_pm(const struct net *net)
@@ -147,6 +162,7 @@ static int mptcp_pernet_init(struct net *net)
 
 	pernet->enabled = 1;
 	pernet->syn_retrans_before_tcp_fallback = 2;
+	pernet->add_addr_timeout = TCP_RTO_MAX;
 
 	pernet->pm = mptcp_rs_pm_new();
 	if (!pernet->pm)
@@ -164,6 +180,7 @@ static int mptcp_pernet_init(struct net *net)
 	table[1].data = &pernet->checksum_enabled;
 	table[2].data = &pernet->syn_retrans_before_tcp_fallback;
 	table[3].data = &pernet->transparent;
+	table[4].data = &pernet->add_addr_timeout;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

@@ -842,7 +842,11 @@ impl Conn {
         }
         // A pure ACK carries a waiting ADD_ADDR or REMOVE_ADDR alone (see `signal`), once no
         // handshake option has to be repeated.
-        if seg.payload == 0 && !seg.fin && self.signals.pending() && !self.handshake_repeating() {
+        if seg.payload == 0
+            && !seg.fin
+            && self.signals.pending()
+            && !self.handshake_repeating(seg.seq)
+        {
             let len = self.signals.write(buf, events);
             if len != 0 {
                 return len;
@@ -868,17 +872,17 @@ impl Conn {
         write_dss(Some(data_ack), mapping, buf)
     }
 
-    /// Whether segments still repeat a handshake option (MP_CAPABLE's keys until the peer
-    /// shows it has ours, a join's third ACK until acknowledged), which a signal must not
-    /// displace.
-    fn handshake_repeating(&self) -> bool {
-        let join_ack_owed = match self.join {
+    /// Whether a segment at `seq` repeats a handshake option, which a signal must not
+    /// displace: MP_CAPABLE's keys at the third ACK's position until the peer shows it has
+    /// ours (see `established_options`), a join's third ACK until acknowledged.
+    fn handshake_repeating(&self, seq: u32) -> bool {
+        match self.join {
             Some(JoinRole::Initiator(initiator)) => {
                 self.join_ack.is_some() && initiator.phase() == InitiatorPhase::AwaitAck
             }
-            _ => false,
-        };
-        !self.peer_has_keys || join_ack_owed
+            Some(_) => false,
+            None => !self.peer_has_keys && seq.wrapping_sub(self.isn) == 1,
+        }
     }
 
     /// Queues an ADD_ADDR announcing `ann` for the next pure ACK; false before both keys are

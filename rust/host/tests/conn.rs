@@ -8,6 +8,7 @@ mod common;
 use common::{options, Counted, RustCrypto};
 
 use mptcp_proto::{
+    add_addr::{AddAddr, Address},
     conn::{
         Conn, Event, InSeg, OutSeg, Phase, Place, Request, Verdict,
         DEFAULT_SYN_RETRANS_BEFORE_FALLBACK, RX_MAPPINGS,
@@ -18,6 +19,7 @@ use mptcp_proto::{
     mp_capable::MpcForm,
     mp_tcprst::reason,
     option::{MptcpOption, SegmentCtx},
+    signal::Announcement,
     stream_rx::{Placement, StreamRx},
 };
 
@@ -1463,4 +1465,74 @@ fn mptcp_info_reports_the_data_level() {
     assert_eq!(server.bytes_received, 1000);
     // Plain TCP has no data level.
     assert_eq!(Conn::plain().info(0, 0), None);
+}
+
+#[test]
+fn an_echo_goes_out_before_the_peer_sent_a_data_ack_but_not_in_place_of_the_keys() {
+    // The server announces an address right after the third ACK; its ADD_ADDR rides on a
+    // pure ACK without DSS, so the client has seen no DATA_ACK yet. Its echo must not wait
+    // for one (the server would time out and announce again), except at the third ACK's
+    // position, where the client's segments still repeat both keys.
+    let mut p = handshake(false, false);
+    p.client_sends(0, false);
+    let ann = Announcement {
+        id: 2,
+        addr: Address::V4([10, 0, 2, 1]),
+        port: None,
+    };
+    let mut buf = [0u8; 40];
+    assert!(p.server.announce(&ann, &RustCrypto));
+    let seg = OutSeg {
+        seq: p.s_seq,
+        snd_una: p.s_seq,
+        ..Default::default()
+    };
+    let n = p
+        .server
+        .established_options(&seg, &mut no_sum, &mut buf[..28], &mut p.events);
+    let area = buf[..n].to_vec();
+    assert!(matches!(
+        options(&area, SegmentCtx::ACK)[..],
+        [MptcpOption::AddAddr(_)]
+    ));
+    let inseg = InSeg {
+        seq: p.s_seq,
+        ack: true,
+        rcv_nxt: p.s_seq,
+        wnd: 65535,
+        ..Default::default()
+    };
+    let v = p.client.incoming(&inseg, &area, &RustCrypto, &mut p.events);
+    assert_eq!(v, Verdict::AcceptAckNow);
+    // At the third ACK's position the keys keep their place.
+    let at_third = OutSeg {
+        seq: CLIENT_ISN.wrapping_add(1),
+        snd_una: CLIENT_ISN.wrapping_add(1),
+        ..Default::default()
+    };
+    let n = p
+        .client
+        .established_options(&at_third, &mut no_sum, &mut buf[..28], &mut p.events);
+    assert!(matches!(
+        options(&buf[..n], SegmentCtx::ACK)[..],
+        [MptcpOption::MpCapable(_)]
+    ));
+    // Past it (the client sent data), the pure ACK carries the echo.
+    p.client_sends(100, false);
+    let later = OutSeg {
+        seq: p.c_seq,
+        snd_una: p.c_seq,
+        ..Default::default()
+    };
+    let n = p
+        .client
+        .established_options(&later, &mut no_sum, &mut buf[..28], &mut p.events);
+    assert!(matches!(
+        options(&buf[..n], SegmentCtx::ACK)[..],
+        [MptcpOption::AddAddr(AddAddr {
+            echo: true,
+            addr_id: 2,
+            ..
+        })]
+    ));
 }
