@@ -131,6 +131,13 @@ void mptcp_rs_pm_get_limits(const struct net *net, u32 *add_addr_accepted, u32 *
  */
 bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
 			      const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
+/*
+ * The endpoint table of @net changed (join.c): every connection's path manager looks at the
+ * endpoints added, and those using the removed endpoint @gone close its subflows and tell the
+ * peer (REMOVE_ADDR). Process context.
+ */
+void mptcp_glue_pm_endpoints_added(struct net *net);
+void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone);
 /* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
 			     const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);

@@ -6,7 +6,7 @@
 # signalling.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 9
+tap_plan 14
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -29,8 +29,8 @@ counter() {
 }
 
 # The server announces its second addresses; the client takes one announcement.
-ip -n sig-s mptcp endpoint add 10.33.2.2 signal &&
-	ip -n sig-s mptcp endpoint add dead:2::2 signal &&
+ip -n sig-s mptcp endpoint add 10.33.2.2 id 1 signal &&
+	ip -n sig-s mptcp endpoint add dead:2::2 id 2 signal &&
 	ip -n sig-c mptcp limits set add_addr_accepted 1 subflows 1 ||
 	echo "# endpoint setup failed"
 
@@ -123,6 +123,54 @@ check "with add_addr_accepted 0 a transfer arrives intact" \
 	transfer 4194304 7203 10.33.1.2 10.33.2.2 4
 check "the client echoed the announcement and opened no subflow" \
 	echoed_not_joined
+
+# wait_for WHAT CMD...: polls CMD (every 0.2 s, 60 s at most) until it succeeds.
+wait_for() {
+	what=$1
+	shift
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	echo "timed out waiting for $what"
+	return 1
+}
+
+# mid_transfer PORT ACTION WAIT_BEFORE WAIT_AFTER: a 32 MiB transfer to 10.33.1.2:PORT;
+# once WAIT_BEFORE holds, ACTION runs, then WAIT_AFTER must hold; the transfer intact.
+mid_transfer() {
+	ip netns exec sig-s $peer server mptcp 4 "$1" &
+	spid=$!
+	wait_listen sig-s "$1" $spid || return 1
+	ip netns exec sig-c $peer client mptcp 10.33.1.2 "$1" 33554432 >"$tmp_dir/out" 2>&1 &
+	cpid=$!
+	ok=0
+	wait_for "$3" sh -c "$3" && $2 && wait_for "$4" sh -c "$4" || ok=1
+	wait $cpid || ok=1
+	wait $spid || ok=1
+	cat "$tmp_dir/out"
+	return $ok
+}
+
+: the server removes its signal endpoint while its address is joined
+ip -n sig-c mptcp limits set add_addr_accepted 1 subflows 1
+has_join="ip netns exec sig-s ss -Htn state established '( sport = :7204 )' | grep -qF ' 10.33.2.2:'"
+snap
+check "an endpoint removed mid-transfer: its join closes, the transfer arrives intact" \
+	mid_transfer 7204 "ip -n sig-s mptcp endpoint delete id 1" "$has_join" "! $has_join"
+check "the server withdrew it (RmAddrTx) and closed its subflow (RmSubflow)" \
+	rose sig-s RmAddrTx 1 RmSubflow 1
+check "the client took the withdrawal (RmAddr)" \
+	rose sig-c RmAddr 1
+
+: an endpoint added to an established connection is announced and joined
+has_conn="ip netns exec sig-s ss -Htn state established '( sport = :7205 )' | grep -qF ' 10.33.1.2:'"
+has_join="ip netns exec sig-s ss -Htn state established '( sport = :7205 )' | grep -qF ' 10.33.2.2:'"
+snap
+check "an endpoint added mid-transfer is joined, the transfer arrives intact" \
+	mid_transfer 7205 "ip -n sig-s mptcp endpoint add 10.33.2.2 id 3 signal" "$has_conn" "$has_join"
+check "it was announced (AddAddrTx) and joined (MPJoinAckRx)" \
+	rose sig-s AddAddrTx 1 MPJoinAckRx 1
 
 rm -rf "$tmp_joined" "$tmp_dir"
 for ns in sig-c sig-s; do

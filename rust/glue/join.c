@@ -79,8 +79,54 @@ void msk_pm_start(struct sock *sk)
 		return;
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	msk_of(sk)->pm.announce_due = true;
+	msk_of(sk)->pm.subflows_due = true;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	msk_pm_schedule(sk);
+}
+
+void mptcp_glue_pm_endpoints_added(struct net *net)
+{
+	struct sock *sk;
+	unsigned int n;
+	u64 pos = 0;
+
+	/* Bounded by the connections that exist; each is visited once (pos only grows). */
+	for (n = 0; (sk = mptcp_glue_msk_next(net, &pos)); n++) {
+		bool act = false;
+
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		if (test_bit(MSK_PM_STARTED, &msk_of(sk)->counted) && !msk_of(sk)->joins_closed) {
+			msk_of(sk)->pm.announce_due = true;
+			msk_of(sk)->pm.subflows_due = true;
+			act = true;
+		}
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		if (act)
+			msk_pm_schedule(sk);
+		sock_put(sk);
+	}
+}
+
+void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone)
+{
+	struct sock *sk;
+	u64 pos = 0;
+
+	/* As above. */
+	while ((sk = mptcp_glue_msk_next(net, &pos))) {
+		struct msk_pm *pm = &msk_of(sk)->pm;
+		bool act = false;
+
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		if (!msk_of(sk)->joins_closed && pm->ngone < MSK_PM_GONE) {
+			pm->gone[pm->ngone++] = *gone;
+			act = true;
+		}
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		if (act)
+			msk_pm_schedule(sk);
+		sock_put(sk);
+	}
 }
 
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
@@ -347,15 +393,23 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 	struct sock *ssk;
 	unsigned int n;
 
+	bool removed = false;
+
 	/* Bounded by the subflow limit: each step moves on or shortens the list. */
 	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
 		join = join_peer_id(ssk) == id ? msk_unlink_join(sk, ssk) : NULL;
 		if (join) {
 			join_close(join, false);
+			removed = true;
 			n--;
 		}
 		sock_put(ssk);
 	}
+	/* An announcement acted upon is gone: another may be taken (upstream does the same). */
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	if (removed && id && msk_of(sk)->pm.accepted)
+		msk_of(sk)->pm.accepted--;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_ADDR);
 }
 
@@ -498,6 +552,38 @@ out_free:
 }
 
 /*
+ * Whether a join of @sk leaves from our address @ep; if @close, those that do are taken out
+ * of the list and closed, and counted in *@close. Process context.
+ */
+static bool msk_leaves_from(struct sock *sk, const struct mptcp_rs_endpoint *ep,
+			    unsigned int *close)
+{
+	struct mptcp_rs_endpoint local;
+	struct mptcp_rs_join *join;
+	struct sock *ssk;
+	bool found = false;
+	unsigned int n;
+
+	/* Bounded by the subflow limit: each step moves on or shortens the list. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		subflow_address(ssk, false, &local);
+		if (same_address(&local, ep)) {
+			found = true;
+			join = close ? msk_unlink_join(sk, ssk) : NULL;
+			if (join) {
+				join_close(join, false);
+				(*close)++;
+				n--;
+			}
+		}
+		sock_put(ssk);
+		if (found && !close)
+			break;
+	}
+	return found;
+}
+
+/*
  * A subflow from each endpoint flagged "subflow" (other than the first subflow's address) to
  * the peer's address, up to the namespace's subflow limit, as upstream's manager opens them.
  */
@@ -511,11 +597,14 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 	subflow_address(ssk, true, &peer);
 	/* Bounded by the number of endpoint ids. */
 	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first, &ep); i++) {
-		int err = msk_join_connect(sk, ssk, &ep, &peer);
-
-		if (err == -EPERM || err == -ENOENT)
-			break;
 		after = ep.id;
+		/* Looked at again when an endpoint is added: those in use stay as they are. */
+		if (msk_leaves_from(sk, &ep, NULL))
+			continue;
+		if (msk_join_connect(sk, ssk, &ep, &peer) == -EPERM)
+			break;
+		if (msk_of(sk)->joins_closed)
+			break;
 	}
 }
 
@@ -571,19 +660,28 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 {
 	struct msk_pm *pm = &msk_of(sk)->pm;
 	struct mptcp_rs_endpoint ep;
+	unsigned int i;
 	bool due;
 	u8 after;
 
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	due = pm->announce_due && !pm->announcing;
 	pm->announce_due = false;
-	after = pm->announced_upto;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (!due || !mptcp_rs_pm_next_signal(sock_net(sk), after, first, &ep))
+	if (!due)
+		return;
+	/* The first one not announced yet (the bitmap is this work's own). */
+	for (i = 0, after = 0; i < 256; i++, after = ep.id) {
+		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, &ep))
+			return;
+		if (!test_bit(ep.id, pm->announced))
+			break;
+	}
+	if (i == 256)
 		return;
 	/* Waiting for the echo before it can arrive: it may come back at once. */
 	spin_lock_bh(&msk_of(sk)->joins_lock);
-	pm->announced_upto = ep.id;
+	__set_bit(ep.id, pm->announced);
 	pm->announcing = ep.id;
 	pm->announcing_ep = ep;
 	pm->retransmitted = 0;
@@ -768,6 +866,58 @@ static void msk_pm_removals(struct sock *sk)
 		msk_pm_address_removed(sk, ids[i]);
 }
 
+/* Queues a REMOVE_ADDR of our address @id on @ssk and sends the pure ACK that carries it. */
+static void subflow_withdraw(struct sock *ssk, u8 id)
+{
+	void *state;
+
+	lock_sock(ssk);
+	state = mptcp_glue_subflow_state(ssk);
+	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT) &&
+	    mptcp_rs_subflow_withdraw(state, &id, 1))
+		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+	release_sock(ssk);
+}
+
+/*
+ * Our endpoints removed (DEL_ADDR, FLUSH_ADDRS): the joins leaving from their addresses close
+ * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or had
+ * subflows from it, as upstream's mptcp_nl_remove_subflow_and_signal_addr(). The first
+ * subflow stays: the connection lives on it.
+ */
+static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+	struct mptcp_rs_endpoint ep;
+	unsigned int i, closed;
+	bool take, announced;
+
+	/* Bounded: each step takes one of at most MSK_PM_GONE entries. */
+	for (i = 0; i < MSK_PM_GONE; i++) {
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		take = pm->ngone > 0;
+		if (take) {
+			ep = pm->gone[0];
+			pm->ngone--;
+			memmove(&pm->gone[0], &pm->gone[1], pm->ngone * sizeof(pm->gone[0]));
+			announced = __test_and_clear_bit(ep.id, pm->announced);
+			if (pm->announcing == ep.id) {
+				pm->announcing = 0;
+				pm->announce_due = true;
+			}
+		}
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		if (!take)
+			return;
+		closed = 0;
+		msk_leaves_from(sk, &ep, &closed);
+		if (announced || (closed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
+			subflow_withdraw(first, ep.id);
+		while (closed--)
+			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
+	}
+}
+
 /*
  * The in-kernel path manager's work for this connection, in process context (the work item
  * holds the msk): once established, subflows from the "subflow" endpoints and announcements
@@ -784,9 +934,16 @@ static void msk_pm_work(struct work_struct *work)
 	if (!ssk)
 		goto out;
 	subflow_address(ssk, false, &ours);
-	if (test_bit(MSK_PM_STARTED, &msk->counted) && !msk->pm.subflows_opened) {
-		msk->pm.subflows_opened = true;
-		msk_pm_open_subflows(sk, ssk, &ours);
+	msk_pm_endpoints_gone(sk, ssk);
+	if (test_bit(MSK_PM_STARTED, &msk->counted)) {
+		bool due;
+
+		spin_lock_bh(&msk->joins_lock);
+		due = msk->pm.subflows_due;
+		msk->pm.subflows_due = false;
+		spin_unlock_bh(&msk->joins_lock);
+		if (due)
+			msk_pm_open_subflows(sk, ssk, &ours);
 	}
 	if (test_bit(MSK_PM_STARTED, &msk->counted))
 		msk_pm_announce(sk, ssk, &ours);

@@ -6,6 +6,7 @@
 #ifndef _MPTCP_RS_MSK_H
 #define _MPTCP_RS_MSK_H
 
+#include <linux/bitmap.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -13,8 +14,9 @@
 
 #include "mptcp_glue.h"
 
-/* Announcements from the peer the path manager has yet to act on, at most. */
+/* Announcements from the peer, and our endpoints removed, the path manager has yet to act on. */
 #define MSK_PM_REMOTES	4
+#define MSK_PM_GONE	8
 
 /* The in-kernel path manager's state of one connection (join.c). */
 struct msk_pm {
@@ -23,19 +25,22 @@ struct msk_pm {
 	/* ... the endpoint, and how often it was sent again (pm_retrans). */
 	u8 retransmitted;
 	struct mptcp_rs_endpoint announcing_ep;
-	/* The signal endpoints up to this id were announced (or passed over). */
-	u8 announced_upto;
+	/* The signal endpoints announced (or passed over), by id. */
+	DECLARE_BITMAP(announced, 256);
 	/* The next signal endpoint is due: the echo came (or the first is). */
 	bool announce_due;
-	/* The subflows from "subflow" endpoints were opened (once; work item only). */
-	bool subflows_opened;
+	/* The "subflow" endpoints are to be looked at (at the start, and when one is added). */
+	bool subflows_due;
 	/* The peer's announcements acted upon (the add_addr_accepted limit). */
 	u8 accepted;
 	/* The peer's announcements to act upon, and its withdrawn address ids. */
 	u8 nremotes;
 	u8 nremoved;
+	/* Our endpoints removed, whose subflows close and which the peer is told of. */
+	u8 ngone;
 	struct mptcp_rs_endpoint remotes[MSK_PM_REMOTES];
 	u8 removed[8];
+	struct mptcp_rs_endpoint gone[MSK_PM_GONE];
 };
 
 /* An msk: see msk.c. */

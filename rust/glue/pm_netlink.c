@@ -216,13 +216,14 @@ static int mptcp_pm_add_addr_doit(struct sk_buff *skb, struct genl_info *info)
 		mptcp_pm_set_err(info, attr, msg);
 		return ret;
 	}
+	mptcp_glue_pm_endpoints_added(genl_info_net(info));
 	return 0;
 }
 
 static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct mptcp_rs_endpoint ep, gone;
 	struct nlattr *attr;
-	struct mptcp_rs_endpoint ep;
 	const char *msg = NULL;
 	int ret;
 
@@ -236,10 +237,17 @@ static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 	 */
 	if (!ep.id)
 		return 0;
+	/* What the connections using it need to know; the table's lock is not held across. */
+	if (!mptcp_rs_pm_get(genl_info_net(info), ep.id, &gone))
+		memset(&gone, 0, sizeof(gone));
 	ret = mptcp_rs_pm_del(genl_info_net(info), ep.id, &msg);
-	if (ret)
+	if (ret) {
 		mptcp_pm_set_err(info, attr, msg);
-	return ret;
+		return ret;
+	}
+	if (gone.id)
+		mptcp_glue_pm_endpoint_removed(genl_info_net(info), &gone);
+	return 0;
 }
 
 static int mptcp_pm_get_addr_doit(struct sk_buff *skb, struct genl_info *info)
@@ -306,7 +314,17 @@ static int mptcp_pm_get_addr_dumpit(struct sk_buff *skb, struct netlink_callback
 
 static int mptcp_pm_flush_addrs_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	mptcp_rs_pm_flush(genl_info_net(info));
+	struct net *net = genl_info_net(info);
+	struct mptcp_rs_endpoint ep;
+	const char *msg;
+	unsigned int i;
+
+	/* One by one, so that each connection hears of each (bounded by the ids). */
+	for (i = 0; i < 256 && mptcp_rs_pm_next(net, 0, &ep); i++)
+		if (!mptcp_rs_pm_del(net, ep.id, &msg))
+			mptcp_glue_pm_endpoint_removed(net, &ep);
+	/* Ids are given from 1 again. */
+	mptcp_rs_pm_flush(net);
 	return 0;
 }
 
