@@ -5,7 +5,7 @@
 # rate-limited (as upstream's mptcp_join.sh does) so the transfer outlives the handshake.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 8
+tap_plan 10
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -29,7 +29,8 @@ ip -n join-c mptcp endpoint add 10.32.2.1 dev jveth2 subflow ||
 	echo "# endpoint setup failed"
 
 # transfer BYTES PORT [ADDR]: client in join-c to the server's first address (or ADDR), both
-# ways intact.
+# ways intact; records whether the server had the join from $join_from (default the client's
+# second address) established meanwhile.
 transfer() {
 	ip netns exec join-s $peer server mptcp 4 "$2" &
 	spid=$!
@@ -39,7 +40,7 @@ transfer() {
 	# send on their first subflow, and a join carries data only from an upstream peer
 	# (tools/interop.sh).
 	( for _ in $(seq 200); do
-		if ip netns exec join-s ss -Htn state established "( dst 10.32.2.1 and sport = :$2 )" |
+		if ip netns exec join-s ss -Htn state established "( dst ${join_from:-10.32.2.1} and sport = :$2 )" |
 			grep -q .; then
 			echo up >"$tmp_joined"
 			break
@@ -94,6 +95,27 @@ check "the server refused the join at its third ACK (MPJoinRejected, no MPJoinAc
 	sh -c "[ $(($(counter join-s MPJoinRejected) - s_rej)) -eq 1 ] &&
 		[ $(($(counter join-s MPJoinAckRx) - s_ack)) -eq 0 ] &&
 		[ $(($(counter join-c MPJoinSynAckRx) - c_synack)) -eq 1 ]"
+
+: a join the server resets leaves the connection, and the next endpoint takes its place
+# (the client takes one join at a time; its first endpoint's SYN is answered with a reset).
+next_endpoint() {
+	ip -n join-s mptcp limits set subflows 2 add_addr_accepted 0 &&
+		ip -n join-c mptcp limits set subflows 1 add_addr_accepted 0 &&
+		ip -n join-c addr add 10.32.2.11/24 dev jveth2 &&
+		ip -n join-c mptcp endpoint add 10.32.2.11 dev jveth2 subflow &&
+		ip netns exec join-s iptables -A INPUT -s 10.32.2.1 -p tcp --dport 7104 \
+			-j REJECT --reject-with tcp-reset || return 1
+	: >"$tmp_joined"
+	c0=$(counter join-c MPJoinSynTx) s0=$(counter join-s MPJoinAckRx)
+	join_from=10.32.2.11 transfer 8388608 7104 || return 1
+	c1=$(counter join-c MPJoinSynTx) s1=$(counter join-s MPJoinAckRx)
+	echo "client MPJoinSynTx +$((c1 - c0)), server MPJoinAckRx +$((s1 - s0))"
+	[ $((c1 - c0)) -eq 2 ] && [ $((s1 - s0)) -eq 1 ]
+}
+check "a join reset at its SYN is replaced by the next endpoint's, transfer intact" \
+	next_endpoint
+check "... whose join from 10.32.2.11 the server had established during the transfer" \
+	grep -q up "$tmp_joined"
 rm -f "$tmp_joined"
 
 # Each namespace's non-zero counters, for the record.

@@ -186,6 +186,31 @@ static int msk_join_room(struct sock *sk)
 	return msk_of(sk)->njoins < subflows_limit(sock_net(sk)) ? 0 : -EPERM;
 }
 
+/* What every TCP socket starts with as sk_state_change, recorded from the first join. */
+static void (*join_default_state_change)(struct sock *ssk);
+
+/*
+ * A join's state changed (its socket locked, any context): once it is closed (reset, refused,
+ * timed out), the path manager takes it out and may open the next subflow.
+ */
+static void join_state_change(struct sock *ssk)
+{
+	struct sock *sk;
+
+	join_default_state_change(ssk);
+	if (inet_sk_state_load(ssk) != TCP_CLOSE)
+		return;
+	read_lock_bh(&ssk->sk_callback_lock);
+	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+	if (sk) {
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		msk_of(sk)->pm.reap_due = true;
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		msk_pm_schedule(sk);
+	}
+	read_unlock_bh(&ssk->sk_callback_lock);
+}
+
 /*
  * @ssk joins @sk (as @join, which the msk then owns) if it has room: 0, or msk_join_room()'s
  * error. Its bytes move into this msk from then on (its sk_data_ready, rx.c).
@@ -203,6 +228,9 @@ static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock
 		WRITE_ONCE(msk_of(sk)->rx.multipath, true);
 		write_lock_bh(&ssk->sk_callback_lock);
 		__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
+		if (!READ_ONCE(join_default_state_change))
+			WRITE_ONCE(join_default_state_change, ssk->sk_state_change);
+		ssk->sk_state_change = join_state_change;
 		write_unlock_bh(&ssk->sk_callback_lock);
 	}
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
@@ -324,6 +352,7 @@ static void join_close(struct mptcp_rs_join *join, bool abort)
 
 	write_lock_bh(&ssk->sk_callback_lock);
 	rcu_assign_sk_user_data(ssk, NULL);
+	ssk->sk_state_change = join_default_state_change;
 	write_unlock_bh(&ssk->sk_callback_lock);
 	if (abort) {
 		sock_set_flag(ssk, SOCK_LINGER);
@@ -551,36 +580,26 @@ out_free:
 	return err;
 }
 
-/*
- * Whether a join of @sk leaves from our address @ep; if @close, those that do are taken out
- * of the list and closed, and counted in *@close. Process context.
- */
-static bool msk_leaves_from(struct sock *sk, const struct mptcp_rs_endpoint *ep,
-			    unsigned int *close)
+/* The joins of @sk leaving from our address @ep close; returns how many. Process context. */
+static unsigned int msk_close_joins_from(struct sock *sk, const struct mptcp_rs_endpoint *ep)
 {
 	struct mptcp_rs_endpoint local;
 	struct mptcp_rs_join *join;
+	unsigned int n, closed = 0;
 	struct sock *ssk;
-	bool found = false;
-	unsigned int n;
 
 	/* Bounded by the subflow limit: each step moves on or shortens the list. */
 	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
 		subflow_address(ssk, false, &local);
-		if (same_address(&local, ep)) {
-			found = true;
-			join = close ? msk_unlink_join(sk, ssk) : NULL;
-			if (join) {
-				join_close(join, false);
-				(*close)++;
-				n--;
-			}
+		join = same_address(&local, ep) ? msk_unlink_join(sk, ssk) : NULL;
+		if (join) {
+			join_close(join, false);
+			closed++;
+			n--;
 		}
 		sock_put(ssk);
-		if (found && !close)
-			break;
 	}
-	return found;
+	return closed;
 }
 
 /*
@@ -598,11 +617,12 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 	/* Bounded by the number of endpoint ids. */
 	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first, &ep); i++) {
 		after = ep.id;
-		/* Looked at again when an endpoint is added: those in use stay as they are. */
-		if (msk_leaves_from(sk, &ep, NULL))
+		/* Each endpoint once per connection, even if its subflow failed or closed. */
+		if (test_bit(ep.id, msk_of(sk)->pm.used))
 			continue;
 		if (msk_join_connect(sk, ssk, &ep, &peer) == -EPERM)
 			break;
+		__set_bit(ep.id, msk_of(sk)->pm.used);
 		if (msk_of(sk)->joins_closed)
 			break;
 	}
@@ -901,6 +921,7 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 			pm->ngone--;
 			memmove(&pm->gone[0], &pm->gone[1], pm->ngone * sizeof(pm->gone[0]));
 			announced = __test_and_clear_bit(ep.id, pm->announced);
+			__clear_bit(ep.id, pm->used);
 			if (pm->announcing == ep.id) {
 				pm->announcing = 0;
 				pm->announce_due = true;
@@ -909,13 +930,48 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			return;
-		closed = 0;
-		msk_leaves_from(sk, &ep, &closed);
+		closed = msk_close_joins_from(sk, &ep);
 		if (announced || (closed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
 			subflow_withdraw(first, ep.id);
 		while (closed--)
 			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
 	}
+}
+
+/*
+ * Joins that closed (reset, refused, timed out) leave the list, which frees their places
+ * under the subflow limit, and the next endpoints get their turn. Named after upstream's
+ * function for the same step, which mptcp_join.sh probes in kallsyms to decide whether a
+ * failed subflow is followed by the next endpoint's.
+ */
+static noinline void mptcp_pm_subflow_check_next(struct sock *sk)
+{
+	struct mptcp_rs_join *join;
+	unsigned int n, closed = 0;
+	struct sock *ssk;
+	bool due;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	due = msk_of(sk)->pm.reap_due;
+	msk_of(sk)->pm.reap_due = false;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (!due)
+		return;
+	/* Bounded by the subflow limit: each step moves on or shortens the list. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		join = inet_sk_state_load(ssk) == TCP_CLOSE ? msk_unlink_join(sk, ssk) : NULL;
+		if (join) {
+			join_close(join, false);
+			closed++;
+			n--;
+		}
+		sock_put(ssk);
+	}
+	if (!closed)
+		return;
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	msk_of(sk)->pm.subflows_due = true;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
 }
 
 /*
@@ -935,6 +991,7 @@ static void msk_pm_work(struct work_struct *work)
 		goto out;
 	subflow_address(ssk, false, &ours);
 	msk_pm_endpoints_gone(sk, ssk);
+	mptcp_pm_subflow_check_next(sk);
 	if (test_bit(MSK_PM_STARTED, &msk->counted)) {
 		bool due;
 

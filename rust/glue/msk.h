@@ -29,8 +29,12 @@ struct msk_pm {
 	DECLARE_BITMAP(announced, 256);
 	/* The next signal endpoint is due: the echo came (or the first is). */
 	bool announce_due;
-	/* The "subflow" endpoints are to be looked at (at the start, and when one is added). */
+	/* The "subflow" endpoints are to be looked at (at the start, when one is added, when a
+	 * join closed); each is used once per connection, as upstream. */
 	bool subflows_due;
+	DECLARE_BITMAP(used, 256);
+	/* A join closed (its state changed to TCP_CLOSE): it leaves the list. */
+	bool reap_due;
 	/* The peer's announcements acted upon (the add_addr_accepted limit). */
 	u8 accepted;
 	/* The peer's announcements to act upon, and its withdrawn address ids. */
