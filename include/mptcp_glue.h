@@ -93,6 +93,13 @@ void mptcp_glue_event_conn(int type, const struct sock *ssk, u32 token, bool ser
 			   gfp_t gfp);
 void mptcp_glue_event_closed(const struct net *net, u32 token);
 void mptcp_glue_event_listener(int type, const struct sock *sk);
+struct mptcp_rs_endpoint;
+/* The peer announced @ann (port 0: the subflow's, @dport) or withdrew address @id. */
+void mptcp_glue_event_announced(const struct net *net, u32 token,
+				const struct mptcp_rs_endpoint *ann, __be16 dport, gfp_t gfp);
+void mptcp_glue_event_removed(const struct net *net, u32 token, u8 id, gfp_t gfp);
+/* SUB_ESTABLISHED or SUB_CLOSED of the join @ssk (locked by the caller, or in softirq). */
+void mptcp_glue_event_sub(int type, const struct sock *ssk, u32 token, gfp_t gfp);
 
 /*
  * An endpoint as the netlink glue hands it to Rust and back (struct RawEndpoint in
@@ -138,6 +145,8 @@ bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
  */
 void mptcp_glue_pm_endpoints_added(struct net *net);
 void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone);
+/* The number of endpoints with every flag of @mask. */
+unsigned int mptcp_rs_pm_count(const struct net *net, u32 mask);
 /* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
 			     const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
@@ -403,6 +412,10 @@ void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
 bool mptcp_rs_subflow_announce(void *state, const struct mptcp_rs_endpoint *ep);
 bool mptcp_rs_subflow_withdraw(void *state, const u8 *ids, unsigned int n);
 bool mptcp_rs_subflow_signal_pending(void *state);
+/* A join's ids and backup flag for events (*@rem -1: not known yet); false if not a join. */
+bool mptcp_rs_subflow_join_ids(void *state, u8 *loc, int *rem, bool *backup);
+/* True once, when a join is first seen established: its SUB_ESTABLISHED is due. Locked. */
+bool mptcp_rs_join_established_once(void *state);
 /* The peer's id of its address on a join, -1 if not known. Locked. */
 int mptcp_rs_subflow_peer_id(void *state);
 /* The subflow @ssk (locked, softirq) received signals: its msk's path manager acts (msk.c). */
@@ -419,8 +432,10 @@ enum mptcp_rs_place {
 
 unsigned int mptcp_rs_syn_options(void *state, const struct net *net, u32 isn, u8 *buf,
 				  unsigned int remaining);
+/* @local: the address the SYN reached (read with @syn_opts only). */
 unsigned int mptcp_rs_synack_options(const struct net *net, u64 *req_words,
-				     const u8 *syn_opts, unsigned int syn_len, u8 *buf,
+				     const u8 *syn_opts, unsigned int syn_len,
+				     const struct mptcp_rs_endpoint *local, u8 *buf,
 				     unsigned int remaining);
 unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  const struct mptcp_rs_out_seg *seg,

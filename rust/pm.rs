@@ -306,6 +306,28 @@ unsafe extern "C" fn mptcp_rs_pm_local_id(net: *const ffi::Net, addr: *const Raw
     id.map_or_else(|refusal| -refusal.errno(), c_int::from)
 }
 
+/// The number of endpoints with every flag of `mask` (`MPTCP_INFO`'s `*_max` fields).
+///
+/// # Safety
+///
+/// `net` as for [`of`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_count(net: *const ffi::Net, mask: u32) -> c_uint {
+    // SAFETY: `net` is live (caller).
+    let n = unsafe { of(net) }.config.lock().endpoints.count_with(mask);
+    c_uint::try_from(n).unwrap_or(c_uint::MAX)
+}
+
+/// The endpoint of our address `addr` in `net`, if any. Any context.
+///
+/// # Safety
+///
+/// `net` as for [`of`].
+pub(crate) unsafe fn local_endpoint(net: *const ffi::Net, addr: &Address) -> Option<Endpoint> {
+    // SAFETY: `net` is live (caller).
+    unsafe { of(net) }.config.lock().endpoints.find_local(addr)
+}
+
 fn copy_out(found: Option<Endpoint>, out: *mut RawEndpoint) -> bool {
     let Some(ep) = found else { return false };
     // SAFETY: The callers' contracts make `out` valid for writes; every bit pattern of its

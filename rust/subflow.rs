@@ -33,8 +33,8 @@ use crate::{
 };
 use kernel::prelude::*;
 
-use crate::pm::RawEndpoint;
-use crate::proto::endpoints::Endpoint;
+use crate::pm::{self, RawEndpoint};
+use crate::proto::endpoints::{self, Endpoint};
 
 /// The state of one subflow.
 pub(crate) struct Subflow {
@@ -53,6 +53,8 @@ pub(crate) struct Subflow {
     attached: bool,
     /// For a join the listener answered: the token of the connection it joins.
     join_token: u32,
+    /// A join's `MPTCP_EVENT_SUB_ESTABLISHED` went out.
+    join_announced: bool,
 }
 
 /// `MPTCP_EVENT_CREATED`, then `MPTCP_EVENT_ESTABLISHED`: each goes out once, in this order.
@@ -230,6 +232,7 @@ unsafe fn init_state(
         addr_of_mut!((*p).keys_published).write(false);
         addr_of_mut!((*p).attached).write(false);
         addr_of_mut!((*p).join_token).write(0);
+        addr_of_mut!((*p).join_announced).write(false);
     }
     /// Names every field of `Subflow`, with no `..`: adding one breaks the build here, next
     /// to the writes above that must then be extended.
@@ -244,6 +247,7 @@ unsafe fn init_state(
             keys_published: _,
             attached: _,
             join_token: _,
+            join_announced: _,
         } = sf;
     }
 }
@@ -528,7 +532,7 @@ unsafe fn join_lookup(net: *const ffi::Net, token: u32) -> Result<ffi::JoinKeys,
 /// # Safety
 ///
 /// `net` must be a live namespace.
-unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin) -> [u64; 2] {
+unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin, local: &RawEndpoint) -> [u64; 2] {
     let mut counters = NetCounters(net);
     let MpJoin::Syn { token, backup, .. } = *opt else {
         return conn::PLAIN_REQUEST_WORDS;
@@ -542,9 +546,16 @@ unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin) -> [u64; 2] {
         Ok(_) => {
             // SAFETY: No preconditions; any context.
             let nonce = unsafe { ffi::get_random_u32() };
-            // Our address id: 0, the connection's initial address (ids of other local
-            // addresses are not looked up yet).
-            JoinRequest::from_syn(opt, nonce, 0, false)
+            // Our address id and backup flag: those of the endpoint of the address the SYN
+            // reached, else 0 (the connection's initial address, or one no endpoint names).
+            let ours = local
+                .address()
+                // SAFETY: `net` is live (contract).
+                .and_then(|addr| unsafe { pm::local_endpoint(net, &addr) });
+            let (id, backup) = ours.map_or((0, false), |ep| {
+                (ep.id, ep.flags & endpoints::flags::BACKUP != 0)
+            });
+            JoinRequest::from_syn(opt, nonce, id, backup)
                 .map_or(conn::PLAIN_REQUEST_WORDS, JoinRequest::to_words)
         }
         Err(_) => {
@@ -584,13 +595,15 @@ unsafe fn join_child(net: *const ffi::Net, words: [u64; 2], isn: u32, irs: u32) 
 /// # Safety
 ///
 /// `net` the listener's namespace; `words` two writable words; `syn_opts` readable for
-/// `syn_len` bytes or NULL; `buf` writable for `remaining` bytes.
+/// `syn_len` bytes or NULL, and with it `local` (the address the SYN reached) readable;
+/// `buf` writable for `remaining` bytes.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_synack_options(
     net: *const ffi::Net,
     words: *mut u64,
     syn_opts: *const u8,
     syn_len: c_uint,
+    local: *const RawEndpoint,
     buf: *mut u8,
     remaining: c_uint,
 ) -> c_uint {
@@ -601,7 +614,8 @@ unsafe extern "C" fn mptcp_rs_synack_options(
         let checksums = unsafe { ffi::mptcp_glue_checksum_enabled(net) };
         let recorded = match conn::find_join_syn(syn) {
             // SAFETY: `net` is live (contract).
-            Some(opt) => unsafe { join_request_words(net, &opt) },
+            // SAFETY: `local` is readable with the SYN (contract).
+            Some(opt) => unsafe { join_request_words(net, &opt, &*local) },
             // SAFETY: `net` is live (contract).
             None => unsafe { request_words(net, syn, checksums) },
         };
@@ -905,6 +919,49 @@ unsafe extern "C" fn mptcp_rs_subflow_peer_id(state: *mut c_void) -> c_int {
         .conn
         .join_peer_id()
         .map_or(-1, c_int::from)
+}
+
+/// A join's address ids and backup flag for the path-manager events (`*rem` -1 when the
+/// peer's is not known yet); false if the subflow is not a join.
+///
+/// # Safety
+///
+/// As [`subflow`]; the three pointers valid for writes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_join_ids(
+    state: *mut c_void,
+    loc: *mut u8,
+    rem: *mut c_int,
+    backup: *mut bool,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    let Some((ours, peer, bkup)) = unsafe { subflow(state) }.conn.join_ids() else {
+        return false;
+    };
+    // SAFETY: Valid for writes (contract).
+    unsafe {
+        *loc = ours;
+        *rem = peer.map_or(-1, c_int::from);
+        *backup = bkup;
+    }
+    true
+}
+
+/// True once, the first time it is asked after the join is established: its
+/// `MPTCP_EVENT_SUB_ESTABLISHED` is due.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_join_established_once(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    if sf.join_announced || !sf.conn.is_join() || sf.conn.phase() != Phase::Established {
+        return false;
+    }
+    sf.join_announced = true;
+    true
 }
 
 /// Whether the subflow holds an ADD_ADDR or REMOVE_ADDR for its next pure ACK.
@@ -1218,7 +1275,8 @@ unsafe extern "C" fn mptcp_rs_event_due(
 ) -> c_int {
     // SAFETY: Per the function's contract.
     let sf = unsafe { subflow(state) };
-    if !sf.conn.is_mptcp() {
+    // A join's events are SUB_ESTABLISHED and SUB_CLOSED (rust/glue/join.c), not these.
+    if !sf.conn.is_mptcp() || sf.conn.is_join() {
         return 0;
     }
     let Some(key) = sf.conn.local_key() else {

@@ -6,7 +6,7 @@
 # signalling.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 14
+tap_plan 17
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -136,6 +136,59 @@ wait_for() {
 	return 1
 }
 
+# ip mptcp monitor in both namespaces, into $tmp_dir/ev-c and ev-s.
+monitor_start() {
+	ip netns exec sig-c ip mptcp monitor >"$tmp_dir/ev-c" 2>&1 &
+	mon_c=$!
+	ip netns exec sig-s ip mptcp monitor >"$tmp_dir/ev-s" 2>&1 &
+	mon_s=$!
+	# A monitor is listening once it reports an event: a short-lived MPTCP listener in each
+	# namespace makes one (LISTENER_CREATED), repeated until both saw theirs (bounded).
+	for _ in $(seq 50); do
+		for ns in sig-c sig-s; do
+			ip netns exec $ns python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+s.close()'
+		done
+		grep -q LISTENER_CREATED "$tmp_dir/ev-c" && grep -q LISTENER_CREATED "$tmp_dir/ev-s" &&
+			return 0
+		sleep 0.1
+	done
+	echo "# the event monitors did not start"
+}
+monitor_stop() {
+	kill $mon_c $mon_s 2>/dev/null
+	wait $mon_c $mon_s 2>/dev/null
+}
+# count FILE PATTERN...: lines of FILE matching every PATTERN.
+count() {
+	f=$1
+	shift
+	out=$(cat "$f")
+	for p in "$@"; do
+		out=$(printf '%s\n' "$out" | grep -F -- "$p")
+	done
+	printf '%s\n' "$out" | grep -c .
+}
+events_of_removal() {
+	cat "$tmp_dir/ev-c" "$tmp_dir/ev-s"
+	[ "$(count "$tmp_dir/ev-c" ANNOUNCED remid=1 daddr4=10.33.2.2)" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-c" SF_ESTABLISHED daddr4=10.33.2.2 remid=1)" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-c" REMOVED remid=1)" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-c" SF_CLOSED daddr4=10.33.2.2)" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-s" SF_ESTABLISHED saddr4=10.33.2.2)" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-s" "CREATED] token")" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-c" "CREATED] token")" -eq 1 ] &&
+		[ "$(count "$tmp_dir/ev-s" SF_CLOSED saddr4=10.33.2.2)" -eq 1 ]
+}
+info_after_add() {
+	cat "$tmp_dir/ss-c" "$tmp_dir/ss-s"
+	grep -q ' subflows:1 ' "$tmp_dir/ss-c" && grep -q ' add_addr_accepted:1 ' "$tmp_dir/ss-c" &&
+		grep -q ' add_addr_signal:1 ' "$tmp_dir/ss-s" && grep -q ' subflows:1 ' "$tmp_dir/ss-s"
+}
+
 # mid_transfer PORT ACTION WAIT_BEFORE WAIT_AFTER: a 32 MiB transfer to 10.33.1.2:PORT;
 # once WAIT_BEFORE holds, ACTION runs, then WAIT_AFTER must hold; the transfer intact.
 mid_transfer() {
@@ -146,6 +199,9 @@ mid_transfer() {
 	cpid=$!
 	ok=0
 	wait_for "$3" sh -c "$3" && $2 && wait_for "$4" sh -c "$4" || ok=1
+	# MPTCP_INFO over inet_diag, once the change took effect.
+	ip netns exec sig-c ss -HMi >"$tmp_dir/ss-c"
+	ip netns exec sig-s ss -HMi >"$tmp_dir/ss-s"
 	wait $cpid || ok=1
 	wait $spid || ok=1
 	cat "$tmp_dir/out"
@@ -156,12 +212,18 @@ mid_transfer() {
 ip -n sig-c mptcp limits set add_addr_accepted 1 subflows 1
 has_join="ip netns exec sig-s ss -Htn state established '( sport = :7204 )' | grep -qF ' 10.33.2.2:'"
 snap
+monitor_start
 check "an endpoint removed mid-transfer: its join closes, the transfer arrives intact" \
 	mid_transfer 7204 "ip -n sig-s mptcp endpoint delete id 1" "$has_join" "! $has_join"
+monitor_stop
 check "the server withdrew it (RmAddrTx) and closed its subflow (RmSubflow)" \
 	rose sig-s RmAddrTx 1 RmSubflow 1
 check "the client took the withdrawal (RmAddr)" \
 	rose sig-c RmAddr 1
+check "events: the client saw it announced, joined, withdrawn and closed; the server closed it" \
+	events_of_removal
+check "MPTCP_INFO after the withdrawal: no extra subflow on either side" \
+	sh -c "! grep -q ' subflows:' '$tmp_dir/ss-c' && ! grep -q ' subflows:' '$tmp_dir/ss-s'"
 
 : an endpoint added to an established connection is announced and joined
 has_conn="ip netns exec sig-s ss -Htn state established '( sport = :7205 )' | grep -qF ' 10.33.1.2:'"
@@ -171,6 +233,8 @@ check "an endpoint added mid-transfer is joined, the transfer arrives intact" \
 	mid_transfer 7205 "ip -n sig-s mptcp endpoint add 10.33.2.2 id 3 signal" "$has_conn" "$has_join"
 check "it was announced (AddAddrTx) and joined (MPJoinAckRx)" \
 	rose sig-s AddAddrTx 1 MPJoinAckRx 1
+check "MPTCP_INFO: the client has one extra subflow and one accepted address, the server one announced" \
+	info_after_add
 
 rm -rf "$tmp_joined" "$tmp_dir"
 for ns in sig-c sig-s; do

@@ -164,8 +164,27 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	if (dropped)
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_ADD_ADDR_DROP);
+	if (sig->announced)
+		mptcp_glue_event_announced(sock_net(sk), READ_ONCE(msk_of(sk)->token),
+					   &sig->announcement, inet_sk(ssk)->inet_dport, GFP_ATOMIC);
+	for (i = 0; i < sig->nremoved && i < ARRAY_SIZE(sig->removed); i++)
+		mptcp_glue_event_removed(sock_net(sk), READ_ONCE(msk_of(sk)->token),
+					 sig->removed[i], GFP_ATOMIC);
 	if (act)
 		msk_pm_schedule(sk);
+}
+
+/*
+ * The join @ssk of @sk (locked, any context) may have become established: its
+ * SUB_ESTABLISHED goes out once.
+ */
+void msk_pm_join_progress(struct sock *sk, struct sock *ssk)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+
+	if (state && mptcp_rs_join_established_once(state))
+		mptcp_glue_event_sub(MPTCP_EVENT_SUB_ESTABLISHED, ssk, READ_ONCE(msk_of(sk)->token),
+				     GFP_ATOMIC);
 }
 
 /* The in-kernel manager's limit on additional subflows, as upstream applies it. */
@@ -301,6 +320,7 @@ bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
 		}
 		if (!msk_add_join(sk, join, ssk)) {
 			join_start_data_ack(sk, ssk);
+			msk_pm_join_progress(sk, ssk);
 			sock_put(sk);
 			return true;
 		}
@@ -366,6 +386,19 @@ static void join_close(struct mptcp_rs_join *join, bool abort)
 	kfree(join);
 }
 
+/*
+ * The path manager closes @join of @sk (out of the list already): SUB_CLOSED first, as
+ * upstream reports a subflow it closes while the connection goes on. Process context.
+ */
+static void join_close_reported(struct sock *sk, struct mptcp_rs_join *join)
+{
+	lock_sock(join->ssk);
+	mptcp_glue_event_sub(MPTCP_EVENT_SUB_CLOSED, join->ssk, READ_ONCE(msk_of(sk)->token),
+			     GFP_KERNEL);
+	release_sock(join->ssk);
+	join_close(join, false);
+}
+
 void msk_close_joins(struct sock *sk, bool abort)
 {
 	struct mptcp_rs_join *join, *tmp;
@@ -428,7 +461,7 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
 		join = join_peer_id(ssk) == id ? msk_unlink_join(sk, ssk) : NULL;
 		if (join) {
-			join_close(join, false);
+			join_close_reported(sk, join);
 			removed = true;
 			n--;
 		}
@@ -593,7 +626,7 @@ static unsigned int msk_close_joins_from(struct sock *sk, const struct mptcp_rs_
 		subflow_address(ssk, false, &local);
 		join = same_address(&local, ep) ? msk_unlink_join(sk, ssk) : NULL;
 		if (join) {
-			join_close(join, false);
+			join_close_reported(sk, join);
 			closed++;
 			n--;
 		}
@@ -961,7 +994,7 @@ static noinline void mptcp_pm_subflow_check_next(struct sock *sk)
 	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
 		join = inet_sk_state_load(ssk) == TCP_CLOSE ? msk_unlink_join(sk, ssk) : NULL;
 		if (join) {
-			join_close(join, false);
+			join_close_reported(sk, join);
 			closed++;
 			n--;
 		}
@@ -1009,4 +1042,24 @@ static void msk_pm_work(struct work_struct *work)
 	sock_put(ssk);
 out:
 	sock_put(sk);
+}
+
+void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info)
+{
+	const struct net *net = sock_net(sk);
+	u32 accepted_max, subflows_max;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	info->mptcpi_extra_subflows = msk_of(sk)->njoins;
+	info->mptcpi_add_addr_signal = bitmap_weight(msk_of(sk)->pm.announced, 256);
+	info->mptcpi_add_addr_accepted = msk_of(sk)->pm.accepted;
+	info->mptcpi_local_addr_used = bitmap_weight(msk_of(sk)->pm.used, 256);
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	info->mptcpi_subflows_total = 1 + info->mptcpi_extra_subflows;
+	mptcp_rs_pm_get_limits(net, &accepted_max, &subflows_max);
+	info->mptcpi_limit_extra_subflows = subflows_max;
+	info->mptcpi_limit_add_addr_accepted = accepted_max;
+	info->mptcpi_endp_signal_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SIGNAL);
+	info->mptcpi_endp_subflow_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SUBFLOW);
+	info->mptcpi_endp_fullmesh_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH);
 }

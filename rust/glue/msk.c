@@ -156,6 +156,8 @@ void mptcp_glue_subflow_progress(struct sock *ssk)
 	/* Bytes that waited for the peer's key (or for room) may move now. */
 	if (sk && READ_ONCE(msk_of(sk)->rx.stalled))
 		mptcp_glue_rx_move(sk, &msk_of(sk)->rx, ssk);
+	if (sk && state && mptcp_rs_subflow_is_join(state))
+		msk_pm_join_progress(sk, ssk);
 	/* The peer proved it holds our key: joins to the connection can be answered now. */
 	if (sk && READ_ONCE(msk_of(sk)->token) && state && !mptcp_rs_subflow_is_join(state) &&
 	    mptcp_rs_fully_established(state))
@@ -707,7 +709,7 @@ static bool fill_mptcp_info(struct sock *ssk, struct mptcp_info *info)
 	info->mptcpi_bytes_sent = data.bytes_sent;
 	info->mptcpi_bytes_received = data.bytes_received;
 	info->mptcpi_bytes_acked = data.bytes_acked;
-	/* One subflow, the initial one; no path manager, so no extra subflows or addresses. */
+	/* The initial one; the path manager's (msk_pm_fill_info()) are added by the caller. */
 	info->mptcpi_subflows_total = 1;
 	info->mptcpi_last_data_sent = jiffies_to_msecs(now - tp->lsndtime);
 	info->mptcpi_last_data_recv = jiffies_to_msecs(now - inet_csk(ssk)->icsk_ack.lrcvtime);
@@ -728,6 +730,8 @@ bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info)
 	mptcp = fill_mptcp_info(ssk, info);
 	release_sock(ssk);
 	sock_put(ssk);
+	if (mptcp && inet_sk_state_load(sk) != TCP_LISTEN)
+		msk_pm_fill_info(sk, info);
 	return mptcp;
 }
 

@@ -104,8 +104,13 @@ void msk_joins_init(struct sock *sk);
 void msk_adopt_joins(struct sock *sk, struct list_head *adopt, bool can_sleep);
 /* join.c: the path manager's work for this connection, queued once. Any context. */
 void msk_pm_start(struct sock *sk);
+/* join.c: the join @ssk of @sk (locked) progressed: SUB_ESTABLISHED once. Any context. */
+void msk_pm_join_progress(struct sock *sk, struct sock *ssk);
 /* join.c: signals the subflow @ssk received, for the path manager. Any context. */
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig);
+struct mptcp_info;
+/* join.c: what MPTCP_INFO reports of the path manager (extra subflows, addresses, limits). */
+void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info);
 /* join.c: the path manager's timers stop (close, disconnect). */
 void msk_pm_stop(struct sock *sk);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */

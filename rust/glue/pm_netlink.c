@@ -460,8 +460,12 @@ static struct genl_family mptcp_pm_family = {
 
 /* ---- the mptcp_pm_events group: what a userspace path manager follows ---- */
 
-/* Family, addresses and ports of the subflow @ssk, as upstream's mptcp_event_add_subflow(). */
-static int mptcp_pm_put_subflow(struct sk_buff *skb, const struct sock *ssk)
+/*
+ * Family, addresses, ports and address ids (@loc_id ours, @rem_id the peer's) of the subflow
+ * @ssk, as upstream's mptcp_event_add_subflow().
+ */
+static int mptcp_pm_put_subflow(struct sk_buff *skb, const struct sock *ssk, u8 loc_id,
+				u8 rem_id)
 {
 	const struct inet_sock *inet = inet_sk(ssk);
 
@@ -485,8 +489,7 @@ static int mptcp_pm_put_subflow(struct sk_buff *skb, const struct sock *ssk)
 	if (nla_put_be16(skb, MPTCP_ATTR_SPORT, inet->inet_sport) ||
 	    nla_put_be16(skb, MPTCP_ATTR_DPORT, inet->inet_dport))
 		return -EMSGSIZE;
-	/* The first subflow uses address id 0 at both ends. */
-	if (nla_put_u8(skb, MPTCP_ATTR_LOC_ID, 0) || nla_put_u8(skb, MPTCP_ATTR_REM_ID, 0))
+	if (nla_put_u8(skb, MPTCP_ATTR_LOC_ID, loc_id) || nla_put_u8(skb, MPTCP_ATTR_REM_ID, rem_id))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -533,12 +536,77 @@ void mptcp_glue_event_conn(int type, const struct sock *ssk, u32 token, bool ser
 	if (server_side && (nla_put_u8(skb, MPTCP_ATTR_SERVER_SIDE, 1) ||
 			    nla_put_u16(skb, MPTCP_ATTR_FLAGS, MPTCP_PM_EV_FLAG_SERVER_SIDE)))
 		goto cancel;
-	if (mptcp_pm_put_subflow(skb, ssk))
+	/* The first subflow uses address id 0 at both ends. */
+	if (mptcp_pm_put_subflow(skb, ssk, 0, 0))
 		goto cancel;
 	mptcp_pm_event_send(net, skb, hdr, gfp);
 	return;
 cancel:
 	nlmsg_free(skb);
+}
+
+void mptcp_glue_event_sub(int type, const struct sock *ssk, u32 token, gfp_t gfp)
+{
+	void *state = mptcp_glue_subflow_state(ssk);
+	const struct net *net = sock_net(ssk);
+	struct sk_buff *skb;
+	bool backup;
+	int rem_id;
+	void *hdr;
+	u8 loc_id;
+
+	if (!state || !mptcp_rs_subflow_join_ids(state, &loc_id, &rem_id, &backup))
+		return;
+	skb = mptcp_pm_event_new(net, type, gfp, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_u32(skb, MPTCP_ATTR_TOKEN, token) ||
+	    mptcp_pm_put_subflow(skb, ssk, loc_id, rem_id < 0 ? 0 : rem_id) ||
+	    nla_put_u8(skb, MPTCP_ATTR_BACKUP, backup) ||
+	    (ssk->sk_bound_dev_if && nla_put_s32(skb, MPTCP_ATTR_IF_IDX, ssk->sk_bound_dev_if))) {
+		nlmsg_free(skb);
+		return;
+	}
+	mptcp_pm_event_send(net, skb, hdr, gfp);
+}
+
+void mptcp_glue_event_announced(const struct net *net, u32 token,
+				const struct mptcp_rs_endpoint *ann, __be16 dport, gfp_t gfp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int err;
+
+	skb = mptcp_pm_event_new(net, MPTCP_EVENT_ANNOUNCED, gfp, &hdr);
+	if (!skb)
+		return;
+	err = nla_put_u32(skb, MPTCP_ATTR_TOKEN, token) ||
+	      nla_put_u8(skb, MPTCP_ATTR_REM_ID, ann->id) ||
+	      nla_put_be16(skb, MPTCP_ATTR_DPORT, ann->port ? htons(ann->port) : dport);
+	if (!err && ann->family == AF_INET)
+		err = nla_put(skb, MPTCP_ATTR_DADDR4, 4, ann->addr);
+	else if (!err)
+		err = nla_put(skb, MPTCP_ATTR_DADDR6, 16, ann->addr);
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	mptcp_pm_event_send(net, skb, hdr, gfp);
+}
+
+void mptcp_glue_event_removed(const struct net *net, u32 token, u8 id, gfp_t gfp)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = mptcp_pm_event_new(net, MPTCP_EVENT_REMOVED, gfp, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_u32(skb, MPTCP_ATTR_TOKEN, token) || nla_put_u8(skb, MPTCP_ATTR_REM_ID, id)) {
+		nlmsg_free(skb);
+		return;
+	}
+	mptcp_pm_event_send(net, skb, hdr, gfp);
 }
 
 void mptcp_glue_event_closed(const struct net *net, u32 token)

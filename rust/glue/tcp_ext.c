@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
+#include <net/ipv6.h>
 #include <net/tcp.h>
 #include <net/tcp_ext.h>
 
@@ -51,6 +52,28 @@ static noinline void mptcp_fastopen_subflow_synack_set_params(const struct sock 
 					 tcp_sk(child)->rcv_nxt);
 }
 
+/* The address a request's SYN reached (an IPv4-mapped one as IPv4), for its address id. */
+static void request_local_address(const struct request_sock *req,
+				  struct mptcp_rs_endpoint *local)
+{
+	const struct inet_request_sock *ireq = inet_rsk(req);
+
+	memset(local, 0, sizeof(*local));
+	local->family = AF_INET;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (req->rsk_ops->family == AF_INET6 && !ipv6_addr_v4mapped(&ireq->ir_v6_loc_addr)) {
+		local->family = AF_INET6;
+		memcpy(local->addr, &ireq->ir_v6_loc_addr, 16);
+		return;
+	}
+	if (req->rsk_ops->family == AF_INET6) {
+		memcpy(local->addr, &ireq->ir_v6_loc_addr.s6_addr32[3], 4);
+		return;
+	}
+#endif
+	memcpy(local->addr, &ireq->ir_loc_addr, 4);
+}
+
 static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 						 struct request_sock *req,
 						 const struct sk_buff *syn_skb, u8 *buf,
@@ -58,11 +81,14 @@ static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 						 bool *drop_ts)
 {
 	const struct tcphdr *th = syn_skb ? tcp_hdr(syn_skb) : NULL;
+	struct mptcp_rs_endpoint local;
 	unsigned int len;
 
+	request_local_address(req, &local);
 	len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
 				      th ? (const u8 *)(th + 1) : NULL,
-				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, buf, remaining);
+				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, &local, buf,
+				      remaining);
 	/* A join's child belongs to the msk it joins (or to nobody): never to accept(). */
 	if (mptcp_rs_req_is_join(tcp_rsk(req)->ext_data))
 		tcp_rsk(req)->ext_drop_req = true;
@@ -72,8 +98,8 @@ static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 	 * recorded by now: the second call only renders.
 	 */
 	if (!len && ts_room) {
-		len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data, NULL, 0, buf,
-					      remaining + ts_room);
+		len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data, NULL, 0,
+					      &local, buf, remaining + ts_room);
 		*drop_ts = len != 0;
 	}
 	/* For a Fast Open SYN the SYN/ACK is sent by the child itself, not the listener. */

@@ -918,6 +918,26 @@ impl Conn {
         }
     }
 
+    /// A join's address ids as the path-manager events report them: ours, the peer's once
+    /// known, and whether the SYN asked for a backup subflow.
+    pub const fn join_ids(&self) -> Option<(u8, Option<u8>, bool)> {
+        match self.join {
+            Some(JoinRole::Initiator(initiator)) => {
+                let us = initiator.us();
+                let peer = match initiator.peer() {
+                    Some(peer) => Some(peer.addr_id),
+                    None => None,
+                };
+                Some((us.addr_id, peer, us.backup))
+            }
+            Some(JoinRole::Responder(responder)) => {
+                let peer = responder.peer();
+                Some((responder.us().addr_id, Some(peer.addr_id), peer.backup))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether an ADD_ADDR or REMOVE_ADDR waits for a pure ACK.
     pub const fn signal_pending(&self) -> bool {
         self.signals.pending()

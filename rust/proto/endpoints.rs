@@ -422,17 +422,22 @@ impl Endpoints {
             })
     }
 
+    /// The endpoint of our address `addr` (IPv4-mapped counting as IPv4), if any: the
+    /// address id a join reaching it is answered from.
+    pub fn find_local(&self, addr: &Address) -> Option<Endpoint> {
+        let addr = unmapped(addr);
+        self.iter()
+            .find(|ep| ep.port == 0 && unmapped(&ep.addr) == addr)
+    }
+
     /// The identifier of our address `addr` for a subflow leaving from it: its endpoint's,
     /// or a new implicit endpoint's (as upstream, which lists it so its identifier stays the
     /// same for every connection).
     pub fn local_id(&mut self, addr: &Address) -> Result<u8, Refusal> {
-        let addr = unmapped(addr);
-        if let Some(ep) = self
-            .iter()
-            .find(|ep| ep.port == 0 && unmapped(&ep.addr) == addr)
-        {
+        if let Some(ep) = self.find_local(addr) {
             return Ok(ep.id);
         }
+        let addr = unmapped(addr);
         self.add(Endpoint {
             id: 0,
             addr,

@@ -165,6 +165,14 @@ impl Initiator {
     pub const fn peer(&self) -> Option<Peer> {
         self.peer
     }
+
+    /// Our address id and backup wish, as the SYN says them.
+    pub const fn us(&self) -> Peer {
+        Peer {
+            addr_id: self.addr_id,
+            backup: self.backup,
+        }
+    }
 }
 
 /// What the responder answers with: our key, nonce, address id and backup flag.
@@ -181,6 +189,8 @@ struct Us {
 pub struct Responder {
     auth: JoinAuth,
     peer: Peer,
+    /// Our address id and backup flag, as the SYN/ACK said them.
+    us: Peer,
     established: bool,
 }
 
@@ -244,6 +254,10 @@ impl Responder {
             Self {
                 auth,
                 peer,
+                us: Peer {
+                    addr_id: us.addr_id,
+                    backup: us.backup,
+                },
                 established: false,
             },
             syn_ack,
@@ -278,6 +292,11 @@ impl Responder {
     /// The initiator's address id and backup wish, from its SYN.
     pub const fn peer(&self) -> Peer {
         self.peer
+    }
+
+    /// Our address id and backup flag, as the SYN/ACK said them.
+    pub const fn us(&self) -> Peer {
+        self.us
     }
 }
 
