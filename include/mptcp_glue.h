@@ -141,10 +141,12 @@ bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
 /*
  * The endpoint table of @net changed (join.c): every connection's path manager looks at the
  * endpoints added, and those using the removed endpoint @gone close its subflows and tell the
- * peer (REMOVE_ADDR). Process context.
+ * peer (REMOVE_ADDR; after a flush, @flushed, only of announced addresses, as upstream).
+ * Process context.
  */
 void mptcp_glue_pm_endpoints_added(struct net *net);
-void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone);
+void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone,
+				    bool flushed);
 /* The number of endpoints with every flag of @mask. */
 unsigned int mptcp_rs_pm_count(const struct net *net, u32 mask);
 /* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */

@@ -71,6 +71,14 @@ on ours ip addr add $net4.4/24 dev $dev
 on ours ip mptcp endpoint add $net4.4 dev $dev subflow
 mptcp-ours-joins-upstream 5016 4 upstream MPTCP MPTCP MPJoinSynAckRx MPJoinAckRx
 on ours ip mptcp endpoint flush
+on upstream ip mptcp endpoint add $net4.3 dev $dev signal
+on ours ip mptcp limits set add_addr_accepted 1 subflows 2
+mptcp-upstream-announces-to-ours 5017 4 upstream MPTCP MPTCP MPJoinSynAckRx EchoAdd
+on upstream ip mptcp endpoint flush
+on ours ip mptcp endpoint add $net4.4 dev $dev signal
+on upstream ip mptcp limits set add_addr_accepted 1 subflows 2
+mptcp-ours-announces-to-upstream 5018 4 ours MPTCP MPTCP MPJoinSynAckRx EchoAdd
+on ours ip mptcp endpoint flush
 netem off
 "
 # Can our side create MPTCP sockets at all? (Not until the data plane lands.)
@@ -143,7 +151,7 @@ echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 	# Join cases keep the server's listener open for the joins (upstream's helper closes it
 	# after accept() otherwise, now and then).
 	extra=
-	case $name in *joins*) extra=-j ;; esac
+	case $name in *joins* | *announces*) extra=-j ;; esac
 	# MPTCP_INTEROP_TCPDUMP=1: the case's SYN, FIN and RST segments, printed after it.
 	if [ "${MPTCP_INTEROP_TCPDUMP:-0}" = 1 ]; then
 		timeout 300 tcpdump -lnvi "$dev" -c 40 "tcp port $port and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0" >$tmp/td 2>&1 &

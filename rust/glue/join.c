@@ -107,7 +107,8 @@ void mptcp_glue_pm_endpoints_added(struct net *net)
 	}
 }
 
-void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone)
+void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone,
+				    bool flushed)
 {
 	struct sock *sk;
 	u64 pos = 0;
@@ -119,7 +120,9 @@ void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpo
 
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		if (!msk_of(sk)->joins_closed && pm->ngone < MSK_PM_GONE) {
-			pm->gone[pm->ngone++] = *gone;
+			pm->gone[pm->ngone].ep = *gone;
+			pm->gone[pm->ngone].flushed = flushed;
+			pm->ngone++;
 			act = true;
 		}
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
@@ -934,23 +937,25 @@ static void subflow_withdraw(struct sock *ssk, u8 id)
 
 /*
  * Our endpoints removed (DEL_ADDR, FLUSH_ADDRS): the joins leaving from their addresses close
- * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or had
- * subflows from it, as upstream's mptcp_nl_remove_subflow_and_signal_addr(). The first
+ * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or,
+ * unless flushed, had subflows from it: upstream's mptcp_nl_remove_subflow_and_signal_addr()
+ * and mptcp_pm_flush_addrs_and_subflows(). The first
  * subflow stays: the connection lives on it.
  */
 static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 {
 	struct msk_pm *pm = &msk_of(sk)->pm;
 	struct mptcp_rs_endpoint ep;
+	bool take, announced, flushed;
 	unsigned int i, closed;
-	bool take, announced;
 
 	/* Bounded: each step takes one of at most MSK_PM_GONE entries. */
 	for (i = 0; i < MSK_PM_GONE; i++) {
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		take = pm->ngone > 0;
 		if (take) {
-			ep = pm->gone[0];
+			ep = pm->gone[0].ep;
+			flushed = pm->gone[0].flushed;
 			pm->ngone--;
 			memmove(&pm->gone[0], &pm->gone[1], pm->ngone * sizeof(pm->gone[0]));
 			announced = __test_and_clear_bit(ep.id, pm->announced);
@@ -964,7 +969,8 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 		if (!take)
 			return;
 		closed = msk_close_joins_from(sk, &ep);
-		if (announced || (closed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
+		if (announced ||
+		    (closed && !flushed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
 			subflow_withdraw(first, ep.id);
 		while (closed--)
 			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);

@@ -44,7 +44,10 @@ struct msk_pm {
 	u8 ngone;
 	struct mptcp_rs_endpoint remotes[MSK_PM_REMOTES];
 	u8 removed[8];
-	struct mptcp_rs_endpoint gone[MSK_PM_GONE];
+	struct msk_pm_gone {
+		struct mptcp_rs_endpoint ep;
+		bool flushed;	/* by FLUSH_ADDRS: withdrawn only if it was announced */
+	} gone[MSK_PM_GONE];
 };
 
 /* An msk: see msk.c. */

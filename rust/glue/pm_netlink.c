@@ -246,7 +246,7 @@ static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	}
 	if (gone.id)
-		mptcp_glue_pm_endpoint_removed(genl_info_net(info), &gone);
+		mptcp_glue_pm_endpoint_removed(genl_info_net(info), &gone, false);
 	return 0;
 }
 
@@ -322,7 +322,7 @@ static int mptcp_pm_flush_addrs_doit(struct sk_buff *skb, struct genl_info *info
 	/* One by one, so that each connection hears of each (bounded by the ids). */
 	for (i = 0; i < 256 && mptcp_rs_pm_next(net, 0, &ep); i++)
 		if (!mptcp_rs_pm_del(net, ep.id, &msg))
-			mptcp_glue_pm_endpoint_removed(net, &ep);
+			mptcp_glue_pm_endpoint_removed(net, &ep, true);
 	/* Ids are given from 1 again. */
 	mptcp_rs_pm_flush(net);
 	return 0;

@@ -161,7 +161,14 @@ impl Signals {
             return 0;
         };
         let len = write_padded(&opt, buf);
-        events.event(if len == 0 { dropped } else { sent });
+        // A REMOVE_ADDR counts once per identifier it carries, as upstream counts it.
+        let times = match &opt {
+            MptcpOption::RemoveAddr(ids) => ids.ids().len(),
+            _ => 1,
+        };
+        for _ in 0..times {
+            events.event(if len == 0 { dropped } else { sent });
+        }
         len
     }
 
