@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An msk's additional subflows (MP_JOIN, RFC 8684 section 3.2) and the in-kernel path
- * manager that opens them.
+ * An msk's additional subflows (MP_JOIN, RFC 8684 section 3.2): the list the msk owns, how a
+ * subflow gets into it (a listener's child, or one the path manager opens) and out of it.
  *
  * A listener's join child passes its third ACK in softirq (tcp_ext.c) and is attached here to
  * the msk its token names, or parked with the token entry until the connection is accepted
- * (token.c). Once the connection is fully established, the msk's work item opens a subflow
- * from each "subflow" endpoint (rust/pm.rs picks them) up to the namespace's limit. Joined
- * subflows move their bytes into the msk's stream (rx.c) and close with the msk.
+ * (token.c). The in-kernel path manager (pm_kernel.c) decides which subflows to open and
+ * close. Joined subflows move their bytes into the msk's stream (rx.c) and close with the
+ * msk.
  *
  * Locking: joins_lock (BH) protects an msk's list; it is taken under a subflow's socket lock
  * (softirq) and takes a subflow's sk_callback_lock. Subflow socket locks are taken one at a
  * time, never under joins_lock.
  */
 #include <linux/slab.h>
-#include <linux/workqueue.h>
-#include <net/ip6_route.h>
 #include <net/ipv6.h>
-#include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <uapi/linux/mptcp.h>
@@ -25,28 +22,13 @@
 #include "mptcp_glue.h"
 #include "msk.h"
 
-static void msk_pm_work(struct work_struct *work);
-static void msk_pm_retrans_work(struct work_struct *work);
-
-/* Times an unechoed ADD_ADDR goes again before the next one is announced, as upstream. */
-#define ADD_ADDR_RETRANS_MAX	3
-
 void msk_joins_init(struct sock *sk)
 {
 	spin_lock_init(&msk_of(sk)->joins_lock);
 	INIT_LIST_HEAD(&msk_of(sk)->joins);
 	msk_of(sk)->njoins = 0;
 	msk_of(sk)->joins_closed = false;
-	memset(&msk_of(sk)->pm, 0, sizeof(msk_of(sk)->pm));
-	INIT_WORK(&msk_of(sk)->pm_work, msk_pm_work);
-	INIT_DELAYED_WORK(&msk_of(sk)->pm_retrans, msk_pm_retrans_work);
-}
-
-void msk_pm_stop(struct sock *sk)
-{
-	/* A retransmission not run yet gives up its reference; a running one finds it over. */
-	if (cancel_delayed_work(&msk_of(sk)->pm_retrans))
-		sock_put(sk);
+	msk_pm_init(sk);
 }
 
 /* The joined subflow @ssk starts acknowledging at the stream's in-order point. Locked. */
@@ -60,134 +42,6 @@ static void join_start_data_ack(struct sock *sk, struct sock *ssk)
 	spin_unlock_bh(&sk->sk_receive_queue.lock);
 	mptcp_rs_rx_moved(mptcp_glue_subflow_state(ssk), tcp_sk(ssk)->copied_seq, next_known,
 			  next);
-}
-
-/*
- * The path manager's work for this connection, once: it opens more subflows in process
- * context (the work item holds the msk). Any context.
- */
-static void msk_pm_schedule(struct sock *sk)
-{
-	sock_hold(sk);
-	if (!schedule_work(&msk_of(sk)->pm_work))
-		sock_put(sk);
-}
-
-void msk_pm_start(struct sock *sk)
-{
-	if (test_and_set_bit(MSK_PM_STARTED, &msk_of(sk)->counted))
-		return;
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	msk_of(sk)->pm.announce_due = true;
-	msk_of(sk)->pm.subflows_due = true;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	msk_pm_schedule(sk);
-}
-
-void mptcp_glue_pm_endpoints_added(struct net *net)
-{
-	struct sock *sk;
-	unsigned int n;
-	u64 pos = 0;
-
-	/* Bounded by the connections that exist; each is visited once (pos only grows). */
-	for (n = 0; (sk = mptcp_glue_msk_next(net, &pos)); n++) {
-		bool act = false;
-
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		if (test_bit(MSK_PM_STARTED, &msk_of(sk)->counted) && !msk_of(sk)->joins_closed) {
-			msk_of(sk)->pm.announce_due = true;
-			msk_of(sk)->pm.subflows_due = true;
-			act = true;
-		}
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (act)
-			msk_pm_schedule(sk);
-		sock_put(sk);
-	}
-}
-
-void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone,
-				    bool flushed)
-{
-	struct sock *sk;
-	u64 pos = 0;
-
-	/* As above. */
-	while ((sk = mptcp_glue_msk_next(net, &pos))) {
-		struct msk_pm *pm = &msk_of(sk)->pm;
-		bool act = false;
-
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		if (!msk_of(sk)->joins_closed && pm->ngone < MSK_PM_GONE) {
-			pm->gone[pm->ngone].ep = *gone;
-			pm->gone[pm->ngone].flushed = flushed;
-			pm->ngone++;
-			act = true;
-		}
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (act)
-			msk_pm_schedule(sk);
-		sock_put(sk);
-	}
-}
-
-void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
-{
-	struct msk_pm *pm = &msk_of(sk)->pm;
-	bool act = false, dropped = false;
-	unsigned int i, j;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	if (sig->echoed && pm->announcing && sig->echo.id == pm->announcing) {
-		/* Our announcement arrived: no retransmission, the next one may go. */
-		pm->announcing = 0;
-		pm->announce_due = true;
-		act = true;
-		if (cancel_delayed_work(&msk_of(sk)->pm_retrans))
-			sock_put(sk);
-	}
-	if (sig->announced) {
-		if (pm->nremotes < MSK_PM_REMOTES) {
-			pm->remotes[pm->nremotes++] = sig->announcement;
-			act = true;
-		} else {
-			dropped = true;
-		}
-	}
-	for (i = 0; i < sig->nremoved && i < ARRAY_SIZE(sig->removed); i++) {
-		for (j = 0; j < pm->nremoved && pm->removed[j] != sig->removed[i]; j++)
-			;
-		if (j == pm->nremoved && pm->nremoved < ARRAY_SIZE(pm->removed))
-			pm->removed[pm->nremoved++] = sig->removed[i];
-		act = true;
-	}
-	if (msk_of(sk)->joins_closed)
-		act = false;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (dropped)
-		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_ADD_ADDR_DROP);
-	if (sig->announced)
-		mptcp_glue_event_announced(sock_net(sk), READ_ONCE(msk_of(sk)->token),
-					   &sig->announcement, inet_sk(ssk)->inet_dport, GFP_ATOMIC);
-	for (i = 0; i < sig->nremoved && i < ARRAY_SIZE(sig->removed); i++)
-		mptcp_glue_event_removed(sock_net(sk), READ_ONCE(msk_of(sk)->token),
-					 sig->removed[i], GFP_ATOMIC);
-	if (act)
-		msk_pm_schedule(sk);
-}
-
-/*
- * The join @ssk of @sk (locked, any context) may have become established: its
- * SUB_ESTABLISHED goes out once.
- */
-void msk_pm_join_progress(struct sock *sk, struct sock *ssk)
-{
-	void *state = mptcp_glue_subflow_state(ssk);
-
-	if (state && mptcp_rs_join_established_once(state))
-		mptcp_glue_event_sub(MPTCP_EVENT_SUB_ESTABLISHED, ssk, READ_ONCE(msk_of(sk)->token),
-				     GFP_ATOMIC);
 }
 
 /* The in-kernel manager's limit on additional subflows, as upstream applies it. */
@@ -224,12 +78,8 @@ static void join_state_change(struct sock *ssk)
 		return;
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
-	if (sk) {
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		msk_of(sk)->pm.reap_due = true;
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		msk_pm_schedule(sk);
-	}
+	if (sk)
+		msk_pm_join_closed(sk);
 	read_unlock_bh(&ssk->sk_callback_lock);
 }
 
@@ -335,7 +185,7 @@ bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
 }
 
 /* The @n-th joined subflow of @sk, held; NULL past the last. */
-static struct sock *msk_join_get(struct sock *sk, unsigned int n)
+struct sock *msk_join_get(struct sock *sk, unsigned int n)
 {
 	struct mptcp_rs_join *join;
 	struct sock *ssk = NULL;
@@ -393,7 +243,7 @@ static void join_close(struct mptcp_rs_join *join, bool abort)
  * The path manager closes @join of @sk (out of the list already): SUB_CLOSED first, as
  * upstream reports a subflow it closes while the connection goes on. Process context.
  */
-static void join_close_reported(struct sock *sk, struct mptcp_rs_join *join)
+void join_close_reported(struct sock *sk, struct mptcp_rs_join *join)
 {
 	lock_sock(join->ssk);
 	mptcp_glue_event_sub(MPTCP_EVENT_SUB_CLOSED, join->ssk, READ_ONCE(msk_of(sk)->token),
@@ -417,7 +267,7 @@ void msk_close_joins(struct sock *sk, bool abort)
 }
 
 /* Takes the join of @ssk out of @sk's list: the caller closes it. NULL if not there. */
-static struct mptcp_rs_join *msk_unlink_join(struct sock *sk, struct sock *ssk)
+struct mptcp_rs_join *msk_unlink_join(struct sock *sk, struct sock *ssk)
 {
 	struct mptcp_rs_join *join, *found = NULL;
 
@@ -434,57 +284,13 @@ static struct mptcp_rs_join *msk_unlink_join(struct sock *sk, struct sock *ssk)
 	return found;
 }
 
-/* The peer's id of its address on the join @ssk, -1 if not known (yet). Process context. */
-static int join_peer_id(struct sock *ssk)
-{
-	void *state;
-	int id = -1;
-
-	lock_sock(ssk);
-	state = mptcp_glue_subflow_state(ssk);
-	if (state)
-		id = mptcp_rs_subflow_peer_id(state);
-	release_sock(ssk);
-	return id;
-}
-
-/*
- * The peer withdrew its address @id (REMOVE_ADDR): the joins to it close, and their places
- * count no more. Counted once per id (RmAddr), as upstream does. Process context.
- */
-static void msk_pm_address_removed(struct sock *sk, u8 id)
-{
-	struct mptcp_rs_join *join;
-	struct sock *ssk;
-	unsigned int n;
-
-	bool removed = false;
-
-	/* Bounded by the subflow limit: each step moves on or shortens the list. */
-	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
-		join = join_peer_id(ssk) == id ? msk_unlink_join(sk, ssk) : NULL;
-		if (join) {
-			join_close_reported(sk, join);
-			removed = true;
-			n--;
-		}
-		sock_put(ssk);
-	}
-	/* An announcement acted upon is gone: another may be taken (upstream does the same). */
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	if (removed && id && msk_of(sk)->pm.accepted)
-		msk_of(sk)->pm.accepted--;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_ADDR);
-}
-
 /*
  * An address of the first subflow @ssk as an endpoint for the path manager to compare with:
  * ours (port 0) or, if @peer, the peer's (with its port). An IPv4-mapped one is IPv4: its
  * joins leave from IPv4 endpoints. The subflow's own, not the msk's copy: a blocking
  * connect() copies them only once it returns, after the work item may have run.
  */
-static void subflow_address(struct sock *ssk, bool peer, struct mptcp_rs_endpoint *ep)
+void subflow_address(struct sock *ssk, bool peer, struct mptcp_rs_endpoint *ep)
 {
 	memset(ep, 0, sizeof(*ep));
 	ep->family = AF_INET;
@@ -506,7 +312,7 @@ static void subflow_address(struct sock *ssk, bool peer, struct mptcp_rs_endpoin
 	memcpy(ep->addr, peer ? &inet_sk(ssk)->inet_daddr : &inet_sk(ssk)->inet_saddr, 4);
 }
 
-static bool same_address(const struct mptcp_rs_endpoint *a, const struct mptcp_rs_endpoint *b)
+bool same_address(const struct mptcp_rs_endpoint *a, const struct mptcp_rs_endpoint *b)
 {
 	return a->family == b->family &&
 	       !memcmp(a->addr, b->addr, a->family == AF_INET ? 4 : 16);
@@ -556,7 +362,7 @@ static int endpoint_sockaddr(int family, const struct mptcp_rs_endpoint *ep,
  * section 3.2: MP_JOIN): 0 once its SYN is on its way, -EPERM when the connection takes no
  * more, -ENOENT when it is going away.
  */
-static int msk_join_connect(struct sock *sk, struct sock *first,
+int msk_join_connect(struct sock *sk, struct sock *first,
 			    const struct mptcp_rs_endpoint *ep, const struct mptcp_rs_endpoint *remote)
 {
 	struct net *net = sock_net(sk);
@@ -617,7 +423,7 @@ out_free:
 }
 
 /* The joins of @sk leaving from our address @ep close; returns how many. Process context. */
-static unsigned int msk_close_joins_from(struct sock *sk, const struct mptcp_rs_endpoint *ep)
+unsigned int msk_close_joins_from(struct sock *sk, const struct mptcp_rs_endpoint *ep)
 {
 	struct mptcp_rs_endpoint local;
 	struct mptcp_rs_join *join;
@@ -638,434 +444,3 @@ static unsigned int msk_close_joins_from(struct sock *sk, const struct mptcp_rs_
 	return closed;
 }
 
-/*
- * A subflow from each endpoint flagged "subflow" (other than the first subflow's address) to
- * the peer's address, up to the namespace's subflow limit, as upstream's manager opens them.
- */
-static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
-				 const struct mptcp_rs_endpoint *first)
-{
-	struct mptcp_rs_endpoint ep, peer;
-	unsigned int i;
-	u8 after = 0;
-
-	subflow_address(ssk, true, &peer);
-	/* Bounded by the number of endpoint ids. */
-	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first, &ep); i++) {
-		after = ep.id;
-		/* Each endpoint once per connection, even if its subflow failed or closed. */
-		if (test_bit(ep.id, msk_of(sk)->pm.used))
-			continue;
-		if (msk_join_connect(sk, ssk, &ep, &peer) == -EPERM)
-			break;
-		__set_bit(ep.id, msk_of(sk)->pm.used);
-		if (msk_of(sk)->joins_closed)
-			break;
-	}
-}
-
-/* Queues the ADD_ADDR of our endpoint @ep on @ssk and sends the pure ACK that carries it. */
-static bool subflow_announce(struct sock *ssk, const struct mptcp_rs_endpoint *ep)
-{
-	bool queued = false;
-	void *state;
-
-	lock_sock(ssk);
-	state = mptcp_glue_subflow_state(ssk);
-	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
-		queued = mptcp_rs_subflow_announce(state, ep);
-		/* The option goes out alone on a pure ACK (see rust/proto/signal.rs). */
-		if (queued)
-			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
-	}
-	release_sock(ssk);
-	return queued;
-}
-
-/*
- * When an unechoed announcement goes again: net.mptcp.add_addr_timeout, or the first
- * subflow's RTO if shorter (as upstream, which takes its subflows' largest), doubled for each
- * retransmission already made. 0: never.
- */
-static unsigned long announce_timeout(struct sock *sk, struct sock *ssk, unsigned int sent)
-{
-	unsigned long timeout = mptcp_glue_add_addr_timeout(sock_net(sk));
-
-	if (!timeout)
-		return 0;
-	return min_t(unsigned long, timeout, inet_csk(ssk)->icsk_rto) << sent;
-}
-
-static void msk_pm_arm_retrans(struct sock *sk, unsigned long timeout)
-{
-	/* Not once closed: msk_pm_stop() ran after the state changed. */
-	if (!timeout || inet_sk_state_load(sk) == TCP_CLOSE)
-		return;
-	sock_hold(sk);
-	if (!schedule_delayed_work(&msk_of(sk)->pm_retrans, timeout))
-		sock_put(sk);
-}
-
-/*
- * Announces the next "signal" endpoint (ADD_ADDR, RFC 8684 section 3.4.1) on the first
- * subflow @ssk, when due: at the start and once the peer echoed the last one (or it was sent
- * ADD_ADDR_RETRANS_MAX times more), as upstream announces them one at a time.
- */
-static void msk_pm_announce(struct sock *sk, struct sock *ssk,
-			    const struct mptcp_rs_endpoint *first)
-{
-	struct msk_pm *pm = &msk_of(sk)->pm;
-	struct mptcp_rs_endpoint ep;
-	unsigned int i;
-	bool due;
-	u8 after;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	due = pm->announce_due && !pm->announcing;
-	pm->announce_due = false;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (!due)
-		return;
-	/* The first one not announced yet (the bitmap is this work's own). */
-	for (i = 0, after = 0; i < 256; i++, after = ep.id) {
-		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, &ep))
-			return;
-		if (!test_bit(ep.id, pm->announced))
-			break;
-	}
-	if (i == 256)
-		return;
-	/* Waiting for the echo before it can arrive: it may come back at once. */
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	__set_bit(ep.id, pm->announced);
-	pm->announcing = ep.id;
-	pm->announcing_ep = ep;
-	pm->retransmitted = 0;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (!subflow_announce(ssk, &ep)) {
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		pm->announcing = 0;
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		return;
-	}
-	msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, 0));
-}
-
-/*
- * The announcement was not echoed in time: it goes again, up to ADD_ADDR_RETRANS_MAX times,
- * after which the next one is announced (upstream's mptcp_pm_add_addr_timer()).
- */
-static void msk_pm_retrans_work(struct work_struct *work)
-{
-	struct mptcp_rs_sock *msk = container_of(to_delayed_work(work), struct mptcp_rs_sock,
-						 pm_retrans);
-	struct sock *sk = &msk->icsk.icsk_inet.sk;
-	struct mptcp_rs_endpoint ep;
-	unsigned int sent = 0;
-	struct sock *ssk;
-	bool resend;
-
-	ssk = mptcp_glue_msk_first_get(sk);
-	if (!ssk)
-		goto out;
-	spin_lock_bh(&msk->joins_lock);
-	resend = msk->pm.announcing && !msk->joins_closed &&
-		 msk->pm.retransmitted < ADD_ADDR_RETRANS_MAX;
-	if (resend) {
-		ep = msk->pm.announcing_ep;
-		sent = ++msk->pm.retransmitted;
-	}
-	spin_unlock_bh(&msk->joins_lock);
-	if (resend && subflow_announce(ssk, &ep) && sent < ADD_ADDR_RETRANS_MAX) {
-		msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, sent));
-	} else if (resend) {
-		/* Given up on its echo: the next endpoint's turn. */
-		spin_lock_bh(&msk->joins_lock);
-		if (msk->pm.announcing == ep.id) {
-			msk->pm.announcing = 0;
-			msk->pm.announce_due = true;
-		}
-		spin_unlock_bh(&msk->joins_lock);
-		msk_pm_schedule(sk);
-	}
-	sock_put(ssk);
-out:
-	sock_put(sk);
-}
-
-/*
- * Our address from which the routing reaches @remote, with its id (0 if it is the first
- * subflow's, @first; else its endpoint's or a new implicit one's). 0 or a negative errno.
- */
-static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
-			const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *local)
-{
-	int id;
-
-	memset(local, 0, sizeof(*local));
-	local->family = remote->family;
-	if (remote->family == AF_INET) {
-		struct flowi4 fl4 = { .flowi4_proto = IPPROTO_TCP };
-		struct rtable *rt;
-
-		memcpy(&fl4.daddr, remote->addr, 4);
-		rt = ip_route_output_key(net, &fl4);
-		if (IS_ERR(rt))
-			return PTR_ERR(rt);
-		memcpy(local->addr, &fl4.saddr, 4);
-		ip_rt_put(rt);
-	} else {
-#if IS_ENABLED(CONFIG_IPV6)
-		struct flowi6 fl6 = { .flowi6_proto = IPPROTO_TCP };
-		struct dst_entry *dst;
-		int err;
-
-		memcpy(&fl6.daddr, remote->addr, 16);
-		err = ip6_dst_lookup(net, NULL, &dst, &fl6);
-		if (err)
-			return err;
-		memcpy(local->addr, &fl6.saddr, 16);
-		dst_release(dst);
-#else
-		return -EAFNOSUPPORT;
-#endif
-	}
-	if (same_address(local, first))
-		return 0;
-	id = mptcp_rs_pm_local_id(net, local);
-	if (id < 0)
-		return id;
-	local->id = id;
-	return 0;
-}
-
-/* Whether a subflow of @sk already goes to @remote's address (then it is not joined again). */
-static bool msk_reaches(struct sock *sk, struct sock *first, const struct mptcp_rs_endpoint *remote)
-{
-	struct mptcp_rs_endpoint peer;
-	struct sock *ssk;
-	bool found = false;
-	unsigned int n;
-
-	subflow_address(first, true, &peer);
-	if (same_address(&peer, remote))
-		return true;
-	/* Bounded by the subflow limit. */
-	for (n = 0; !found && (ssk = msk_join_get(sk, n)); n++) {
-		subflow_address(ssk, true, &peer);
-		found = same_address(&peer, remote);
-		sock_put(ssk);
-	}
-	return found;
-}
-
-/*
- * The peer's announcements (ADD_ADDR received, already echoed): a subflow to each, from the
- * address the routing picks, within the limits add_addr_accepted and subflows, as upstream's
- * in-kernel manager does.
- */
-static void msk_pm_join_announced(struct sock *sk, struct sock *first,
-				  const struct mptcp_rs_endpoint *ours)
-{
-	struct msk_pm *pm = &msk_of(sk)->pm;
-	struct mptcp_rs_endpoint remote, local;
-	u32 accepted_max, subflows_max;
-	unsigned int i;
-
-	/* Bounded: each step takes one of at most MSK_PM_REMOTES entries. */
-	for (i = 0; i < MSK_PM_REMOTES; i++) {
-		bool take;
-
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		take = pm->nremotes > 0;
-		if (take) {
-			remote = pm->remotes[0];
-			pm->nremotes--;
-			memmove(&pm->remotes[0], &pm->remotes[1],
-				pm->nremotes * sizeof(pm->remotes[0]));
-		}
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (!take)
-			return;
-		if (remote.family != ours->family || msk_reaches(sk, first, &remote))
-			continue;
-		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		take = pm->accepted < accepted_max && msk_of(sk)->njoins < subflows_max;
-		if (take)
-			pm->accepted++;
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (!take)
-			continue;
-		/* No port announced: the one of the first subflow's peer. */
-		if (!remote.port)
-			remote.port = ntohs(inet_sk(first)->inet_dport);
-		if (route_source(sock_net(sk), &remote, ours, &local))
-			continue;
-		msk_join_connect(sk, first, &local, &remote);
-	}
-}
-
-/* The peer's withdrawn address ids (REMOVE_ADDR received). */
-static void msk_pm_removals(struct sock *sk)
-{
-	struct msk_pm *pm = &msk_of(sk)->pm;
-	u8 ids[ARRAY_SIZE(pm->removed)];
-	unsigned int i, n;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	n = pm->nremoved;
-	memcpy(ids, pm->removed, n);
-	pm->nremoved = 0;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	for (i = 0; i < n; i++)
-		msk_pm_address_removed(sk, ids[i]);
-}
-
-/* Queues a REMOVE_ADDR of our address @id on @ssk and sends the pure ACK that carries it. */
-static void subflow_withdraw(struct sock *ssk, u8 id)
-{
-	void *state;
-
-	lock_sock(ssk);
-	state = mptcp_glue_subflow_state(ssk);
-	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT) &&
-	    mptcp_rs_subflow_withdraw(state, &id, 1))
-		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
-	release_sock(ssk);
-}
-
-/*
- * Our endpoints removed (DEL_ADDR, FLUSH_ADDRS): the joins leaving from their addresses close
- * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or,
- * unless flushed, had subflows from it: upstream's mptcp_nl_remove_subflow_and_signal_addr()
- * and mptcp_pm_flush_addrs_and_subflows(). The first
- * subflow stays: the connection lives on it.
- */
-static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
-{
-	struct msk_pm *pm = &msk_of(sk)->pm;
-	struct mptcp_rs_endpoint ep;
-	bool take, announced, flushed;
-	unsigned int i, closed;
-
-	/* Bounded: each step takes one of at most MSK_PM_GONE entries. */
-	for (i = 0; i < MSK_PM_GONE; i++) {
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		take = pm->ngone > 0;
-		if (take) {
-			ep = pm->gone[0].ep;
-			flushed = pm->gone[0].flushed;
-			pm->ngone--;
-			memmove(&pm->gone[0], &pm->gone[1], pm->ngone * sizeof(pm->gone[0]));
-			announced = __test_and_clear_bit(ep.id, pm->announced);
-			__clear_bit(ep.id, pm->used);
-			if (pm->announcing == ep.id) {
-				pm->announcing = 0;
-				pm->announce_due = true;
-			}
-		}
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (!take)
-			return;
-		closed = msk_close_joins_from(sk, &ep);
-		if (announced ||
-		    (closed && !flushed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
-			subflow_withdraw(first, ep.id);
-		while (closed--)
-			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
-	}
-}
-
-/*
- * Joins that closed (reset, refused, timed out) leave the list, which frees their places
- * under the subflow limit, and the next endpoints get their turn. Named after upstream's
- * function for the same step, which mptcp_join.sh probes in kallsyms to decide whether a
- * failed subflow is followed by the next endpoint's.
- */
-static noinline void mptcp_pm_subflow_check_next(struct sock *sk)
-{
-	struct mptcp_rs_join *join;
-	unsigned int n, closed = 0;
-	struct sock *ssk;
-	bool due;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	due = msk_of(sk)->pm.reap_due;
-	msk_of(sk)->pm.reap_due = false;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (!due)
-		return;
-	/* Bounded by the subflow limit: each step moves on or shortens the list. */
-	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
-		join = inet_sk_state_load(ssk) == TCP_CLOSE ? msk_unlink_join(sk, ssk) : NULL;
-		if (join) {
-			join_close_reported(sk, join);
-			closed++;
-			n--;
-		}
-		sock_put(ssk);
-	}
-	if (!closed)
-		return;
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	msk_of(sk)->pm.subflows_due = true;
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-}
-
-/*
- * The in-kernel path manager's work for this connection, in process context (the work item
- * holds the msk): once established, subflows from the "subflow" endpoints and announcements
- * of the "signal" ones; whenever the peer signalled, joins to what it announced and closes of
- * what it withdrew.
- */
-static void msk_pm_work(struct work_struct *work)
-{
-	struct mptcp_rs_sock *msk = container_of(work, struct mptcp_rs_sock, pm_work);
-	struct sock *sk = &msk->icsk.icsk_inet.sk;
-	struct sock *ssk = mptcp_glue_msk_first_get(sk);
-	struct mptcp_rs_endpoint ours;
-
-	if (!ssk)
-		goto out;
-	subflow_address(ssk, false, &ours);
-	msk_pm_endpoints_gone(sk, ssk);
-	mptcp_pm_subflow_check_next(sk);
-	if (test_bit(MSK_PM_STARTED, &msk->counted)) {
-		bool due;
-
-		spin_lock_bh(&msk->joins_lock);
-		due = msk->pm.subflows_due;
-		msk->pm.subflows_due = false;
-		spin_unlock_bh(&msk->joins_lock);
-		if (due)
-			msk_pm_open_subflows(sk, ssk, &ours);
-	}
-	if (test_bit(MSK_PM_STARTED, &msk->counted))
-		msk_pm_announce(sk, ssk, &ours);
-	msk_pm_join_announced(sk, ssk, &ours);
-	msk_pm_removals(sk);
-	sock_put(ssk);
-out:
-	sock_put(sk);
-}
-
-void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info)
-{
-	const struct net *net = sock_net(sk);
-	u32 accepted_max, subflows_max;
-
-	spin_lock_bh(&msk_of(sk)->joins_lock);
-	info->mptcpi_extra_subflows = msk_of(sk)->njoins;
-	info->mptcpi_add_addr_signal = bitmap_weight(msk_of(sk)->pm.announced, 256);
-	info->mptcpi_add_addr_accepted = msk_of(sk)->pm.accepted;
-	info->mptcpi_local_addr_used = bitmap_weight(msk_of(sk)->pm.used, 256);
-	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	info->mptcpi_subflows_total = 1 + info->mptcpi_extra_subflows;
-	mptcp_rs_pm_get_limits(net, &accepted_max, &subflows_max);
-	info->mptcpi_limit_extra_subflows = subflows_max;
-	info->mptcpi_limit_add_addr_accepted = accepted_max;
-	info->mptcpi_endp_signal_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SIGNAL);
-	info->mptcpi_endp_subflow_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SUBFLOW);
-	info->mptcpi_endp_fullmesh_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH);
-}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The msk's object, shared by msk.c (the socket) and join.c (its additional subflows). Private
- * to those two files.
+ * The msk's object, shared by msk.c (the socket), join.c (its additional subflows) and
+ * pm_kernel.c (the path manager that opens and closes them). Private to those three files.
  */
 #ifndef _MPTCP_RS_MSK_H
 #define _MPTCP_RS_MSK_H
@@ -18,7 +18,7 @@
 #define MSK_PM_REMOTES	4
 #define MSK_PM_GONE	8
 
-/* The in-kernel path manager's state of one connection (join.c). */
+/* The in-kernel path manager's state of one connection (pm_kernel.c). */
 struct msk_pm {
 	/* Our announcement waiting for its echo (its endpoint id), 0: none. */
 	u8 announcing;
@@ -83,7 +83,7 @@ struct mptcp_rs_sock {
 	bool joins_closed;
 	/* The in-kernel path manager's work for this connection (opening subflows). */
 	struct work_struct pm_work;
-	/* What the path manager does next (join.c), under joins_lock. */
+	/* What the path manager does next (pm_kernel.c), under joins_lock. */
 	struct msk_pm pm;
 	/* Sends an unechoed ADD_ADDR again (net.mptcp.add_addr_timeout); holds the msk. */
 	struct delayed_work pm_retrans;
@@ -101,20 +101,33 @@ static inline struct mptcp_rs_sock *msk_of(const struct sock *sk)
 	return (struct mptcp_rs_sock *)sk;
 }
 
-/* join.c: a new msk's empty list of joins and its path-manager work. */
+/* join.c: a new msk's empty list of joins and its path-manager state. */
 void msk_joins_init(struct sock *sk);
+/* join.c, for pm_kernel.c: the joins list, one subflow at a time (see there). */
+struct sock *msk_join_get(struct sock *sk, unsigned int n);
+struct mptcp_rs_join *msk_unlink_join(struct sock *sk, struct sock *ssk);
+void join_close_reported(struct sock *sk, struct mptcp_rs_join *join);
+unsigned int msk_close_joins_from(struct sock *sk, const struct mptcp_rs_endpoint *ep);
+int msk_join_connect(struct sock *sk, struct sock *first, const struct mptcp_rs_endpoint *ep,
+		     const struct mptcp_rs_endpoint *remote);
+void subflow_address(struct sock *ssk, bool peer, struct mptcp_rs_endpoint *ep);
+bool same_address(const struct mptcp_rs_endpoint *a, const struct mptcp_rs_endpoint *b);
+/* pm_kernel.c: a new msk's path-manager state. */
+void msk_pm_init(struct sock *sk);
+/* pm_kernel.c: a join of @sk closed (TCP_CLOSE): it leaves, the next may come. Any context. */
+void msk_pm_join_closed(struct sock *sk);
 /* join.c: the joins parked before the msk existed (@adopt) become its own. */
 void msk_adopt_joins(struct sock *sk, struct list_head *adopt, bool can_sleep);
-/* join.c: the path manager's work for this connection, queued once. Any context. */
+/* pm_kernel.c: the path manager starts for this connection (once). Any context. */
 void msk_pm_start(struct sock *sk);
-/* join.c: the join @ssk of @sk (locked) progressed: SUB_ESTABLISHED once. Any context. */
+/* pm_kernel.c: the join @ssk of @sk (locked) progressed: SUB_ESTABLISHED once. Any context. */
 void msk_pm_join_progress(struct sock *sk, struct sock *ssk);
-/* join.c: signals the subflow @ssk received, for the path manager. Any context. */
+/* pm_kernel.c: signals the subflow @ssk received, for the path manager. Any context. */
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig);
 struct mptcp_info;
-/* join.c: what MPTCP_INFO reports of the path manager (extra subflows, addresses, limits). */
+/* pm_kernel.c: what MPTCP_INFO reports of the path manager (extra subflows, addresses, limits). */
 void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info);
-/* join.c: the path manager's timers stop (close, disconnect). */
+/* pm_kernel.c: the path manager's timers stop (close, disconnect). */
 void msk_pm_stop(struct sock *sk);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
