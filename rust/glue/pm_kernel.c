@@ -41,10 +41,7 @@ void msk_pm_stop(struct sock *sk)
 		sock_put(sk);
 }
 
-/*
- * The path manager's work for this connection, once: it opens more subflows in process
- * context (the work item holds the msk). Any context.
- */
+/* Queues the path manager's work for this connection (the work item holds the msk). */
 static void msk_pm_schedule(struct sock *sk)
 {
 	sock_hold(sk);
@@ -66,11 +63,10 @@ void msk_pm_start(struct sock *sk)
 void mptcp_glue_pm_endpoints_added(struct net *net)
 {
 	struct sock *sk;
-	unsigned int n;
 	u64 pos = 0;
 
 	/* Bounded by the connections that exist; each is visited once (pos only grows). */
-	for (n = 0; (sk = mptcp_glue_msk_next(net, &pos)); n++) {
+	while ((sk = mptcp_glue_msk_next(net, &pos))) {
 		bool act = false;
 
 		spin_lock_bh(&msk_of(sk)->joins_lock);
@@ -113,8 +109,8 @@ void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpo
 
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
 {
+	bool act = false, dropped = false, echoed = false;
 	struct msk_pm *pm = &msk_of(sk)->pm;
-	bool act = false, dropped = false;
 	unsigned int i, j;
 
 	spin_lock_bh(&msk_of(sk)->joins_lock);
@@ -122,9 +118,7 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 		/* Our announcement arrived: no retransmission, the next one may go. */
 		pm->announcing = 0;
 		pm->announce_due = true;
-		act = true;
-		if (cancel_delayed_work(&msk_of(sk)->pm_retrans))
-			sock_put(sk);
+		act = echoed = true;
 	}
 	if (sig->announced) {
 		if (pm->nremotes < MSK_PM_REMOTES) {
@@ -144,6 +138,8 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 	if (msk_of(sk)->joins_closed)
 		act = false;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (echoed && cancel_delayed_work(&msk_of(sk)->pm_retrans))
+		sock_put(sk);
 	if (dropped)
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_ADD_ADDR_DROP);
 	if (sig->announced)
@@ -190,10 +186,9 @@ static int join_peer_id(struct sock *ssk)
 static void msk_pm_address_removed(struct sock *sk, u8 id)
 {
 	struct mptcp_rs_join *join;
+	bool removed = false;
 	struct sock *ssk;
 	unsigned int n;
-
-	bool removed = false;
 
 	/* Bounded by the subflow limit: each step moves on or shortens the list. */
 	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
