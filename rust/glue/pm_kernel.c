@@ -253,17 +253,25 @@ static bool subflow_announce(struct sock *ssk, const struct mptcp_rs_endpoint *e
 }
 
 /*
- * When an unechoed announcement goes again: net.mptcp.add_addr_timeout, or the first
- * subflow's RTO if shorter (as upstream, which takes its subflows' largest), doubled for each
+ * When an unechoed announcement goes again: net.mptcp.add_addr_timeout, or the largest RTO
+ * of the subflows (the first @ssk and the joins) if shorter, as upstream; doubled for each
  * retransmission already made. 0: never.
  */
 static unsigned long announce_timeout(struct sock *sk, struct sock *ssk, unsigned int sent)
 {
 	unsigned long timeout = mptcp_glue_add_addr_timeout(sock_net(sk));
+	unsigned long rto = READ_ONCE(inet_csk(ssk)->icsk_rto);
+	struct sock *join;
+	unsigned int n;
 
 	if (!timeout)
 		return 0;
-	return min_t(unsigned long, timeout, inet_csk(ssk)->icsk_rto) << sent;
+	/* Bounded by the subflow limit. */
+	for (n = 0; (join = msk_join_get(sk, n)); n++) {
+		rto = max_t(unsigned long, rto, READ_ONCE(inet_csk(join)->icsk_rto));
+		sock_put(join);
+	}
+	return min_t(unsigned long, timeout, rto) << sent;
 }
 
 static void msk_pm_arm_retrans(struct sock *sk, unsigned long timeout)

@@ -1327,8 +1327,15 @@ impl Conn {
                 }
                 Ok(MptcpOption::AddAddr(add)) => {
                     let (local, remote) = (self.local_key, self.remote_key);
-                    self.signals
-                        .add_addr_received(&add, local, remote, hasher, events);
+                    // Its HMAC is computed with our key: like a DATA_ACK, it shows the peer
+                    // has it, and the third ACK's keys need not be repeated (upstream takes it
+                    // so too). The echo then goes out at once.
+                    if self
+                        .signals
+                        .add_addr_received(&add, local, remote, hasher, events)
+                    {
+                        self.peer_has_keys = true;
+                    }
                 }
                 Ok(MptcpOption::RemoveAddr(ids)) => self.signals.remove_received(&ids),
                 _ => {}

@@ -174,7 +174,8 @@ impl Signals {
 
     /// An ADD_ADDR arrived, from the peer whose key is `remote_key` (ours `local_key`). An
     /// announcement whose HMAC checks out is echoed and kept for the path manager; an echo of
-    /// ours is kept too.
+    /// ours is kept too. Returns whether it was an announcement that checked out: its HMAC
+    /// proves the peer holds our key.
     pub fn add_addr_received<D: Digest + ?Sized>(
         &mut self,
         opt: &AddAddr,
@@ -182,14 +183,14 @@ impl Signals {
         remote_key: u64,
         d: &D,
         events: &mut dyn Events,
-    ) {
+    ) -> bool {
         let ann = Announcement::of(opt);
         if opt.echo {
             self.received.echoed = Some(ann);
             events.event(Event::EchoAddRx);
         } else {
             if opt.hmac != Some(ann.auth(remote_key, local_key).hmac(d)) {
-                return;
+                return false;
             }
             self.received.announced = Some(ann);
             self.echo = Some(ann);
@@ -198,6 +199,7 @@ impl Signals {
         if opt.port.is_some() {
             events.event(Event::PortAddRx);
         }
+        !opt.echo
     }
 
     /// A REMOVE_ADDR arrived: kept for the path manager (identifiers of several options

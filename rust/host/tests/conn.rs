@@ -1468,11 +1468,10 @@ fn mptcp_info_reports_the_data_level() {
 }
 
 #[test]
-fn an_echo_goes_out_before_the_peer_sent_a_data_ack_but_not_in_place_of_the_keys() {
+fn an_announcement_proves_the_peer_has_our_key_and_its_echo_goes_out_at_once() {
     // The server announces an address right after the third ACK; its ADD_ADDR rides on a
     // pure ACK without DSS, so the client has seen no DATA_ACK yet. Its echo must not wait
-    // for one (the server would time out and announce again), except at the third ACK's
-    // position, where the client's segments still repeat both keys.
+    // for one (the server would time out and announce again).
     let mut p = handshake(false, false);
     p.client_sends(0, false);
     let ann = Announcement {
@@ -1504,7 +1503,8 @@ fn an_echo_goes_out_before_the_peer_sent_a_data_ack_but_not_in_place_of_the_keys
     };
     let v = p.client.incoming(&inseg, &area, &RustCrypto, &mut p.events);
     assert_eq!(v, Verdict::AcceptAckNow);
-    // At the third ACK's position the keys keep their place.
+    // Even at the third ACK's position: the announcement's HMAC, computed with the client's
+    // key, shows the server has it, so the keys need not be repeated any more.
     let at_third = OutSeg {
         seq: CLIENT_ISN.wrapping_add(1),
         snd_una: CLIENT_ISN.wrapping_add(1),
@@ -1515,9 +1515,30 @@ fn an_echo_goes_out_before_the_peer_sent_a_data_ack_but_not_in_place_of_the_keys
         .established_options(&at_third, &mut no_sum, &mut buf[..28], &mut p.events);
     assert!(matches!(
         options(&buf[..n], SegmentCtx::ACK)[..],
+        [MptcpOption::AddAddr(AddAddr { echo: true, .. })]
+    ));
+    // A forged announcement proves nothing: a fresh client still repeats its keys.
+    let mut q = handshake(false, false);
+    q.client_sends(0, false);
+    let mut forged = area.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    q.client
+        .incoming(&inseg, &forged, &RustCrypto, &mut q.events);
+    let n = q
+        .client
+        .established_options(&at_third, &mut no_sum, &mut buf[..28], &mut q.events);
+    assert!(matches!(
+        options(&buf[..n], SegmentCtx::ACK)[..],
         [MptcpOption::MpCapable(_)]
     ));
-    // Past it (the client sent data), the pure ACK carries the echo.
+    // Past it (the client sent data), a later announcement's echo goes out too.
+    assert!(p.server.announce(&ann, &RustCrypto));
+    let n = p
+        .server
+        .established_options(&seg, &mut no_sum, &mut buf[..28], &mut p.events);
+    let area = buf[..n].to_vec();
+    p.client.incoming(&inseg, &area, &RustCrypto, &mut p.events);
     p.client_sends(100, false);
     let later = OutSeg {
         seq: p.c_seq,
