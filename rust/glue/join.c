@@ -411,9 +411,15 @@ int msk_join_connect(struct sock *sk, struct sock *first,
 	len = endpoint_sockaddr(first->sk_family, remote, &addr);
 	err = len < 0 ? len :
 		kernel_connect(sock, (struct sockaddr_unsized *)&addr, len, O_NONBLOCK);
-	if (err && err != -EINPROGRESS)
+	if (err && err != -EINPROGRESS) {
 		mptcp_rs_mib_join_open_failed(net, MPTCP_RS_JOIN_CONNECT);
-	return err == -EINPROGRESS ? 0 : err;
+		/* Never on its way (an unreachable or multicast address): its place is free. */
+		join = msk_unlink_join(sk, sock->sk);
+		if (join)
+			join_close(join, false);
+		return err;
+	}
+	return 0;
 
 out_release:
 	sock_release(sock);

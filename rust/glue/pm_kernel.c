@@ -470,8 +470,6 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		take = pm->accepted < accepted_max && msk_of(sk)->njoins < subflows_max;
-		if (take)
-			pm->accepted++;
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			continue;
@@ -480,7 +478,12 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 			remote.port = ntohs(inet_sk(first)->inet_dport);
 		if (route_source(sock_net(sk), &remote, ours, &local))
 			continue;
-		msk_join_connect(sk, first, &local, &remote);
+		/* Counted once its SYN is on its way, as upstream counts it. */
+		if (msk_join_connect(sk, first, &local, &remote))
+			continue;
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		pm->accepted++;
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
 	}
 }
 
