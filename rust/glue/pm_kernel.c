@@ -595,6 +595,37 @@ static noinline void mptcp_pm_subflow_check_next(struct sock *sk)
 }
 
 /*
+ * A signal waiting on @ssk (an echo, typically) goes out on a pure ACK now. The ACK asked for
+ * when it was queued in softirq may have been replaced by data segments, which cannot carry
+ * it (upstream sends these ACKs from its worker too).
+ */
+static void subflow_flush_signals(struct sock *ssk)
+{
+	void *state;
+
+	lock_sock(ssk);
+	state = mptcp_glue_subflow_state(ssk);
+	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT) &&
+	    mptcp_rs_subflow_signal_pending(state))
+		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+	release_sock(ssk);
+}
+
+/* subflow_flush_signals() on every subflow of @sk, the first one @first included. */
+static void msk_pm_flush_signals(struct sock *sk, struct sock *first)
+{
+	struct sock *ssk;
+	unsigned int n;
+
+	subflow_flush_signals(first);
+	/* Bounded by the subflow limit. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		subflow_flush_signals(ssk);
+		sock_put(ssk);
+	}
+}
+
+/*
  * The in-kernel path manager's work for this connection, in process context (the work item
  * holds the msk): once established, subflows from the "subflow" endpoints and announcements
  * of the "signal" ones; whenever the peer signalled, joins to what it announced and closes of
@@ -610,6 +641,7 @@ static void msk_pm_work(struct work_struct *work)
 	if (!ssk)
 		goto out;
 	subflow_address(ssk, false, &ours);
+	msk_pm_flush_signals(sk, ssk);
 	msk_pm_endpoints_gone(sk, ssk);
 	mptcp_pm_subflow_check_next(sk);
 	if (test_bit(MSK_PM_STARTED, &msk->counted)) {
