@@ -249,17 +249,12 @@ unsafe extern "C" fn mptcp_rs_pm_next_subflow(
     first: *const RawEndpoint,
     out: *mut RawEndpoint,
 ) -> bool {
-    // SAFETY: Valid for reads (caller).
-    let Some(first) = unsafe { &*first }.address() else {
-        return false;
-    };
-    // SAFETY: `net` is live (caller).
-    let found = unsafe { of(net) }
-        .config
-        .lock()
-        .endpoints
-        .next_subflow_source(after, &first);
-    copy_out(found, out)
+    // SAFETY: As the caller's contract.
+    unsafe {
+        next_for_connection(net, first, out, |eps, first| {
+            eps.next_subflow_source(after, first)
+        })
+    }
 }
 
 /// The next endpoint (identifier above `after`) to announce to the peer of a connection
@@ -276,16 +271,28 @@ unsafe extern "C" fn mptcp_rs_pm_next_signal(
     first: *const RawEndpoint,
     out: *mut RawEndpoint,
 ) -> bool {
+    // SAFETY: As the caller's contract.
+    unsafe { next_for_connection(net, first, out, |eps, first| eps.next_signal(after, first)) }
+}
+
+/// The endpoint `pick` chooses for a connection whose first subflow left from `first`'s
+/// address, copied to `out`; false if none.
+///
+/// # Safety
+///
+/// `net` as for [`of`]; `first` valid for reads; `out` valid for writes.
+unsafe fn next_for_connection(
+    net: *const ffi::Net,
+    first: *const RawEndpoint,
+    out: *mut RawEndpoint,
+    pick: impl FnOnce(&Endpoints, &Address) -> Option<Endpoint>,
+) -> bool {
     // SAFETY: Valid for reads (caller).
     let Some(first) = unsafe { &*first }.address() else {
         return false;
     };
     // SAFETY: `net` is live (caller).
-    let found = unsafe { of(net) }
-        .config
-        .lock()
-        .endpoints
-        .next_signal(after, &first);
+    let found = pick(&unsafe { of(net) }.config.lock().endpoints, &first);
     copy_out(found, out)
 }
 

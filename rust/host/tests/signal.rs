@@ -65,28 +65,29 @@ fn deliver(to: &mut Conn, seq: u32, opts: &[MptcpOption], ev: &mut Counted) -> V
 fn pair() -> (Conn, Conn) {
     let d = RustCrypto;
     let mut ev = Counted::default();
-    let mut a = Conn::join_initiator(KEY_A, KEY_B, false, (0x5eed_0001, 1, false), &d);
-    let mut buf = [0u8; 40];
-    let n = a.syn_options(ISN_A, &mut buf, &mut ev);
-    let [MptcpOption::MpJoin(syn)] = options(&buf[..n], SegmentCtx::SYN)[..] else {
-        panic!("an MP_JOIN SYN")
-    };
-    let req = JoinRequest::from_syn(&syn, 0x5eed_0002, 0, false).expect("a SYN form");
-    let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
-    a.syn_ack(
-        ISN_B,
-        ISN_A + 1,
-        65535,
-        &area(MptcpOption::MpJoin(syn_ack)),
-        &d,
-        &mut ev,
-    );
+    let (mut a, req) = initiator_after_syn_ack(&mut ev);
     let mut b = Conn::join_responder(&req, (KEY_B, KEY_A, false), ISN_B, ISN_A, &d);
     let third = out(&mut a, ISN_A + 1, 0, &mut ev);
     deliver(&mut b, ISN_A + 1, &third, &mut ev);
     let b_ack = out(&mut b, ISN_B + 1, 0, &mut ev);
     deliver(&mut a, ISN_B + 1, &b_ack, &mut ev);
     (a, b)
+}
+
+/// A's join after the responder's SYN/ACK (its third ACK not sent yet), and B's request.
+fn initiator_after_syn_ack(ev: &mut Counted) -> (Conn, JoinRequest) {
+    let d = RustCrypto;
+    let mut a = Conn::join_initiator(KEY_A, KEY_B, false, (0x5eed_0001, 1, false), &d);
+    let mut buf = [0u8; 40];
+    let n = a.syn_options(ISN_A, &mut buf, ev);
+    let [MptcpOption::MpJoin(syn)] = options(&buf[..n], SegmentCtx::SYN)[..] else {
+        panic!("an MP_JOIN SYN")
+    };
+    let req = JoinRequest::from_syn(&syn, 0x5eed_0002, 0, false).expect("a SYN form");
+    let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
+    let syn_ack = area(MptcpOption::MpJoin(syn_ack));
+    a.syn_ack(ISN_B, ISN_A + 1, 65535, &syn_ack, &d, ev);
+    (a, req)
 }
 
 const ANN_V4: Announcement = Announcement {
@@ -264,22 +265,7 @@ fn withdrawn_ids_reach_the_path_manager_merged() {
 fn a_join_repeating_its_third_ack_holds_its_signals_back() {
     let d = RustCrypto;
     let mut ev = Counted::default();
-    let mut a = Conn::join_initiator(KEY_A, KEY_B, false, (0x5eed_0001, 1, false), &d);
-    let mut buf = [0u8; 40];
-    let n = a.syn_options(ISN_A, &mut buf, &mut ev);
-    let [MptcpOption::MpJoin(syn)] = options(&buf[..n], SegmentCtx::SYN)[..] else {
-        panic!("an MP_JOIN SYN")
-    };
-    let req = JoinRequest::from_syn(&syn, 0x5eed_0002, 0, false).expect("a SYN form");
-    let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
-    a.syn_ack(
-        ISN_B,
-        ISN_A + 1,
-        65535,
-        &area(MptcpOption::MpJoin(syn_ack)),
-        &d,
-        &mut ev,
-    );
+    let (mut a, _) = initiator_after_syn_ack(&mut ev);
     assert!(a.announce(&ANN_V4, &d));
     // The third ACK is not acknowledged yet: it keeps its place.
     assert!(matches!(
