@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{options, Counted, RustCrypto};
+use common::{ack_in, options, Counted, RustCrypto};
 use mptcp_proto::{
     conn::{Conn, Event, InSeg, OutSeg, Phase, Place, Verdict},
     crypto::key_hash,
@@ -39,16 +39,6 @@ fn ack_options(conn: &mut Conn, seq: u32, events: &mut Counted) -> Vec<u8> {
     let mut buf = [0u8; 40];
     let n = conn.established_options(&seg, &mut || 0, &mut buf, events);
     buf[..n].to_vec()
-}
-
-fn ack_in(seq: u32) -> InSeg {
-    InSeg {
-        seq,
-        ack: true,
-        rcv_nxt: seq,
-        wnd: 65535,
-        ..Default::default()
-    }
 }
 
 /// The options `conn` puts on a RST.

@@ -7,10 +7,10 @@
 
 mod common;
 
-use common::{options, Counted, RustCrypto};
+use common::{ack_in, options, Counted, RustCrypto};
 use mptcp_proto::{
     add_addr::{AddAddr, Address},
-    conn::{Conn, Event, InSeg, OutSeg, Verdict},
+    conn::{Conn, Event, OutSeg, Verdict},
     crypto::{AddAddrAuth, Digest},
     join::JoinRequest,
     mp_join::MpJoin,
@@ -45,19 +45,9 @@ fn out(conn: &mut Conn, seq: u32, payload: u32, ev: &mut Counted) -> Vec<MptcpOp
     options(&buf[..n], SegmentCtx::ACK)
 }
 
-fn in_ack(seq: u32) -> InSeg {
-    InSeg {
-        seq,
-        ack: true,
-        rcv_nxt: seq,
-        wnd: 65535,
-        ..Default::default()
-    }
-}
-
 fn deliver(to: &mut Conn, seq: u32, opts: &[MptcpOption], ev: &mut Counted) -> Verdict {
     let bytes: Vec<u8> = opts.iter().flat_map(|o| area(*o)).collect();
-    to.incoming(&in_ack(seq), &bytes, &RustCrypto, ev)
+    to.incoming(&ack_in(seq), &bytes, &RustCrypto, ev)
 }
 
 /// Two subflows of one connection, A (which opened it with MP_JOIN) and B, both established

@@ -61,3 +61,15 @@ pub fn options(
         .map(|(_, opt)| parse(opt, ctx).expect("our own options parse"))
         .collect()
 }
+
+/// An incoming pure ACK at `seq` (the receiver's next expected), with a 64 KiB window.
+#[allow(dead_code, reason = "only the join and signalling tests use it")]
+pub fn ack_in(seq: u32) -> mptcp_proto::conn::InSeg {
+    mptcp_proto::conn::InSeg {
+        seq,
+        ack: true,
+        rcv_nxt: seq,
+        wnd: 65535,
+        ..Default::default()
+    }
+}
