@@ -147,21 +147,30 @@ bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
 void mptcp_glue_pm_endpoints_added(struct net *net);
 void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone,
 				    bool flushed);
+/*
+ * The endpoint @ep's backup flag changed (SET_FLAGS): each connection's first subflow from
+ * its address tells the peer (MP_PRIO), as upstream's mptcp_pm_nl_set_flags_all().
+ */
+void mptcp_glue_pm_endpoint_priority(struct net *net, const struct mptcp_rs_endpoint *ep);
 /* The number of endpoints with every flag of @mask. */
 unsigned int mptcp_rs_pm_count(const struct net *net, u32 mask);
 /* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
 			     const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
 /*
- * The id of our address @addr for a subflow leaving from it: its endpoint's, or a new
- * implicit endpoint's; a negative errno if the table is full. Any context.
+ * Our address @local for a subflow leaving from it takes its endpoint's id and flags; if none
+ * is listed, a new implicit endpoint's (@implicit: else it is left as it is). A negative
+ * errno if the table is full. Any context.
  */
-int mptcp_rs_pm_local_id(const struct net *net, const struct mptcp_rs_endpoint *addr);
+int mptcp_rs_pm_local_endpoint(const struct net *net, struct mptcp_rs_endpoint *local,
+			       bool implicit);
 /*
  * The endpoint @ep names (by id if its family is AF_UNSPEC, else by address) takes the
- * backup and fullmesh flags of @ep->flags; @ep becomes the endpoint as it now is.
+ * backup and fullmesh flags of @ep->flags; @ep becomes the endpoint as it now is, @changed
+ * the flags that changed.
  */
-int mptcp_rs_pm_set_flags(const struct net *net, struct mptcp_rs_endpoint *ep, const char **msg);
+int mptcp_rs_pm_set_flags(const struct net *net, struct mptcp_rs_endpoint *ep, u32 *changed,
+			  const char **msg);
 
 /*
  * Claim the kernel's TCP extension hooks (rust/glue/tcp_ext.c). -EBUSY if another module
@@ -407,6 +416,8 @@ struct mptcp_rs_signals {
 	u8 removed[8];
 	struct mptcp_rs_endpoint announcement;
 	struct mptcp_rs_endpoint echo;
+	bool prio_changed;	/* the peer sent MP_PRIO: it asks for @backup use (or not) */
+	bool backup;
 };
 
 void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
@@ -414,8 +425,15 @@ void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
 bool mptcp_rs_subflow_announce(void *state, const struct mptcp_rs_endpoint *ep);
 bool mptcp_rs_subflow_withdraw(void *state, const u8 *ids, unsigned int n);
 bool mptcp_rs_subflow_signal_pending(void *state);
-/* A join's ids and backup flag for events (*@rem -1: not known yet); false if not a join. */
-bool mptcp_rs_subflow_join_ids(void *state, u8 *loc, int *rem, bool *backup);
+/* Queue an MP_PRIO (backup or regular) for the next pure ACK; false unless established. */
+bool mptcp_rs_subflow_set_backup(void *state, bool backup);
+/* The backup wishes on a subflow: ours, and the peer's (a scheduler avoids it). Locked. */
+void mptcp_rs_subflow_backup(void *state, bool *ours, bool *peer);
+/*
+ * A subflow's ids (0 at both ends for the first) and the peer's backup wish, for events
+ * (*@rem -1: not known yet); false if it does not speak MPTCP.
+ */
+bool mptcp_rs_subflow_ids(void *state, u8 *loc, int *rem, bool *backup);
 /* True once, when a join is first seen established: its SUB_ESTABLISHED is due. Locked. */
 bool mptcp_rs_join_established_once(void *state);
 /* The peer's id of its address on a join, -1 if not known. Locked. */

@@ -296,21 +296,40 @@ unsafe fn next_for_connection(
     copy_out(found, out)
 }
 
-/// The identifier of our address `*addr` for a subflow leaving from it (an implicit endpoint
-/// is added for an address no endpoint has), or a negative errno. Any context.
+/// Our address `*local` for a subflow leaving from it gets its endpoint's identifier and
+/// flags; if none is listed, a new implicit endpoint's (`implicit`; else `*local` stays as it
+/// is). 0, or a negative errno if the table is full. Any context.
 ///
 /// # Safety
 ///
-/// `net` as for [`of`]; `addr` valid for reads.
+/// `net` as for [`of`]; `local` valid for reads and writes.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_pm_local_id(net: *const ffi::Net, addr: *const RawEndpoint) -> c_int {
-    // SAFETY: Valid for reads (caller).
-    let Some(addr) = unsafe { &*addr }.address() else {
+unsafe extern "C" fn mptcp_rs_pm_local_endpoint(
+    net: *const ffi::Net,
+    local: *mut RawEndpoint,
+    implicit: bool,
+) -> c_int {
+    // SAFETY: Valid for reads and writes, not aliased during the call (caller).
+    let raw = unsafe { &mut *local };
+    let Some(addr) = raw.address() else {
         return EINVAL.to_errno();
     };
     // SAFETY: `net` is live (caller).
-    let id = unsafe { of(net) }.config.lock().endpoints.local_id(&addr);
-    id.map_or_else(|refusal| -refusal.errno(), c_int::from)
+    let mut config = unsafe { of(net) }.config.lock();
+    let found = if implicit {
+        config.endpoints.local_endpoint(&addr)
+    } else {
+        config.endpoints.find_local(&addr).ok_or(Refusal::NotFound)
+    };
+    match found {
+        Ok(ep) => {
+            raw.id = ep.id;
+            raw.flags = ep.flags;
+            0
+        }
+        Err(Refusal::NotFound) => 0,
+        Err(refusal) => -refusal.errno(),
+    }
 }
 
 /// The number of endpoints with every flag of `mask` (`MPTCP_INFO`'s `*_max` fields).
@@ -401,15 +420,18 @@ unsafe extern "C" fn mptcp_rs_pm_get_limits(
 
 /// `MPTCP_PM_CMD_SET_FLAGS`: the endpoint named by `*ep` (by identifier when its family is
 /// `AF_UNSPEC`, else by address and port) takes the backup and fullmesh flags of
-/// `ep->flags`; `*ep` becomes the endpoint as it now is. 0 or a negative errno and `*msg`.
+/// `ep->flags`; `*ep` becomes the endpoint as it now is and `*changed` the flags that
+/// changed. 0 or a negative errno and `*msg`.
 ///
 /// # Safety
 ///
-/// `net` as for [`of`]; `ep` valid for reads and writes; `msg` valid for a write.
+/// `net` as for [`of`]; `ep` valid for reads and writes; `changed` and `msg` valid for a
+/// write.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_pm_set_flags(
     net: *const ffi::Net,
     ep: *mut RawEndpoint,
+    changed: *mut u32,
     msg: *mut *const c_char,
 ) -> c_int {
     // SAFETY: Valid for reads and writes, not aliased during the call (caller).
@@ -427,8 +449,10 @@ unsafe extern "C" fn mptcp_rs_pm_set_flags(
         .lock()
         .endpoints
         .set_flags(target, raw.flags & proto_flags::MASK);
-    let result = result.map(|(now, _changed)| {
+    let result = result.map(|(now, flipped)| {
         raw.set(&now);
+        // SAFETY: Valid for a write (caller).
+        unsafe { *changed = flipped };
         0
     });
     // SAFETY: `msg` is valid for a write (caller).

@@ -179,6 +179,9 @@ impl Events for NetCounters {
             Event::EchoAddTxDrop => Counter::EchoAddTxDrop,
             Event::RmAddrTx => Counter::RmAddrTx,
             Event::RmAddrTxDrop => Counter::RmAddrTxDrop,
+            Event::JoinSynAckBackupRx => Counter::MPJoinSynAckBackupRx,
+            Event::MpPrioTx => Counter::MPPrioTx,
+            Event::MpPrioRx => Counter::MPPrioRx,
         };
         // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
         // while its socket is.
@@ -824,6 +827,8 @@ pub(crate) struct RawSignals {
     removed: [u8; MAX_IDS],
     announcement: RawEndpoint,
     echo: RawEndpoint,
+    prio_changed: bool,
+    backup: bool,
 }
 
 fn raw_announcement(ann: &Announcement, out: &mut RawEndpoint) {
@@ -861,6 +866,38 @@ unsafe extern "C" fn mptcp_rs_subflow_take_signals(state: *mut c_void, out: *mut
             *slot = *id;
         }
         out.nremoved = ids.ids().len() as u8;
+    }
+    out.prio_changed = got.priority.is_some();
+    out.backup = got.priority.unwrap_or(false);
+}
+
+/// Queues an MP_PRIO asking the peer to use the subflow as a backup only (`backup`) or as a
+/// regular one, for its next pure ACK, which the caller then sends. False if it cannot carry
+/// it (not established, no longer MPTCP).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_set_backup(state: *mut c_void, backup: bool) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.set_backup(backup)
+}
+
+/// The backup wishes on the subflow: ours (`*ours`, what we told the peer) and the peer's
+/// (`*peer`, what it told us; a scheduler keeps off such a subflow while others can send).
+///
+/// # Safety
+///
+/// As [`subflow`]; both pointers valid for writes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_backup(state: *mut c_void, ours: *mut bool, peer: *mut bool) {
+    // SAFETY: Per the function's contract.
+    let (us, them) = unsafe { subflow(state) }.conn.backup();
+    // SAFETY: Valid for writes (contract).
+    unsafe {
+        *ours = us;
+        *peer = them;
     }
 }
 
@@ -921,21 +958,26 @@ unsafe extern "C" fn mptcp_rs_subflow_peer_id(state: *mut c_void) -> c_int {
         .map_or(-1, c_int::from)
 }
 
-/// A join's address ids and backup flag for the path-manager events (`*rem` -1 when the
-/// peer's is not known yet); false if the subflow is not a join.
+/// A subflow's address ids and the peer's backup wish for the path-manager events (`*rem` -1
+/// when the peer's is not known yet): a join's from its handshake, 0 at both ends for the
+/// first subflow; false if the subflow does not speak MPTCP.
 ///
 /// # Safety
 ///
 /// As [`subflow`]; the three pointers valid for writes.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_subflow_join_ids(
+unsafe extern "C" fn mptcp_rs_subflow_ids(
     state: *mut c_void,
     loc: *mut u8,
     rem: *mut c_int,
     backup: *mut bool,
 ) -> bool {
     // SAFETY: Per the function's contract.
-    let Some((ours, peer, bkup)) = unsafe { subflow(state) }.conn.join_ids() else {
+    let conn = &unsafe { subflow(state) }.conn;
+    let ids = conn.join_ids().or_else(|| {
+        (conn.phase() == Phase::Established).then(|| (0, Some(0), conn.backup().1))
+    });
+    let Some((ours, peer, bkup)) = ids else {
         return false;
     };
     // SAFETY: Valid for writes (contract).

@@ -14,9 +14,13 @@
 
 #include "mptcp_glue.h"
 
-/* Announcements from the peer, and our endpoints removed, the path manager has yet to act on. */
+/*
+ * Announcements from the peer, our endpoints removed, and those whose backup flag changed,
+ * that the path manager has yet to act on.
+ */
 #define MSK_PM_REMOTES	4
 #define MSK_PM_GONE	8
+#define MSK_PM_PRIO	8
 
 /* The in-kernel path manager's state of one connection (pm_kernel.c). */
 struct msk_pm {
@@ -48,6 +52,11 @@ struct msk_pm {
 		struct mptcp_rs_endpoint ep;
 		bool flushed;	/* by FLUSH_ADDRS: withdrawn only if it was announced */
 	} gone[MSK_PM_GONE];
+	/* The first subflow's endpoint is to be looked at: if backup, the peer is told. */
+	bool mpc_prio_due;
+	/* Our endpoints whose backup flag changed (SET_FLAGS), with their new flags. */
+	u8 nprio;
+	struct mptcp_rs_endpoint prio[MSK_PM_PRIO];
 };
 
 /* An msk: see msk.c. */

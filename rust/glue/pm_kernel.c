@@ -56,6 +56,7 @@ void msk_pm_start(struct sock *sk)
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	msk_of(sk)->pm.announce_due = true;
 	msk_of(sk)->pm.subflows_due = true;
+	msk_of(sk)->pm.mpc_prio_due = true;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	msk_pm_schedule(sk);
 }
@@ -107,6 +108,28 @@ void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpo
 	}
 }
 
+void mptcp_glue_pm_endpoint_priority(struct net *net, const struct mptcp_rs_endpoint *ep)
+{
+	struct sock *sk;
+	u64 pos = 0;
+
+	/* As above. */
+	while ((sk = mptcp_glue_msk_next(net, &pos))) {
+		struct msk_pm *pm = &msk_of(sk)->pm;
+		bool act = false;
+
+		spin_lock_bh(&msk_of(sk)->joins_lock);
+		if (!msk_of(sk)->joins_closed && pm->nprio < MSK_PM_PRIO) {
+			pm->prio[pm->nprio++] = *ep;
+			act = true;
+		}
+		spin_unlock_bh(&msk_of(sk)->joins_lock);
+		if (act)
+			msk_pm_schedule(sk);
+		sock_put(sk);
+	}
+}
+
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
 {
 	bool act = false, dropped = false, echoed = false;
@@ -148,6 +171,10 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 	for (i = 0; i < sig->nremoved && i < ARRAY_SIZE(sig->removed); i++)
 		mptcp_glue_event_removed(sock_net(sk), READ_ONCE(msk_of(sk)->token),
 					 sig->removed[i], GFP_ATOMIC);
+	/* The peer changed the subflow's priority (MP_PRIO): upstream's SUB_PRIORITY. */
+	if (sig->prio_changed)
+		mptcp_glue_event_sub(MPTCP_EVENT_SUB_PRIORITY, ssk, READ_ONCE(msk_of(sk)->token),
+				     GFP_ATOMIC);
 	if (act)
 		msk_pm_schedule(sk);
 }
@@ -234,8 +261,18 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 	}
 }
 
-/* Queues the ADD_ADDR of our endpoint @ep on @ssk and sends the pure ACK that carries it. */
-static bool subflow_announce(struct sock *ssk, const struct mptcp_rs_endpoint *ep)
+enum subflow_signal {
+	SIGNAL_ANNOUNCE,	/* ADD_ADDR of the endpoint */
+	SIGNAL_WITHDRAW,	/* REMOVE_ADDR of its id */
+	SIGNAL_PRIORITY,	/* MP_PRIO: the subflow is a backup one as the endpoint's flag says */
+};
+
+/*
+ * Queues a signal about our endpoint @ep on @ssk and sends the pure ACK that carries it (each
+ * goes out alone on one, see rust/proto/signal.rs). False if the subflow cannot carry it.
+ */
+static bool subflow_signal(struct sock *ssk, enum subflow_signal what,
+			   const struct mptcp_rs_endpoint *ep)
 {
 	bool queued = false;
 	void *state;
@@ -243,8 +280,18 @@ static bool subflow_announce(struct sock *ssk, const struct mptcp_rs_endpoint *e
 	lock_sock(ssk);
 	state = mptcp_glue_subflow_state(ssk);
 	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) {
-		queued = mptcp_rs_subflow_announce(state, ep);
-		/* The option goes out alone on a pure ACK (see rust/proto/signal.rs). */
+		switch (what) {
+		case SIGNAL_ANNOUNCE:
+			queued = mptcp_rs_subflow_announce(state, ep);
+			break;
+		case SIGNAL_WITHDRAW:
+			queued = mptcp_rs_subflow_withdraw(state, &ep->id, 1);
+			break;
+		case SIGNAL_PRIORITY:
+			queued = mptcp_rs_subflow_set_backup(state,
+							     ep->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
+			break;
+		}
 		if (queued)
 			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
 	}
@@ -320,7 +367,7 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 	pm->announcing_ep = ep;
 	pm->retransmitted = 0;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (!subflow_announce(ssk, &ep)) {
+	if (!subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep)) {
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		pm->announcing = 0;
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
@@ -354,7 +401,7 @@ static void msk_pm_retrans_work(struct work_struct *work)
 		sent = ++msk->pm.retransmitted;
 	}
 	spin_unlock_bh(&msk->joins_lock);
-	if (resend && subflow_announce(ssk, &ep) && sent < ADD_ADDR_RETRANS_MAX) {
+	if (resend && subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep) && sent < ADD_ADDR_RETRANS_MAX) {
 		msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, sent));
 	} else if (resend) {
 		/* Given up on its echo: the next endpoint's turn. */
@@ -372,13 +419,12 @@ out:
 }
 
 /*
- * Our address from which the routing reaches @remote, with its id (0 if it is the first
- * subflow's, @first; else its endpoint's or a new implicit one's). 0 or a negative errno.
+ * Our address from which the routing reaches @remote, with its id and flags (id 0 if it is
+ * the first subflow's, @first; else its endpoint's or a new implicit one's). 0 or -errno.
  */
 static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
 			const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *local)
 {
-	int id;
 
 	memset(local, 0, sizeof(*local));
 	local->family = remote->family;
@@ -408,13 +454,8 @@ static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
 		return -EAFNOSUPPORT;
 #endif
 	}
-	if (same_address(local, first))
-		return 0;
-	id = mptcp_rs_pm_local_id(net, local);
-	if (id < 0)
-		return id;
-	local->id = id;
-	return 0;
+	/* The first subflow's address keeps id 0; its endpoint, if any, says whether backup. */
+	return mptcp_rs_pm_local_endpoint(net, local, !same_address(local, first));
 }
 
 /* Whether a subflow of @sk already goes to @remote's address (then it is not joined again). */
@@ -503,19 +544,6 @@ static void msk_pm_removals(struct sock *sk)
 		msk_pm_address_removed(sk, ids[i]);
 }
 
-/* Queues a REMOVE_ADDR of our address @id on @ssk and sends the pure ACK that carries it. */
-static void subflow_withdraw(struct sock *ssk, u8 id)
-{
-	void *state;
-
-	lock_sock(ssk);
-	state = mptcp_glue_subflow_state(ssk);
-	if (state && (1 << ssk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT) &&
-	    mptcp_rs_subflow_withdraw(state, &id, 1))
-		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
-	release_sock(ssk);
-}
-
 /*
  * Our endpoints removed (DEL_ADDR, FLUSH_ADDRS): the joins leaving from their addresses close
  * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or,
@@ -552,10 +580,68 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 		closed = msk_close_joins_from(sk, &ep);
 		if (announced ||
 		    (closed && !flushed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
-			subflow_withdraw(first, ep.id);
+			subflow_signal(first, SIGNAL_WITHDRAW, &ep);
 		while (closed--)
 			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
 	}
+}
+
+/*
+ * The subflow of @sk leaving from our endpoint @ep's address (the first found, the first
+ * subflow @first before the joins, as upstream's mptcp_pm_mp_prio_send_ack()) tells the peer
+ * whether it is a backup one (MP_PRIO).
+ */
+static void msk_pm_send_priority(struct sock *sk, struct sock *first,
+				 const struct mptcp_rs_endpoint *ep)
+{
+	struct mptcp_rs_endpoint local;
+	struct sock *ssk;
+	unsigned int n;
+
+	subflow_address(first, false, &local);
+	if (same_address(&local, ep)) {
+		subflow_signal(first, SIGNAL_PRIORITY, ep);
+		return;
+	}
+	/* Bounded by the subflow limit. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		bool found;
+
+		subflow_address(ssk, false, &local);
+		found = same_address(&local, ep);
+		if (found)
+			subflow_signal(ssk, SIGNAL_PRIORITY, ep);
+		sock_put(ssk);
+		if (found)
+			return;
+	}
+}
+
+/*
+ * Backup flags to tell the peer of: the first subflow's, at the start, if its address is a
+ * backup endpoint (MP_CAPABLE has no flag for it; upstream's mptcp_mpc_endpoint_setup()),
+ * and those of endpoints changed by SET_FLAGS.
+ */
+static void msk_pm_priorities(struct sock *sk, struct sock *first,
+			      const struct mptcp_rs_endpoint *ours)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+	struct mptcp_rs_endpoint eps[MSK_PM_PRIO], mpc = *ours;
+	unsigned int i, n;
+	bool mpc_due;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	mpc_due = pm->mpc_prio_due;
+	pm->mpc_prio_due = false;
+	n = pm->nprio;
+	memcpy(eps, pm->prio, n * sizeof(eps[0]));
+	pm->nprio = 0;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (mpc_due && !mptcp_rs_pm_local_endpoint(sock_net(sk), &mpc, false) &&
+	    mpc.flags & MPTCP_PM_ADDR_FLAG_BACKUP)
+		subflow_signal(first, SIGNAL_PRIORITY, &mpc);
+	for (i = 0; i < n; i++)
+		msk_pm_send_priority(sk, first, &eps[i]);
 }
 
 /*
@@ -654,8 +740,10 @@ static void msk_pm_work(struct work_struct *work)
 		if (due)
 			msk_pm_open_subflows(sk, ssk, &ours);
 	}
-	if (test_bit(MSK_PM_STARTED, &msk->counted))
+	if (test_bit(MSK_PM_STARTED, &msk->counted)) {
+		msk_pm_priorities(sk, ssk, &ours);
 		msk_pm_announce(sk, ssk, &ours);
+	}
 	msk_pm_join_announced(sk, ssk, &ours);
 	msk_pm_removals(sk);
 	sock_put(ssk);

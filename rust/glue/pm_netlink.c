@@ -373,6 +373,7 @@ static int mptcp_pm_set_flags_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *attr;
 	struct mptcp_rs_endpoint ep;
 	const char *msg = NULL;
+	u32 changed = 0;
 	int ret;
 
 	ret = mptcp_pm_refuse_token(info);
@@ -381,10 +382,14 @@ static int mptcp_pm_set_flags_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = mptcp_pm_request_endpoint(info, MPTCP_PM_ATTR_ADDR, false, &ep, &attr);
 	if (ret)
 		return ret;
-	ret = mptcp_rs_pm_set_flags(genl_info_net(info), &ep, &msg);
-	if (ret)
+	ret = mptcp_rs_pm_set_flags(genl_info_net(info), &ep, &changed, &msg);
+	if (ret) {
 		mptcp_pm_set_err(info, attr, msg);
-	return ret;
+		return ret;
+	}
+	if (changed & MPTCP_PM_ADDR_FLAG_BACKUP)
+		mptcp_glue_pm_endpoint_priority(genl_info_net(info), &ep);
+	return 0;
 }
 
 static const struct genl_ops mptcp_pm_ops[] = {
@@ -555,7 +560,7 @@ void mptcp_glue_event_sub(int type, const struct sock *ssk, u32 token, gfp_t gfp
 	void *hdr;
 	u8 loc_id;
 
-	if (!state || !mptcp_rs_subflow_join_ids(state, &loc_id, &rem_id, &backup))
+	if (!state || !mptcp_rs_subflow_ids(state, &loc_id, &rem_id, &backup))
 		return;
 	skb = mptcp_pm_event_new(net, type, gfp, &hdr);
 	if (!skb)

@@ -173,6 +173,12 @@ pub enum Event {
     RmAddrTx,
     /// ... or did not fit (`RmAddrTxDrop`).
     RmAddrTxDrop,
+    /// A join's SYN/ACK asked for a backup subflow (`MPJoinSynAckBackupRx`).
+    JoinSynAckBackupRx,
+    /// Our MP_PRIO went out (`MPPrioTx`).
+    MpPrioTx,
+    /// An MP_PRIO arrived (`MPPrioRx`).
+    MpPrioRx,
 }
 
 /// Where counted events go.
@@ -406,8 +412,14 @@ pub struct Conn {
     join: Option<JoinRole>,
     /// The initiator's third-ACK option (its HMAC computed once), repeated until acknowledged.
     join_ack: Option<MpJoin>,
-    /// ADD_ADDR and REMOVE_ADDR to send and received.
+    /// ADD_ADDR, REMOVE_ADDR and MP_PRIO to send and received.
     signals: Signals,
+    /// We asked the peer to use this subflow as a backup only (the MP_JOIN B flag we sent,
+    /// or our last MP_PRIO).
+    backup: bool,
+    /// The peer asked us to use this subflow as a backup only (its MP_JOIN B flag or last
+    /// MP_PRIO): a scheduler sends on it only when no regular subflow can.
+    peer_backup: bool,
 }
 
 /// The MP_JOIN handshake of an additional subflow, in the role this end plays.
@@ -454,6 +466,8 @@ impl Conn {
             join: None,
             join_ack: None,
             signals: Signals::NONE,
+            backup: false,
+            peer_backup: false,
         }
     }
 
@@ -490,7 +504,9 @@ impl Conn {
     ) -> Self {
         let initiator = Initiator::new(hasher, local_key, remote_key, nonce, addr_id, backup);
         let role = JoinRole::Initiator(initiator);
-        Self::joining(Phase::Idle, local_key, remote_key, checksums, hasher, role)
+        let mut conn = Self::joining(Phase::Idle, local_key, remote_key, checksums, hasher, role);
+        conn.backup = backup;
+        conn
     }
 
     /// The child of a listener that answered the MP_JOIN SYN `req` of the connection whose
@@ -515,6 +531,8 @@ impl Conn {
         );
         conn.isn = isn;
         conn.irs = irs;
+        conn.backup = responder.us().backup;
+        conn.peer_backup = responder.peer().backup;
         conn
     }
 
@@ -739,6 +757,12 @@ impl Conn {
                 Ok(ack) => {
                     self.join_ack = Some(ack);
                     events.event(Event::JoinSynAckRx);
+                    if let Some(peer) = initiator.peer() {
+                        self.peer_backup = peer.backup;
+                        if peer.backup {
+                            events.event(Event::JoinSynAckBackupRx);
+                        }
+                    }
                 }
                 Err(why) => {
                     events.event(match why {
@@ -919,26 +943,44 @@ impl Conn {
     }
 
     /// A join's address ids as the path-manager events report them: ours, the peer's once
-    /// known, and whether the SYN asked for a backup subflow.
+    /// known, and the peer's backup wish (upstream's event attribute).
     pub const fn join_ids(&self) -> Option<(u8, Option<u8>, bool)> {
         match self.join {
             Some(JoinRole::Initiator(initiator)) => {
-                let us = initiator.us();
                 let peer = match initiator.peer() {
                     Some(peer) => Some(peer.addr_id),
                     None => None,
                 };
-                Some((us.addr_id, peer, us.backup))
+                Some((initiator.us().addr_id, peer, self.peer_backup))
             }
-            Some(JoinRole::Responder(responder)) => {
-                let peer = responder.peer();
-                Some((responder.us().addr_id, Some(peer.addr_id), peer.backup))
-            }
+            Some(JoinRole::Responder(responder)) => Some((
+                responder.us().addr_id,
+                Some(responder.peer().addr_id),
+                self.peer_backup,
+            )),
             _ => None,
         }
     }
 
-    /// Whether an ADD_ADDR or REMOVE_ADDR waits for a pure ACK.
+    /// Queues an MP_PRIO (RFC 8684 section 3.3.8) asking the peer to use this subflow as a
+    /// backup only (`backup`) or as a regular one, for the next pure ACK; false unless
+    /// established.
+    pub fn set_backup(&mut self, backup: bool) -> bool {
+        if self.phase != Phase::Established {
+            return false;
+        }
+        self.backup = backup;
+        self.signals.set_priority(backup);
+        true
+    }
+
+    /// The backup wishes on this subflow: ours (what we last told the peer) and the peer's
+    /// (what it last told us).
+    pub const fn backup(&self) -> (bool, bool) {
+        (self.backup, self.peer_backup)
+    }
+
+    /// Whether an ADD_ADDR, REMOVE_ADDR or MP_PRIO waits for a pure ACK.
     pub const fn signal_pending(&self) -> bool {
         self.signals.pending()
     }
@@ -1338,6 +1380,10 @@ impl Conn {
                     }
                 }
                 Ok(MptcpOption::RemoveAddr(ids)) => self.signals.remove_received(&ids),
+                Ok(MptcpOption::MpPrio(prio)) => {
+                    self.peer_backup = prio.backup;
+                    self.signals.priority_received(&prio, events);
+                }
                 _ => {}
             }
         }

@@ -430,21 +430,22 @@ impl Endpoints {
             .find(|ep| ep.port == 0 && unmapped(&ep.addr) == addr)
     }
 
-    /// The identifier of our address `addr` for a subflow leaving from it: its endpoint's,
-    /// or a new implicit endpoint's (as upstream, which lists it so its identifier stays the
-    /// same for every connection).
-    pub fn local_id(&mut self, addr: &Address) -> Result<u8, Refusal> {
+    /// The endpoint of our address `addr` for a subflow leaving from it (its identifier and
+    /// backup flag go into the MP_JOIN SYN): the one listed, or a new implicit endpoint (as
+    /// upstream, which lists it so its identifier stays the same for every connection).
+    pub fn local_endpoint(&mut self, addr: &Address) -> Result<Endpoint, Refusal> {
         if let Some(ep) = self.find_local(addr) {
-            return Ok(ep.id);
+            return Ok(ep);
         }
-        let addr = unmapped(addr);
-        self.add(Endpoint {
+        let ep = Endpoint {
             id: 0,
-            addr,
+            addr: unmapped(addr),
             port: 0,
             flags: flags::IMPLICIT,
             ifindex: 0,
-        })
+        };
+        let id = self.add(ep)?;
+        Ok(Endpoint { id, ..ep })
     }
 
     /// Every endpoint, by increasing identifier.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Address signalling on one subflow (RFC 8684 section 3.4): the ADD_ADDR and REMOVE_ADDR
-//! options the path manager asks it to send, and those it received for the path manager.
+//! Signalling on one subflow: the ADD_ADDR and REMOVE_ADDR options (RFC 8684 section 3.4)
+//! and the MP_PRIO (section 3.3.8) the path manager asks it to send, and those it received
+//! for the path manager.
 //!
 //! Each goes out alone on a pure ACK, one per ACK, as upstream Linux sends them: the ACK is a
 //! TCP duplicate that carries nothing else, so the option has the whole option space (an IPv6
@@ -20,6 +21,7 @@ use super::{
     add_addr::{AddAddr, Address},
     conn::{write_padded, Event, Events},
     crypto::{AddAddrAuth, Digest},
+    mp_prio::MpPrio,
     option::MptcpOption,
     remove_addr::RemoveAddr,
 };
@@ -78,12 +80,18 @@ pub struct Received {
     pub echoed: Option<Announcement>,
     /// The peer withdrew these address identifiers.
     pub removed: Option<RemoveAddr>,
+    /// The peer changed this subflow's priority (MP_PRIO): whether it asks for it to be
+    /// used as a backup only. The last one received.
+    pub priority: Option<bool>,
 }
 
 impl Received {
     /// Whether anything arrived.
     pub const fn any(&self) -> bool {
-        self.announced.is_some() || self.echoed.is_some() || self.removed.is_some()
+        self.announced.is_some()
+            || self.echoed.is_some()
+            || self.removed.is_some()
+            || self.priority.is_some()
     }
 }
 
@@ -96,6 +104,8 @@ pub struct Signals {
     announce: Option<AddAddr>,
     /// Address identifiers we withdraw.
     remove: Option<RemoveAddr>,
+    /// Our MP_PRIO: whether we ask the peer to use this subflow as a backup only.
+    priority: Option<bool>,
     received: Received,
 }
 
@@ -105,10 +115,12 @@ impl Signals {
         echo: None,
         announce: None,
         remove: None,
+        priority: None,
         received: Received {
             announced: None,
             echoed: None,
             removed: None,
+            priority: None,
         },
     };
 
@@ -130,9 +142,18 @@ impl Signals {
         self.remove = Some(ids);
     }
 
+    /// Queues an MP_PRIO asking the peer to use this subflow as a backup only (`backup`) or
+    /// as a regular one; an earlier one not sent yet is replaced.
+    pub fn set_priority(&mut self, backup: bool) {
+        self.priority = Some(backup);
+    }
+
     /// Whether an option waits for a pure ACK.
     pub const fn pending(&self) -> bool {
-        self.echo.is_some() || self.announce.is_some() || self.remove.is_some()
+        self.echo.is_some()
+            || self.announce.is_some()
+            || self.remove.is_some()
+            || self.priority.is_some()
     }
 
     /// Writes the next waiting option into `buf` (a pure ACK's option space) and returns its
@@ -143,20 +164,23 @@ impl Signals {
             (
                 MptcpOption::AddAddr(ann.option(None)),
                 Event::EchoAddTx,
-                Event::EchoAddTxDrop,
+                Some(Event::EchoAddTxDrop),
             )
         } else if let Some(opt) = self.announce.take() {
             (
                 MptcpOption::AddAddr(opt),
                 Event::AddAddrTx,
-                Event::AddAddrTxDrop,
+                Some(Event::AddAddrTxDrop),
             )
         } else if let Some(ids) = self.remove.take() {
             (
                 MptcpOption::RemoveAddr(ids),
                 Event::RmAddrTx,
-                Event::RmAddrTxDrop,
+                Some(Event::RmAddrTxDrop),
             )
+        } else if let Some(backup) = self.priority.take() {
+            // Upstream has no counter for an MP_PRIO that did not fit.
+            (MptcpOption::MpPrio(MpPrio { backup }), Event::MpPrioTx, None)
         } else {
             return 0;
         };
@@ -166,8 +190,10 @@ impl Signals {
             MptcpOption::RemoveAddr(ids) => ids.ids().len(),
             _ => 1,
         };
-        for _ in 0..times {
-            events.event(if len == 0 { dropped } else { sent });
+        if let Some(event) = if len == 0 { dropped } else { Some(sent) } {
+            for _ in 0..times {
+                events.event(event);
+            }
         }
         len
     }
@@ -220,6 +246,12 @@ impl Signals {
             }
         };
         self.received.removed = merged;
+    }
+
+    /// An MP_PRIO arrived: the peer's wish for this subflow, kept for the path manager.
+    pub fn priority_received(&mut self, opt: &MpPrio, events: &mut dyn Events) {
+        self.received.priority = Some(opt.backup);
+        events.event(Event::MpPrioRx);
     }
 
     /// Whether anything arrived that the path manager has not taken.

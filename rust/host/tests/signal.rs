@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! ADD_ADDR and REMOVE_ADDR between two established subflows (`rust/proto/signal.rs` through
-//! `Conn`): an announcement goes out alone on a pure ACK with the sender's HMAC, the receiver
-//! checks it, echoes it at once and hands it to the path manager; forged and oversized ones,
-//! data segments, and a join's pending third ACK.
+//! ADD_ADDR, REMOVE_ADDR and MP_PRIO between two established subflows (`rust/proto/signal.rs`
+//! through `Conn`): an announcement goes out alone on a pure ACK with the sender's HMAC, the
+//! receiver checks it, echoes it at once and hands it to the path manager; forged and
+//! oversized ones, data segments, and a join's pending third ACK; backup wishes.
 
 mod common;
 
@@ -14,6 +14,7 @@ use mptcp_proto::{
     crypto::{AddAddrAuth, Digest},
     join::JoinRequest,
     mp_join::MpJoin,
+    mp_prio::MpPrio,
     option::{MptcpOption, SegmentCtx},
     remove_addr::RemoveAddr,
     signal::Announcement,
@@ -271,4 +272,76 @@ fn nothing_is_announced_before_the_keys_are_known() {
     assert!(!idle.announce(&ANN_V4, &RustCrypto));
     assert!(!idle.withdraw(RemoveAddr::new(&[1]).expect("an id")));
     assert!(!idle.signal_pending());
+}
+
+#[test]
+fn mp_prio_goes_alone_on_a_pure_ack_and_the_peer_keeps_the_wish() {
+    let (mut a, mut b) = pair();
+    let mut ev = Counted::default();
+    assert_eq!(a.backup(), (false, false));
+    assert!(a.set_backup(true));
+    assert!(a.signal_pending());
+    // A data segment carries its DSS, not the MP_PRIO.
+    assert!(matches!(
+        out(&mut a, ISN_A + 1, 100, &mut ev)[..],
+        [MptcpOption::Dss(_)]
+    ));
+    let ack = out(&mut a, ISN_A + 1, 0, &mut ev);
+    assert_eq!(ack[..], [MptcpOption::MpPrio(MpPrio { backup: true })]);
+    assert_eq!(ev.0, [Event::MpPrioTx]);
+    assert_eq!(a.backup(), (true, false));
+    assert!(!a.signal_pending());
+
+    // B counts it, owes no reply, and tells its path manager and scheduler.
+    let mut ev = Counted::default();
+    assert_eq!(deliver(&mut b, ISN_A + 1, &ack, &mut ev), Verdict::Accept);
+    assert_eq!(ev.0, [Event::MpPrioRx]);
+    assert_eq!(b.backup(), (false, true));
+    assert_eq!(b.take_received().priority, Some(true));
+    assert!(!b.received_any() && !b.signal_pending());
+
+    // Back to a regular subflow.
+    assert!(a.set_backup(false));
+    let ack = out(&mut a, ISN_A + 1, 0, &mut ev);
+    deliver(&mut b, ISN_A + 1, &ack, &mut ev);
+    assert_eq!(b.backup(), (false, false));
+    assert_eq!(b.take_received().priority, Some(false));
+}
+
+#[test]
+fn a_malformed_mp_prio_changes_nothing() {
+    let (_, mut b) = pair();
+    let mut ev = Counted::default();
+    // RFC 6824's four-byte form (with an address id), which RFC 8684 dropped; and a stub.
+    for bad in [&[30u8, 4, 0x51, 7][..], &[30, 2]] {
+        let v = b.incoming(&ack_in(ISN_A + 1), bad, &RustCrypto, &mut ev);
+        assert_eq!(v, Verdict::Accept);
+    }
+    assert!(ev.0.is_empty());
+    assert_eq!(b.backup(), (false, false));
+    assert!(!b.received_any());
+}
+
+#[test]
+fn a_join_s_backup_flags_are_both_ends_wishes() {
+    let d = RustCrypto;
+    let mut ev = Counted::default();
+    // A asks for a backup subflow in its SYN; B answers with a backup SYN/ACK too.
+    let mut a = Conn::join_initiator(KEY_A, KEY_B, false, (0x5eed_0001, 1, true), &d);
+    assert!(!a.set_backup(false), "no MP_PRIO before the handshake");
+    let mut buf = [0u8; 40];
+    let n = a.syn_options(ISN_A, &mut buf, &mut ev);
+    let [MptcpOption::MpJoin(syn)] = options(&buf[..n], SegmentCtx::SYN)[..] else {
+        panic!("an MP_JOIN SYN")
+    };
+    assert!(matches!(syn, MpJoin::Syn { backup: true, .. }));
+    let req = JoinRequest::from_syn(&syn, 0x5eed_0002, 4, true).expect("a SYN form");
+    let b = Conn::join_responder(&req, (KEY_B, KEY_A, false), ISN_B, ISN_A, &d);
+    assert_eq!(b.backup(), (true, true));
+    let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
+    let mut ev = Counted::default();
+    a.syn_ack(ISN_B, ISN_A + 1, 65535, &area(MptcpOption::MpJoin(syn_ack)), &d, &mut ev);
+    assert_eq!(ev.0, [Event::JoinSynAckRx, Event::JoinSynAckBackupRx]);
+    assert_eq!(a.backup(), (true, true));
+    assert_eq!(a.join_ids(), Some((1, Some(4), true)));
 }
