@@ -18,11 +18,6 @@ new_netns join-c && new_netns join-s &&
 	done ||
 	echo "# netns setup failed"
 
-counter() {
-	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
-		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
-}
-
 # The client's second address is a "subflow" endpoint; the server takes up to 2 more subflows
 # (the default limit).
 ip -n join-c mptcp endpoint add 10.32.2.1 dev jveth2 subflow ||

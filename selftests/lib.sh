@@ -43,6 +43,8 @@ tap_done() {
 		echo "# planned $_tap_planned tests, ran $_tap_n"
 		_tap_fail=$((_tap_fail + 1))
 	fi
+	monitor_stop
+	[ -z "$_snap_dir" ] || rm -rf "$_snap_dir"
 	cleanup_netns
 	[ "$_tap_fail" -eq 0 ]
 }
@@ -94,4 +96,97 @@ cleanup_netns() {
 		ip netns del "$_ns" 2>/dev/null
 	done
 	_netns_list=""
+}
+
+# --- counters and events of namespaces running the module
+
+_snap_dir=""
+_mon_pids=""
+
+# counter NS NAME: the MPTcpExt counter NAME of NS now (0 if the module has no such counter).
+counter() {
+	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
+		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
+}
+
+# snap NS...: the counters of each NS now, for rose() to compare with.
+snap() {
+	[ -n "$_snap_dir" ] || _snap_dir=$(mktemp -d) || return 1
+	for _ns in "$@"; do
+		ip netns exec "$_ns" cat /proc/net/mptcp_netstat >"$_snap_dir/$_ns" || return 1
+	done
+}
+
+# rose NS COUNTER N...: each COUNTER of NS rose by exactly N since its snap (pairs repeat).
+rose() {
+	_ns=$1
+	shift
+	while [ $# -ge 2 ]; do
+		_before=$(awk -v n="$1" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
+			NR == 2 { print $c + 0 }' "$_snap_dir/$_ns")
+		_now=$(counter "$_ns" "$1")
+		echo "$_ns $1: +$((_now - _before)), expected +$2"
+		[ $((_now - _before)) -eq "$2" ] || return 1
+		shift 2
+	done
+}
+
+# wait_for WHAT CMD...: polls CMD (every 0.2 s, 60 s at most) until it succeeds.
+wait_for() {
+	_what=$1
+	shift
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	echo "timed out waiting for $_what"
+	return 1
+}
+
+# monitor_start NS...: `ip mptcp monitor` in each NS, into the file `events NS` names;
+# returns once each reported an event (a short-lived MPTCP listener in each namespace makes
+# one, LISTENER_CREATED; repeated, bounded, until all saw theirs).
+monitor_start() {
+	[ -n "$_snap_dir" ] || _snap_dir=$(mktemp -d) || return 1
+	for _ns in "$@"; do
+		ip netns exec "$_ns" ip mptcp monitor >"$_snap_dir/ev-$_ns" 2>&1 &
+		_mon_pids="$_mon_pids $!"
+	done
+	for _ in $(seq 50); do
+		_all=1
+		for _ns in "$@"; do
+			ip netns exec "$_ns" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+s.close()'
+			grep -q LISTENER_CREATED "$_snap_dir/ev-$_ns" || _all=0
+		done
+		[ $_all -eq 0 ] || return 0
+		sleep 0.1
+	done
+	echo "# the event monitors did not start"
+}
+
+monitor_stop() {
+	[ -n "$_mon_pids" ] || return 0
+	kill $_mon_pids 2>/dev/null
+	wait $_mon_pids 2>/dev/null
+	_mon_pids=""
+}
+
+# events NS: the file monitor_start writes NS's events to.
+events() {
+	echo "$_snap_dir/ev-$1"
+}
+
+# count FILE PATTERN...: lines of FILE matching every PATTERN (fixed strings).
+count() {
+	_f=$1
+	shift
+	_lines=$(cat "$_f")
+	for _p in "$@"; do
+		_lines=$(printf '%s\n' "$_lines" | grep -F -- "$_p")
+	done
+	printf '%s\n' "$_lines" | grep -c .
 }

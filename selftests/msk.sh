@@ -15,12 +15,6 @@ new_netns msk-a && new_netns msk-b &&
 	ip -n msk-b addr add fd31::2/64 dev veth-b nodad ||
 	echo "# netns setup failed"
 
-# counter NS NAME: the MPTcpExt counter NAME in namespace NS.
-counter() {
-	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
-		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
-}
-
 # transfer CLIENT_PROTO SERVER_PROTO ADDR PORT BYTES [COUNTER-IN-A [COUNTER-IN-B]]: client in
 # msk-a, server in msk-b; passes when the bytes arrive intact both ways and each counter
 # named rose by exactly one.

@@ -23,11 +23,6 @@ new_netns sig-c && new_netns sig-s &&
 	done ||
 	echo "# netns setup failed"
 
-counter() {
-	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
-		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
-}
-
 # The server announces its second addresses; the client takes one announcement.
 ip -n sig-s mptcp endpoint add 10.33.2.2 id 1 signal &&
 	ip -n sig-s mptcp endpoint add dead:2::2 id 2 signal &&
@@ -64,27 +59,6 @@ transfer() {
 	[ $rc -eq 0 ]
 }
 
-# snap: the counters of both namespaces now, for rose() to compare with.
-snap() {
-	for ns in sig-c sig-s; do
-		ip netns exec $ns cat /proc/net/mptcp_netstat >"$tmp_dir/$ns" || return 1
-	done
-}
-
-# rose NS COUNTER N...: each COUNTER of NS rose by exactly N since snap (pairs repeat).
-rose() {
-	ns=$1
-	shift
-	while [ $# -ge 2 ]; do
-		before=$(awk -v n="$1" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
-			NR == 2 { print $c + 0 }' "$tmp_dir/$ns")
-		now=$(counter "$ns" "$1")
-		echo "$ns $1: +$((now - before)), expected +$2"
-		[ $((now - before)) -eq "$2" ] || return 1
-		shift 2
-	done
-}
-
 tmp_dir=$(mktemp -d)
 
 joined_once() {
@@ -98,7 +72,7 @@ echoed_not_joined() {
 	rose sig-c AddAddr 1 EchoAddTx 1 MPJoinSynTx 0 && rose sig-s EchoAdd 1
 }
 
-snap
+snap sig-c sig-s
 check "IPv4: a 16 MiB transfer arrives intact both ways" \
 	transfer 16777216 7201 10.33.1.2 10.33.2.2 4
 check "the server announced 10.33.2.2 and heard the echo (AddAddrTx, EchoAdd)" \
@@ -110,7 +84,7 @@ check "the client joined the announced address during the transfer" \
 check "... with one MP_JOIN, which the server took; no broken mapping" \
 	joined_once
 
-snap
+snap sig-c sig-s
 check "IPv6: a 16 MiB transfer arrives intact both ways" \
 	transfer 16777216 7202 dead:1::2 dead:2::2 6
 check "dead:2::2 announced (a 28-byte ADD_ADDR alone on an ACK), echoed and joined" \
@@ -118,70 +92,23 @@ check "dead:2::2 announced (a 28-byte ADD_ADDR alone on an ACK), echoed and join
 
 : with add_addr_accepted 0 the client echoes but does not join
 ip -n sig-c mptcp limits set add_addr_accepted 0 subflows 1
-snap
+snap sig-c sig-s
 check "with add_addr_accepted 0 a transfer arrives intact" \
 	transfer 4194304 7203 10.33.1.2 10.33.2.2 4
 check "the client echoed the announcement and opened no subflow" \
 	echoed_not_joined
 
-# wait_for WHAT CMD...: polls CMD (every 0.2 s, 60 s at most) until it succeeds.
-wait_for() {
-	what=$1
-	shift
-	for _ in $(seq 300); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	echo "timed out waiting for $what"
-	return 1
-}
-
-# ip mptcp monitor in both namespaces, into $tmp_dir/ev-c and ev-s.
-monitor_start() {
-	ip netns exec sig-c ip mptcp monitor >"$tmp_dir/ev-c" 2>&1 &
-	mon_c=$!
-	ip netns exec sig-s ip mptcp monitor >"$tmp_dir/ev-s" 2>&1 &
-	mon_s=$!
-	# A monitor is listening once it reports an event: a short-lived MPTCP listener in each
-	# namespace makes one (LISTENER_CREATED), repeated until both saw theirs (bounded).
-	for _ in $(seq 50); do
-		for ns in sig-c sig-s; do
-			ip netns exec $ns python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
-s.bind(("127.0.0.1", 0))
-s.listen(1)
-s.close()'
-		done
-		grep -q LISTENER_CREATED "$tmp_dir/ev-c" && grep -q LISTENER_CREATED "$tmp_dir/ev-s" &&
-			return 0
-		sleep 0.1
-	done
-	echo "# the event monitors did not start"
-}
-monitor_stop() {
-	kill $mon_c $mon_s 2>/dev/null
-	wait $mon_c $mon_s 2>/dev/null
-}
-# count FILE PATTERN...: lines of FILE matching every PATTERN.
-count() {
-	f=$1
-	shift
-	out=$(cat "$f")
-	for p in "$@"; do
-		out=$(printf '%s\n' "$out" | grep -F -- "$p")
-	done
-	printf '%s\n' "$out" | grep -c .
-}
 events_of_removal() {
-	cat "$tmp_dir/ev-c" "$tmp_dir/ev-s"
-	[ "$(count "$tmp_dir/ev-c" ANNOUNCED remid=1 daddr4=10.33.2.2)" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-c" SF_ESTABLISHED daddr4=10.33.2.2 remid=1)" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-c" REMOVED remid=1)" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-c" SF_CLOSED daddr4=10.33.2.2)" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-s" SF_ESTABLISHED saddr4=10.33.2.2)" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-s" "CREATED] token")" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-c" "CREATED] token")" -eq 1 ] &&
-		[ "$(count "$tmp_dir/ev-s" SF_CLOSED saddr4=10.33.2.2)" -eq 1 ]
+	ev_c=$(events sig-c) ev_s=$(events sig-s)
+	cat "$ev_c" "$ev_s"
+	[ "$(count "$ev_c" ANNOUNCED remid=1 daddr4=10.33.2.2)" -eq 1 ] &&
+		[ "$(count "$ev_c" SF_ESTABLISHED daddr4=10.33.2.2 remid=1)" -eq 1 ] &&
+		[ "$(count "$ev_c" REMOVED remid=1)" -eq 1 ] &&
+		[ "$(count "$ev_c" SF_CLOSED daddr4=10.33.2.2)" -eq 1 ] &&
+		[ "$(count "$ev_s" SF_ESTABLISHED saddr4=10.33.2.2)" -eq 1 ] &&
+		[ "$(count "$ev_s" "CREATED] token")" -eq 1 ] &&
+		[ "$(count "$ev_c" "CREATED] token")" -eq 1 ] &&
+		[ "$(count "$ev_s" SF_CLOSED saddr4=10.33.2.2)" -eq 1 ]
 }
 info_after_add() {
 	cat "$tmp_dir/ss-c" "$tmp_dir/ss-s"
@@ -211,8 +138,8 @@ mid_transfer() {
 : the server removes its signal endpoint while its address is joined
 ip -n sig-c mptcp limits set add_addr_accepted 1 subflows 1
 has_join="ip netns exec sig-s ss -Htn state established '( sport = :7204 )' | grep -qF ' 10.33.2.2:'"
-snap
-monitor_start
+snap sig-c sig-s
+monitor_start sig-c sig-s
 check "an endpoint removed mid-transfer: its join closes, the transfer arrives intact" \
 	mid_transfer 7204 "ip -n sig-s mptcp endpoint delete id 1" "$has_join" "! $has_join"
 monitor_stop
@@ -228,7 +155,7 @@ check "MPTCP_INFO after the withdrawal: no extra subflow on either side" \
 : an endpoint added to an established connection is announced and joined
 has_conn="ip netns exec sig-s ss -Htn state established '( sport = :7205 )' | grep -qF ' 10.33.1.2:'"
 has_join="ip netns exec sig-s ss -Htn state established '( sport = :7205 )' | grep -qF ' 10.33.2.2:'"
-snap
+snap sig-c sig-s
 check "an endpoint added mid-transfer is joined, the transfer arrives intact" \
 	mid_transfer 7205 "ip -n sig-s mptcp endpoint add 10.33.2.2 id 3 signal" "$has_conn" "$has_join"
 check "it was announced (AddAddrTx) and joined (MPJoinAckRx)" \

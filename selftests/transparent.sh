@@ -13,11 +13,6 @@ new_netns tr-a && new_netns tr-b &&
 	link_netns tr-a veth-a 10.32.0.1/24 tr-b veth-b 10.32.0.2/24 ||
 	echo "# netns setup failed"
 
-counter() {
-	ip netns exec "$1" awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
-		NR == 2 { print $c + 0 }' /proc/net/mptcp_netstat
-}
-
 # An unmodified client (protocol 0) to an unmodified server, both in transparent namespaces:
 # the data must arrive intact and the handshake must have been MP_CAPABLE.
 transfer_default() {
