@@ -154,6 +154,9 @@ void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpo
 void mptcp_glue_pm_endpoint_priority(struct net *net, const struct mptcp_rs_endpoint *ep);
 /* The number of endpoints with every flag of @mask. */
 unsigned int mptcp_rs_pm_count(const struct net *net, u32 mask);
+/* The next "laminar" endpoint (id above @after) of @remote's family, to join @remote from. */
+bool mptcp_rs_pm_next_laminar(const struct net *net, u8 after,
+			      const struct mptcp_rs_endpoint *remote, struct mptcp_rs_endpoint *out);
 /* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
 			     const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);

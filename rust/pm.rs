@@ -257,6 +257,27 @@ unsafe extern "C" fn mptcp_rs_pm_next_subflow(
     }
 }
 
+/// The next laminar endpoint (identifier above `after`) to join the peer's announced address
+/// `remote` from (see [`Endpoints::next_laminar`]); false if none. Any context.
+///
+/// # Safety
+///
+/// As [`mptcp_rs_pm_next_subflow`], `remote` for `first`.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_next_laminar(
+    net: *const ffi::Net,
+    after: u8,
+    remote: *const RawEndpoint,
+    out: *mut RawEndpoint,
+) -> bool {
+    // SAFETY: As the caller's contract.
+    unsafe {
+        next_for_connection(net, remote, out, |eps, remote| {
+            eps.next_laminar(after, remote)
+        })
+    }
+}
+
 /// The next endpoint (identifier above `after`) to announce to the peer of a connection
 /// whose first subflow left from `first`'s address (see [`Endpoints::next_signal`]); false if
 /// none. Any context.

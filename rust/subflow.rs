@@ -974,9 +974,9 @@ unsafe extern "C" fn mptcp_rs_subflow_ids(
 ) -> bool {
     // SAFETY: Per the function's contract.
     let conn = &unsafe { subflow(state) }.conn;
-    let ids = conn.join_ids().or_else(|| {
-        (conn.phase() == Phase::Established).then(|| (0, Some(0), conn.backup().1))
-    });
+    let ids = conn
+        .join_ids()
+        .or_else(|| (conn.phase() == Phase::Established).then(|| (0, Some(0), conn.backup().1)));
     let Some((ours, peer, bkup)) = ids else {
         return false;
     };

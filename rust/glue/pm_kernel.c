@@ -458,24 +458,56 @@ static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
 	return mptcp_rs_pm_local_endpoint(net, local, !same_address(local, first));
 }
 
-/* Whether a subflow of @sk already goes to @remote's address (then it is not joined again). */
-static bool msk_reaches(struct sock *sk, struct sock *first, const struct mptcp_rs_endpoint *remote)
+/*
+ * Whether a subflow of @sk (the first, @first, or a join) goes to @addr (@peer) or leaves
+ * from it; those on their way out (FIN sent, closed) do not count for our addresses.
+ */
+static bool msk_has_subflow(struct sock *sk, struct sock *first,
+			    const struct mptcp_rs_endpoint *addr, bool peer)
 {
-	struct mptcp_rs_endpoint peer;
+	const int gone = TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_CLOSE;
+	struct mptcp_rs_endpoint ep;
 	struct sock *ssk;
-	bool found = false;
+	bool found;
 	unsigned int n;
 
-	subflow_address(first, true, &peer);
-	if (same_address(&peer, remote))
-		return true;
+	subflow_address(first, peer, &ep);
+	found = same_address(&ep, addr);
 	/* Bounded by the subflow limit. */
 	for (n = 0; !found && (ssk = msk_join_get(sk, n)); n++) {
-		subflow_address(ssk, true, &peer);
-		found = same_address(&peer, remote);
+		subflow_address(ssk, peer, &ep);
+		found = same_address(&ep, addr) &&
+			(peer || !((1 << inet_sk_state_load(ssk)) & gone));
 		sock_put(ssk);
 	}
 	return found;
+}
+
+/*
+ * How many endpoints are flagged "laminar": with any, the peer's announcements are joined
+ * from those (each used by one subflow at a time) rather than from the address the routing
+ * picks. Named after upstream's function, which mptcp_join.sh probes in kallsyms to decide
+ * whether laminar endpoints are supported.
+ */
+static noinline unsigned int mptcp_pm_get_endp_laminar_max(const struct net *net)
+{
+	return mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_LAMINAR);
+}
+
+/* The first laminar endpoint, of @remote's family, that no subflow of @sk leaves from. */
+static bool laminar_source(struct sock *sk, struct sock *first,
+			   const struct mptcp_rs_endpoint *remote, struct mptcp_rs_endpoint *local)
+{
+	unsigned int i;
+	u8 after = 0;
+
+	/* Bounded by the number of endpoint ids. */
+	for (i = 0; i < 256 && mptcp_rs_pm_next_laminar(sock_net(sk), after, remote, local); i++) {
+		after = local->id;
+		if (!msk_has_subflow(sk, first, local, false))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -506,7 +538,7 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			return;
-		if (remote.family != ours->family || msk_reaches(sk, first, &remote))
+		if (remote.family != ours->family || msk_has_subflow(sk, first, &remote, true))
 			continue;
 		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
 		spin_lock_bh(&msk_of(sk)->joins_lock);
@@ -517,7 +549,9 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		/* No port announced: the one of the first subflow's peer. */
 		if (!remote.port)
 			remote.port = ntohs(inet_sk(first)->inet_dport);
-		if (route_source(sock_net(sk), &remote, ours, &local))
+		if (mptcp_pm_get_endp_laminar_max(sock_net(sk)) ?
+		    !laminar_source(sk, first, &remote, &local) :
+		    route_source(sock_net(sk), &remote, ours, &local) != 0)
 			continue;
 		/* Counted once its SYN is on its way, as upstream counts it. */
 		if (msk_join_connect(sk, first, &local, &remote))
@@ -769,6 +803,7 @@ void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info)
 	info->mptcpi_endp_signal_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SIGNAL);
 	info->mptcpi_endp_subflow_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SUBFLOW);
 	info->mptcpi_endp_fullmesh_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH);
+	info->mptcpi_endp_laminar_max = mptcp_pm_get_endp_laminar_max(net);
 }
 
 void msk_pm_join_closed(struct sock *sk)

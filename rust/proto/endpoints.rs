@@ -422,6 +422,24 @@ impl Endpoints {
             })
     }
 
+    /// The next endpoint (smallest identifier above `after`) flagged `laminar`, of the family
+    /// of the peer's announced address `remote` (IPv4-mapped counting as IPv4): where the
+    /// in-kernel manager joins an announcement from when laminar endpoints exist, instead of
+    /// the address the routing picks (the caller passes over those its subflows use).
+    pub fn next_laminar(&self, after: u8, remote: &Address) -> Option<Endpoint> {
+        let remote = unmapped(remote);
+        (after.checked_add(1)?..=MAX_ID)
+            .filter_map(|i| self.get(i))
+            .map(|ep| Endpoint {
+                addr: unmapped(&ep.addr),
+                ..ep
+            })
+            .find(|ep| {
+                ep.flags & flags::LAMINAR != 0
+                    && core::mem::discriminant(&ep.addr) == core::mem::discriminant(&remote)
+            })
+    }
+
     /// The endpoint of our address `addr` (IPv4-mapped counting as IPv4), if any: the
     /// address id a join reaching it is answered from.
     pub fn find_local(&self, addr: &Address) -> Option<Endpoint> {

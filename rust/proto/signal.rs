@@ -180,7 +180,11 @@ impl Signals {
             )
         } else if let Some(backup) = self.priority.take() {
             // Upstream has no counter for an MP_PRIO that did not fit.
-            (MptcpOption::MpPrio(MpPrio { backup }), Event::MpPrioTx, None)
+            (
+                MptcpOption::MpPrio(MpPrio { backup }),
+                Event::MpPrioTx,
+                None,
+            )
         } else {
             return 0;
         };

@@ -333,3 +333,42 @@ fn subflows_leave_from_subflow_endpoints_of_the_same_family_but_the_first_addres
         "the first's own address"
     );
 }
+
+#[test]
+fn announcements_are_joined_from_laminar_endpoints_of_their_family() {
+    let mut t = Endpoints::EMPTY;
+    let v6 = Address::V6([0xfd, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    let remote = Address::V4([10, 0, 2, 1]);
+    t.add(with_flags(v4(2), flags::SUBFLOW)).unwrap(); // 1: not laminar
+    t.add(with_flags(v6, flags::LAMINAR)).unwrap(); // 2: another family
+    t.add(with_flags(v4(3), flags::LAMINAR)).unwrap(); // 3
+    t.add(with_flags(v4(4), flags::LAMINAR | flags::SUBFLOW))
+        .unwrap(); // 4
+    let picked: Vec<u8> = std::iter::successors(t.next_laminar(0, &remote), |ep| {
+        t.next_laminar(ep.id, &remote)
+    })
+    .map(|ep| ep.id)
+    .collect();
+    assert_eq!(picked, [3, 4]);
+    assert_eq!(t.next_laminar(0, &v6).map(|ep| ep.id), Some(2));
+    assert_eq!(t.next_laminar(4, &remote), None);
+    assert_eq!(t.count_with(flags::LAMINAR), 3);
+}
+
+#[test]
+fn a_subflow_s_local_endpoint_is_listed_or_made_implicit() {
+    let mut t = Endpoints::EMPTY;
+    t.add(with_flags(v4(2), flags::SUBFLOW | flags::BACKUP))
+        .unwrap();
+    // A listed address: its id and flags (the backup flag goes into the MP_JOIN SYN).
+    let listed = t.local_endpoint(&v4(2)).expect("listed");
+    assert_eq!(
+        (listed.id, listed.flags),
+        (1, flags::SUBFLOW | flags::BACKUP)
+    );
+    // An unlisted one becomes an implicit endpoint, once.
+    let new = t.local_endpoint(&v4(9)).expect("room for it");
+    assert_eq!((new.id, new.flags), (2, flags::IMPLICIT));
+    assert_eq!(t.local_endpoint(&v4(9)).map(|e| e.id), Ok(2));
+    assert_eq!(t.len(), 2);
+}

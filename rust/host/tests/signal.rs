@@ -340,7 +340,14 @@ fn a_join_s_backup_flags_are_both_ends_wishes() {
     assert_eq!(b.backup(), (true, true));
     let (_, syn_ack) = req.responder(&d, KEY_B, KEY_A);
     let mut ev = Counted::default();
-    a.syn_ack(ISN_B, ISN_A + 1, 65535, &area(MptcpOption::MpJoin(syn_ack)), &d, &mut ev);
+    a.syn_ack(
+        ISN_B,
+        ISN_A + 1,
+        65535,
+        &area(MptcpOption::MpJoin(syn_ack)),
+        &d,
+        &mut ev,
+    );
     assert_eq!(ev.0, [Event::JoinSynAckRx, Event::JoinSynAckBackupRx]);
     assert_eq!(a.backup(), (true, true));
     assert_eq!(a.join_ids(), Some((1, Some(4), true)));
