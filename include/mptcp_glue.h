@@ -8,6 +8,8 @@
 #ifndef _MPTCP_GLUE_H
 #define _MPTCP_GLUE_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 #include <linux/types.h>
@@ -38,7 +40,14 @@ unsigned int mptcp_rs_mib_curr_estab(void);
 enum { MPTCP_RS_JOIN_CREATE, MPTCP_RS_JOIN_BIND, MPTCP_RS_JOIN_CONNECT };
 void mptcp_rs_mib_join_open_failed(const struct net *net, int step);
 /* Implemented in Rust (rust/mib.rs): a path-manager event (below) in @net. */
-enum { MPTCP_RS_PM_RM_ADDR, MPTCP_RS_PM_RM_SUBFLOW, MPTCP_RS_PM_ADD_ADDR_DROP };
+enum {
+	MPTCP_RS_PM_RM_ADDR,
+	MPTCP_RS_PM_RM_SUBFLOW,
+	MPTCP_RS_PM_ADD_ADDR_DROP,
+	MPTCP_RS_PM_MPC_ENDP_ATTEMPT,	/* a SYN without MP_JOIN on an endpoint's port */
+	MPTCP_RS_PM_JOIN_PORT_SYNACK_RX, /* our join's SYN/ACK came from an announced port */
+	MPTCP_RS_PM_JOIN_PORT_ACK_RX,	/* a join on an announced port completed */
+};
 void mptcp_rs_mib_pm_event(const struct net *net, int event);
 
 /* Sum over CPUs of counter @index (< mib_count) of @net. */
@@ -190,6 +199,24 @@ void mptcp_glue_subflow_ulp_unregister(void);
  * serves a user's msk). Process context.
  */
 int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp);
+/* The same without the reference: for the module's own sockets, closed at namespace exit. */
+int mptcp_glue_subflow_create_kern(struct net *net, int family, struct socket **sockp);
+/*
+ * Listeners on the ports of "signal" endpoints that have one (rust/glue/pm_listen.c): each
+ * takes MP_JOINs only (other SYNs are reset, MPCapableEndpAttempt). Added with the endpoint
+ * (0 or -errno), closed with it, all closed at namespace exit. Process context.
+ */
+struct mptcp_rs_port_listeners {
+	struct mutex lock;
+	struct list_head list;
+};
+int mptcp_glue_port_listener_add(struct net *net, const struct mptcp_rs_endpoint *ep);
+void mptcp_glue_port_listener_del(struct net *net, u8 id);
+void mptcp_glue_port_listeners_close(struct net *net);
+/* The namespace's list of them (pernet.c). */
+struct mptcp_rs_port_listeners *mptcp_glue_port_listeners(const struct net *net);
+/* Whether the SYN's options (@len bytes at @opts) carry MP_JOIN (rust/subflow.rs). */
+bool mptcp_rs_syn_is_join(const u8 *opts, unsigned int len);
 /*
  * Reset the subflow @sk with MP_TCPRST (its state must be in the reset phase), from a work
  * item: callers may hold the socket lock or run in softirq (tcp_ext.c).
@@ -287,6 +314,7 @@ struct mptcp_rs_join_keys {
 	u64 local_key;
 	u64 remote_key;
 	bool checksums;
+	u16 local_port;	/* the connection's own (its msk's), 0 if it has no msk yet */
 };
 /* The connection's keys, once both are known: joins to it can be answered. */
 void mptcp_glue_token_set_keys(struct mptcp_rs_token *t, u64 local_key, u64 remote_key,
@@ -365,6 +393,8 @@ bool mptcp_glue_checksum_enabled(const struct net *net);
 u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net);
 /* net.mptcp.add_addr_timeout of @net, in jiffies (0: no retransmission). */
 unsigned int mptcp_glue_add_addr_timeout(const struct net *net);
+/* net.mptcp.add_addr_v6_port_drop_ts of @net: a long ADD_ADDR may go without timestamps. */
+bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net);
 /* Adds one to counter @index of @net. Any context. */
 void mptcp_glue_mib_inc(const struct net *net, unsigned int index);
 /* skb_checksum() of all of @skb's data (a segment's payload before its header is pushed). */
@@ -384,6 +414,8 @@ struct mptcp_rs_out_seg {
 	u32 seq;
 	u32 payload;
 	u32 snd_una;
+	/* the last bytes of the buffer, only if the segment leaves out its timestamps */
+	u32 ts_room;
 	bool fin;
 	bool rst;
 };
@@ -428,6 +460,8 @@ void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
 bool mptcp_rs_subflow_announce(void *state, const struct mptcp_rs_endpoint *ep);
 bool mptcp_rs_subflow_withdraw(void *state, const u8 *ids, unsigned int n);
 bool mptcp_rs_subflow_signal_pending(void *state);
+/* Whether our announcement was dropped for want of room since the last call. Locked. */
+bool mptcp_rs_subflow_announce_dropped(void *state);
 /* Queue an MP_PRIO (backup or regular) for the next pure ACK; false unless established. */
 bool mptcp_rs_subflow_set_backup(void *state, bool backup);
 /* The backup wishes on a subflow: ours, and the peer's (a scheduler avoids it). Locked. */

@@ -36,6 +36,8 @@ pub(crate) struct JoinKeys {
     pub(crate) local_key: u64,
     pub(crate) remote_key: u64,
     pub(crate) checksums: bool,
+    /// The connection's local port (its msk's), 0 before it has one.
+    pub(crate) local_port: u16,
 }
 
 extern "C" {

@@ -186,6 +186,9 @@ unsafe extern "C" fn mptcp_rs_mib_join_open_failed(net: *const ffi::Net, step: c
 const PM_RM_ADDR: c_int = 0;
 const PM_RM_SUBFLOW: c_int = 1;
 const PM_ADD_ADDR_DROP: c_int = 2;
+const PM_MPC_ENDP_ATTEMPT: c_int = 3;
+const PM_JOIN_PORT_SYNACK_RX: c_int = 4;
+const PM_JOIN_PORT_ACK_RX: c_int = 5;
 
 /// Counts one path-manager event in `net`: a withdrawn address id acted upon (`RmAddr`), a
 /// subflow closed for a withdrawal (`RmSubflow`), an announcement dropped for want of room
@@ -200,6 +203,9 @@ unsafe extern "C" fn mptcp_rs_mib_pm_event(net: *const ffi::Net, event: c_int) {
         PM_RM_ADDR => Counter::RmAddr,
         PM_RM_SUBFLOW => Counter::RmSubflow,
         PM_ADD_ADDR_DROP => Counter::AddAddrDrop,
+        PM_MPC_ENDP_ATTEMPT => Counter::MPCapableEndpAttempt,
+        PM_JOIN_PORT_SYNACK_RX => Counter::MPJoinPortSynAckRx,
+        PM_JOIN_PORT_ACK_RX => Counter::MPJoinPortAckRx,
         _ => return,
     };
     // SAFETY: `net` is live (contract).

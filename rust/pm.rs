@@ -365,14 +365,23 @@ unsafe extern "C" fn mptcp_rs_pm_count(net: *const ffi::Net, mask: u32) -> c_uin
     c_uint::try_from(n).unwrap_or(c_uint::MAX)
 }
 
-/// The endpoint of our address `addr` in `net`, if any. Any context.
+/// The endpoint in `net` a join that reached our address `addr` at `port` is answered from
+/// (see [`Endpoints::find_local_at`]), if any. Any context.
 ///
 /// # Safety
 ///
 /// `net` as for [`of`].
-pub(crate) unsafe fn local_endpoint(net: *const ffi::Net, addr: &Address) -> Option<Endpoint> {
+pub(crate) unsafe fn local_endpoint(
+    net: *const ffi::Net,
+    addr: &Address,
+    port: u16,
+) -> Option<Endpoint> {
     // SAFETY: `net` is live (caller).
-    unsafe { of(net) }.config.lock().endpoints.find_local(addr)
+    unsafe { of(net) }
+        .config
+        .lock()
+        .endpoints
+        .find_local_at(addr, port)
 }
 
 fn copy_out(found: Option<Endpoint>, out: *mut RawEndpoint) -> bool {

@@ -182,6 +182,8 @@ impl Events for NetCounters {
             Event::JoinSynAckBackupRx => Counter::MPJoinSynAckBackupRx,
             Event::MpPrioTx => Counter::MPPrioTx,
             Event::MpPrioRx => Counter::MPPrioRx,
+            Event::JoinPortSynRx => Counter::MPJoinPortSynRx,
+            Event::MismatchPortSynRx => Counter::MismatchPortSynRx,
         };
         // SAFETY: The hooks pass the namespace of the socket they run for, which is alive
         // while its socket is.
@@ -546,15 +548,26 @@ unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin, local: &RawEndp
     }
     // SAFETY: `net` is live (contract).
     match unsafe { join_lookup(net, token) } {
-        Ok(_) => {
-            // SAFETY: No preconditions; any context.
-            let nonce = unsafe { ffi::get_random_u32() };
-            // Our address id and backup flag: those of the endpoint of the address the SYN
-            // reached, else 0 (the connection's initial address, or one no endpoint names).
+        Ok(keys) => {
+            let port = local.port_number();
+            // Our address id and backup flag: those of the endpoint of the address (and
+            // port) the SYN reached, else 0 (the connection's initial address, or one no
+            // endpoint names).
             let ours = local
                 .address()
                 // SAFETY: `net` is live (contract).
-                .and_then(|addr| unsafe { pm::local_endpoint(net, &addr) });
+                .and_then(|addr| unsafe { pm::local_endpoint(net, &addr, port) });
+            // A join at another port than the connection's must have reached one of our
+            // endpoints' (announced with it), as upstream checks.
+            if keys.local_port != 0 && port != keys.local_port {
+                if ours.is_none_or(|ep| ep.port != port) {
+                    counters.event(Event::MismatchPortSynRx);
+                    return join::refused_request_words(reason::PROHIBITED);
+                }
+                counters.event(Event::JoinPortSynRx);
+            }
+            // SAFETY: No preconditions; any context.
+            let nonce = unsafe { ffi::get_random_u32() };
             let (id, backup) = ours.map_or((0, false), |ep| {
                 (ep.id, ep.flags & endpoints::flags::BACKUP != 0)
             });
@@ -674,6 +687,7 @@ pub(crate) struct OutSegC {
     seq: u32,
     payload: u32,
     snd_una: u32,
+    ts_room: u32,
     fin: bool,
     rst: bool,
 }
@@ -716,6 +730,7 @@ unsafe extern "C" fn mptcp_rs_established_options(
         fin: seg.fin,
         rst: seg.rst,
         snd_una: seg.snd_una,
+        ts_room: seg.ts_room,
     };
     // SAFETY: `skb` is live for the call (contract).
     let mut payload_sum = || csum::from_native(unsafe { ffi::mptcp_glue_skb_payload_sum(skb) });
@@ -871,6 +886,17 @@ unsafe extern "C" fn mptcp_rs_subflow_take_signals(state: *mut c_void, out: *mut
     out.backup = got.priority.unwrap_or(false);
 }
 
+/// Whether our announcement on the subflow was dropped for want of room since the last call.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_announce_dropped(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.take_announce_dropped()
+}
+
 /// Queues an MP_PRIO asking the peer to use the subflow as a backup only (`backup`) or as a
 /// regular one, for its next pure ACK, which the caller then sends. False if it cannot carry
 /// it (not established, no longer MPTCP).
@@ -1015,6 +1041,18 @@ unsafe extern "C" fn mptcp_rs_join_established_once(state: *mut c_void) -> bool 
 unsafe extern "C" fn mptcp_rs_subflow_signal_pending(state: *mut c_void) -> bool {
     // SAFETY: Per the function's contract.
     unsafe { subflow(state) }.conn.signal_pending()
+}
+
+/// Whether a SYN's option bytes (`len` at `opts`) carry MP_JOIN: the only SYNs a listener on
+/// an endpoint's port takes (`rust/glue/pm_listen.c`).
+///
+/// # Safety
+///
+/// `opts` readable for `len` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_syn_is_join(opts: *const u8, len: c_uint) -> bool {
+    // SAFETY: Per the function's contract.
+    conn::find_join_syn(unsafe { bytes(opts, len) }).is_some()
 }
 
 /// Whether the request `words` are a join's (answered or refused): its child must not reach

@@ -311,8 +311,9 @@ def case_bad_flags(nl):
                    errno.EINVAL, "signal and fullmesh")
     expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SUBFLOW, port=8000)),
                    errno.EINVAL, "when using port")
+    # A port needs a listener there: not on an address this host does not have.
     expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SIGNAL, port=8000)),
-                   errno.EOPNOTSUPP, "port")
+                   errno.EADDRNOTAVAIL, "listen socket")
     nl.pm(CMD_ADD, endpoint("10.7.0.6", flags=F_SIGNAL | 0x8000_0000))
     expect([e["flags"] for e in dump(nl)], [F_SIGNAL], "flags stored")
     expect_refusal(lambda: nl.pm(CMD_SET_FLAGS, endpoint(id=1, flags=F_FULLMESH)),
@@ -416,6 +417,56 @@ def case_events(nl):
     marker.close()
     expect([t for t, _ in ev.collect(2)], [EV_LISTENER_CREATED, EV_LISTENER_CLOSED],
            "events after a fallback connection")
+
+
+def listening(port):
+    """Whether a TCP socket listens on 127.0.0.1:port (from /proc/net/tcp)."""
+    with open("/proc/net/tcp") as f:
+        return any(line.split()[1] == "0100007F:%04X" % port and line.split()[3] == "0A"
+                   for line in f.readlines()[1:])
+
+
+def mptcp_counter(name):
+    with open("/proc/net/mptcp_netstat") as f:
+        names, values = (line.split() for line in f.readlines()[:2])
+    return int(values[names.index(name)])
+
+
+def case_port_endpoint(nl):
+    """A signal endpoint with a port is listened on while it exists; that listener takes
+    MP_JOINs only: an MPTCP or TCP connection there is reset (MPCapableEndpAttempt)."""
+    nl.pm(CMD_FLUSH)
+    ev = Events(nl)
+    nl.pm(CMD_ADD, endpoint("127.0.0.1", flags=F_SIGNAL, port=8007))
+    expect(listening(8007), True, "listening after ADD_ADDR")
+    expect([(e["port"], e["flags"]) for e in dump(nl)], [(8007, F_SIGNAL)], "endpoint stored")
+    before = mptcp_counter("MPCapableEndpAttempt")
+    for proto in (IPPROTO_MPTCP, 0):
+        cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
+        cli.settimeout(30)
+        try:
+            cli.connect(("127.0.0.1", 8007))
+            raise AssertionError(f"connected (protocol {proto}) to an endpoint's listener")
+        except ConnectionRefusedError:
+            pass
+        finally:
+            cli.close()
+    expect(mptcp_counter("MPCapableEndpAttempt") - before, 2, "MPCapableEndpAttempt")
+    # A port another socket listens on: refused, and the endpoint is not kept.
+    taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    taken.bind(("127.0.0.1", 8009))
+    taken.listen(1)
+    expect_refusal(lambda: nl.pm(CMD_ADD, endpoint("127.0.0.1", flags=F_SIGNAL, port=8009)),
+                   errno.EADDRINUSE, "listen socket")
+    taken.close()
+    expect([e["port"] for e in dump(nl)], [8007], "endpoints after the refusal")
+    nl.pm(CMD_DEL, endpoint(id=1))
+    expect(listening(8007), False, "listening after DEL_ADDR")
+    nl.pm(CMD_ADD, endpoint("127.0.0.1", flags=F_SIGNAL, port=8008))
+    nl.pm(CMD_FLUSH)
+    expect(listening(8008), False, "listening after FLUSH_ADDRS")
+    got = [t for t, _ in ev.collect(4)]
+    expect(got, [EV_LISTENER_CREATED, EV_LISTENER_CLOSED] * 2, "listener events")
 
 
 def case_unprivileged(nl):

@@ -71,14 +71,23 @@ static void (*join_default_state_change)(struct sock *ssk);
  */
 static void join_state_change(struct sock *ssk)
 {
+	int state = inet_sk_state_load(ssk);
 	struct sock *sk;
 
 	join_default_state_change(ssk);
-	if (inet_sk_state_load(ssk) != TCP_CLOSE)
+	if (state != TCP_CLOSE && state != TCP_ESTABLISHED)
 		return;
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
-	if (sk)
+	/*
+	 * Only our own joins become established here (the listener's are attached once they
+	 * are): the SYN/ACK came from another port than the connection's peer's, an announced
+	 * one (the msk has the peer's port once connect() returned, long before a join).
+	 */
+	if (sk && state == TCP_ESTABLISHED && inet_sk(sk)->inet_dport &&
+	    inet_sk(ssk)->inet_dport != inet_sk(sk)->inet_dport)
+		mptcp_rs_mib_pm_event(sock_net(ssk), MPTCP_RS_PM_JOIN_PORT_SYNACK_RX);
+	if (sk && state == TCP_CLOSE)
 		msk_pm_join_closed(sk);
 	read_unlock_bh(&ssk->sk_callback_lock);
 }
@@ -172,6 +181,9 @@ bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
 			continue;
 		}
 		if (!msk_add_join(sk, join, ssk)) {
+			/* It came in at an endpoint's port (checked at its SYN, see subflow.rs). */
+			if (inet_sk(ssk)->inet_sport != inet_sk(sk)->inet_sport)
+				mptcp_rs_mib_pm_event(sock_net(ssk), MPTCP_RS_PM_JOIN_PORT_ACK_RX);
 			join_start_data_ack(sk, ssk);
 			msk_pm_join_progress(sk, ssk);
 			sock_put(sk);

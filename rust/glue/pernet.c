@@ -34,7 +34,9 @@ struct mptcp_pernet {
 	u8 transparent;
 	/* jiffies before an unechoed ADD_ADDR goes again (0: never), as upstream's knob */
 	unsigned int add_addr_timeout;
+	u8 add_addr_v6_port_drop_ts;
 	void *pm;	/* the path manager's endpoints and limits (rust/pm.rs) */
+	struct mptcp_rs_port_listeners port_listeners;	/* pm_listen.c */
 };
 
 static unsigned int mptcp_pernet_id;
@@ -44,6 +46,11 @@ static unsigned int mptcp_mib_count;
 static struct mptcp_pernet *mptcp_pernet(const struct net *net)
 {
 	return net_generic(net, mptcp_pernet_id);
+}
+
+struct mptcp_rs_port_listeners *mptcp_glue_port_listeners(const struct net *net)
+{
+	return &mptcp_pernet(net)->port_listeners;
 }
 
 /* .data is filled per namespace: the template only carries names, types and ranges. */
@@ -92,6 +99,18 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.mode = 0644,
 		.proc_handler = proc_dointvec_jiffies,
 	},
+	{
+		/*
+		 * 1: an ADD_ADDR too long to go next to the timestamp option (IPv6 with a port and
+		 * its HMAC, 30 bytes) goes on an ACK without it; 0: it is dropped. As upstream.
+		 */
+		.procname = "add_addr_v6_port_drop_ts",
+		.maxlen = sizeof(u8),
+		.mode = 0644,
+		.proc_handler = proc_dou8vec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
@@ -117,6 +136,11 @@ u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net)
 unsigned int mptcp_glue_add_addr_timeout(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->add_addr_timeout);
+}
+
+bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->add_addr_v6_port_drop_ts);
 }
 
 void *mptcp_glue_pm(const struct net *net)
@@ -163,6 +187,9 @@ static int mptcp_pernet_init(struct net *net)
 	pernet->enabled = 1;
 	pernet->syn_retrans_before_tcp_fallback = 2;
 	pernet->add_addr_timeout = TCP_RTO_MAX;
+	pernet->add_addr_v6_port_drop_ts = 1;
+	mutex_init(&pernet->port_listeners.lock);
+	INIT_LIST_HEAD(&pernet->port_listeners.list);
 
 	pernet->pm = mptcp_rs_pm_new();
 	if (!pernet->pm)
@@ -181,6 +208,7 @@ static int mptcp_pernet_init(struct net *net)
 	table[2].data = &pernet->syn_retrans_before_tcp_fallback;
 	table[3].data = &pernet->transparent;
 	table[4].data = &pernet->add_addr_timeout;
+	table[5].data = &pernet->add_addr_v6_port_drop_ts;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));
@@ -208,6 +236,8 @@ static void mptcp_pernet_exit(struct net *net)
 	struct mptcp_pernet *pernet = mptcp_pernet(net);
 	const struct ctl_table *table = pernet->sysctl_header->ctl_table_arg;
 
+	/* The endpoints' listeners first: closing, they still count and signal here. */
+	mptcp_glue_port_listeners_close(net);
 	/* The proc file goes first: its reader sums the counters. */
 	remove_proc_entry(MPTCP_NETSTAT_FILE, net->proc_net);
 	unregister_net_sysctl_table(pernet->sysctl_header);

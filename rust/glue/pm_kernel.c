@@ -269,12 +269,14 @@ enum subflow_signal {
 
 /*
  * Queues a signal about our endpoint @ep on @ssk and sends the pure ACK that carries it (each
- * goes out alone on one, see rust/proto/signal.rs). False if the subflow cannot carry it.
+ * goes out alone on one, see rust/proto/signal.rs). 0 if it went out, -EAGAIN if the subflow
+ * cannot carry it, -EMSGSIZE if an announcement did not fit the ACK and was dropped.
  */
-static bool subflow_signal(struct sock *ssk, enum subflow_signal what,
-			   const struct mptcp_rs_endpoint *ep)
+static int subflow_signal(struct sock *ssk, enum subflow_signal what,
+			  const struct mptcp_rs_endpoint *ep)
 {
 	bool queued = false;
+	int err = -EAGAIN;
 	void *state;
 
 	lock_sock(ssk);
@@ -292,11 +294,14 @@ static bool subflow_signal(struct sock *ssk, enum subflow_signal what,
 							     ep->flags & MPTCP_PM_ADDR_FLAG_BACKUP);
 			break;
 		}
-		if (queued)
+		if (queued) {
+			/* The options are written as the ACK is built, before this returns. */
 			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+			err = mptcp_rs_subflow_announce_dropped(state) ? -EMSGSIZE : 0;
+		}
 	}
 	release_sock(ssk);
-	return queued;
+	return err;
 }
 
 /*
@@ -332,6 +337,29 @@ static void msk_pm_arm_retrans(struct sock *sk, unsigned long timeout)
 }
 
 /*
+ * Our announcement of endpoint @id is over without its echo (given up after its
+ * retransmissions, dropped for want of room, or the first subflow cannot carry it): no more
+ * retransmissions, and the next endpoint's turn, as upstream moves on.
+ */
+static void msk_pm_announce_over(struct sock *sk, u8 id)
+{
+	bool over;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	over = msk_of(sk)->pm.announcing == id;
+	if (over) {
+		msk_of(sk)->pm.announcing = 0;
+		msk_of(sk)->pm.announce_due = true;
+	}
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	if (!over)
+		return;
+	if (cancel_delayed_work(&msk_of(sk)->pm_retrans))
+		sock_put(sk);
+	msk_pm_schedule(sk);
+}
+
+/*
  * Announces the next "signal" endpoint (ADD_ADDR, RFC 8684 section 3.4.1) on the first
  * subflow @ssk, when due: at the start and once the peer echoed the last one (or it was sent
  * ADD_ADDR_RETRANS_MAX times more), as upstream announces them one at a time.
@@ -360,20 +388,20 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 	}
 	if (i == 256)
 		return;
-	/* Waiting for the echo before it can arrive: it may come back at once. */
+	/*
+	 * Waiting for the echo, and its timer armed, before it can arrive: it may come back at
+	 * once, and cancels the timer (a timer armed after that would be left over, and fire
+	 * early for the next announcement).
+	 */
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	__set_bit(ep.id, pm->announced);
 	pm->announcing = ep.id;
 	pm->announcing_ep = ep;
 	pm->retransmitted = 0;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
-	if (!subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep)) {
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		pm->announcing = 0;
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		return;
-	}
 	msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, 0));
+	if (subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep))
+		msk_pm_announce_over(sk, ep.id);
 }
 
 /*
@@ -401,17 +429,15 @@ static void msk_pm_retrans_work(struct work_struct *work)
 		sent = ++msk->pm.retransmitted;
 	}
 	spin_unlock_bh(&msk->joins_lock);
-	if (resend && subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep) && sent < ADD_ADDR_RETRANS_MAX) {
-		msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, sent));
-	} else if (resend) {
-		/* Given up on its echo: the next endpoint's turn. */
-		spin_lock_bh(&msk->joins_lock);
-		if (msk->pm.announcing == ep.id) {
-			msk->pm.announcing = 0;
-			msk->pm.announce_due = true;
-		}
-		spin_unlock_bh(&msk->joins_lock);
-		msk_pm_schedule(sk);
+	if (resend) {
+		bool again = sent < ADD_ADDR_RETRANS_MAX;
+
+		/* Armed first, as in msk_pm_announce(). */
+		if (again)
+			msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, sent));
+		/* Given up on its echo (or it could not go): the next endpoint's turn. */
+		if (subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep) || !again)
+			msk_pm_announce_over(sk, ep.id);
 	}
 	sock_put(ssk);
 out:

@@ -202,19 +202,20 @@ static int mptcp_pm_add_addr_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = mptcp_pm_request_endpoint(info, MPTCP_PM_ENDPOINT_ADDR, true, &ep, &attr);
 	if (ret)
 		return ret;
-	/*
-	 * An endpoint with a port needs a listener on it before joins can arrive; that comes
-	 * with MP_JOIN, so refuse rather than accept an endpoint nothing serves.
-	 */
-	if (ep.port && (ep.flags & MPTCP_PM_ADDR_FLAG_SIGNAL) &&
-	    !(ep.flags & MPTCP_PM_ADDR_FLAG_SUBFLOW)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "endpoints with a port are not supported yet");
-		return -EOPNOTSUPP;
-	}
 	ret = mptcp_rs_pm_add(genl_info_net(info), &ep, &msg);
 	if (ret < 0) {
 		mptcp_pm_set_err(info, attr, msg);
 		return ret;
+	}
+	/* Joins to an endpoint with a port arrive there: it is listened on (pm_listen.c). */
+	if (ep.port) {
+		ep.id = ret;
+		ret = mptcp_glue_port_listener_add(genl_info_net(info), &ep);
+		if (ret) {
+			mptcp_rs_pm_del(genl_info_net(info), ep.id, &msg);
+			GENL_SET_ERR_MSG_FMT(info, "create listen socket error: %d", ret);
+			return ret;
+		}
 	}
 	mptcp_glue_pm_endpoints_added(genl_info_net(info));
 	return 0;
@@ -245,6 +246,8 @@ static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 		mptcp_pm_set_err(info, attr, msg);
 		return ret;
 	}
+	if (gone.port)
+		mptcp_glue_port_listener_del(genl_info_net(info), gone.id);
 	if (gone.id)
 		mptcp_glue_pm_endpoint_removed(genl_info_net(info), &gone, false);
 	return 0;
@@ -325,6 +328,7 @@ static int mptcp_pm_flush_addrs_doit(struct sk_buff *skb, struct genl_info *info
 			mptcp_glue_pm_endpoint_removed(net, &ep, true);
 	/* Ids are given from 1 again. */
 	mptcp_rs_pm_flush(net);
+	mptcp_glue_port_listeners_close(net);
 	return 0;
 }
 

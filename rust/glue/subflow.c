@@ -111,6 +111,16 @@ void mptcp_glue_subflow_ulp_unregister(void)
 
 int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp)
 {
+	int err = mptcp_glue_subflow_create_kern(net, family, sockp);
+
+	/* A kernel socket does not pin its namespace; one serving a user's msk must. */
+	if (!err)
+		sk_net_refcnt_upgrade((*sockp)->sk);
+	return err;
+}
+
+int mptcp_glue_subflow_create_kern(struct net *net, int family, struct socket **sockp)
+{
 	struct socket *sock;
 	int err;
 
@@ -119,8 +129,6 @@ int mptcp_glue_subflow_create(struct net *net, int family, struct socket **sockp
 	err = sock_create_kern(net, family, SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (err)
 		return err;
-	/* A kernel socket does not pin its namespace; one serving a user's msk must. */
-	sk_net_refcnt_upgrade(sock->sk);
 	err = sock->ops->setsockopt(sock, SOL_TCP, TCP_ULP, KERNEL_SOCKPTR(ulp), sizeof(ulp) - 1);
 	if (err) {
 		sock_release(sock);

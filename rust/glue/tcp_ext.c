@@ -52,13 +52,17 @@ static noinline void mptcp_fastopen_subflow_synack_set_params(const struct sock 
 					 tcp_sk(child)->rcv_nxt);
 }
 
-/* The address a request's SYN reached (an IPv4-mapped one as IPv4), for its address id. */
+/*
+ * The address and port a request's SYN reached (an IPv4-mapped address as IPv4), for its
+ * address id and the port check of a join.
+ */
 static void request_local_address(const struct request_sock *req,
 				  struct mptcp_rs_endpoint *local)
 {
 	const struct inet_request_sock *ireq = inet_rsk(req);
 
 	memset(local, 0, sizeof(*local));
+	local->port = ireq->ir_num;
 	local->family = AF_INET;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (req->rsk_ops->family == AF_INET6 && !ipv6_addr_v4mapped(&ireq->ir_v6_loc_addr)) {
@@ -117,7 +121,8 @@ static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk
 	struct mptcp_rs_out_seg seg = {};
 	void *state = mptcp_glue_subflow_state(sk);
 
-	/* Our largest option fits next to timestamps: they are never traded. */
+	unsigned int len;
+
 	if (!state)
 		return 0;
 	if (skb) {
@@ -126,8 +131,17 @@ static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk
 		seg.fin = TCP_SKB_CB(skb)->tcp_flags & TCPHDR_FIN;
 		seg.rst = TCP_SKB_CB(skb)->tcp_flags & TCPHDR_RST;
 		seg.snd_una = tp->snd_una;
+		/*
+		 * Only an IPv6 ADD_ADDR with a port (30 bytes with its HMAC) does not fit next to
+		 * timestamps; on its pure ACK they may go, as upstream lets them.
+		 */
+		if (has_ts && !seg.payload && mptcp_glue_add_addr_v6_port_drop_ts(sock_net(sk)))
+			seg.ts_room = TCPOLEN_TSTAMP_ALIGNED;
 	}
-	return mptcp_rs_established_options(state, sock_net(sk), &seg, skb, buf, remaining);
+	len = mptcp_rs_established_options(state, sock_net(sk), &seg, skb, buf,
+					   remaining + seg.ts_room);
+	*drop_ts = len > remaining;
+	return len;
 }
 
 static void mptcp_rs_reset_work_fn(struct work_struct *work)

@@ -14,6 +14,7 @@
 #include <linux/hashtable.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -149,6 +150,8 @@ struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
 		keys->local_key = t->local_key;
 		keys->remote_key = t->remote_key;
 		keys->checksums = t->checksums;
+		/* Not known before accept(): joins then go unchecked, as to the port. */
+		keys->local_port = msk ? ntohs(inet_sk(msk)->inet_sport) : 0;
 		*parked = t->nparked;
 	}
 	spin_unlock_bh(&mptcp_rs_tokens_lock);

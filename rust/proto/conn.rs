@@ -179,6 +179,11 @@ pub enum Event {
     MpPrioTx,
     /// An MP_PRIO arrived (`MPPrioRx`).
     MpPrioRx,
+    /// A SYN with MP_JOIN reached one of our endpoints' own ports (`MPJoinPortSynRx`) ...
+    JoinPortSynRx,
+    /// ... or another port than the connection's that none of them has: refused
+    /// (`MismatchPortSynRx`).
+    MismatchPortSynRx,
 }
 
 /// Where counted events go.
@@ -200,6 +205,10 @@ pub struct OutSeg {
     pub rst: bool,
     /// The subflow's first unacknowledged sequence number.
     pub snd_una: u32,
+    /// The last bytes of the option space that only leaving out the timestamp option frees
+    /// (0: it stays). Only an ADD_ADDR too long to go next to it uses them (upstream's
+    /// `add_addr_v6_port_drop_ts`); the caller then sends the segment without timestamps.
+    pub ts_room: u32,
 }
 
 /// An incoming segment, as the incoming hook sees it.
@@ -855,11 +864,13 @@ impl Conn {
         buf: &mut [u8],
         events: &mut dyn Events,
     ) -> usize {
+        let spare = (seg.ts_room as usize).min(buf.len());
+        let keep = buf.len() - spare;
         if seg.rst {
-            return self.rst_options(buf, events);
+            return self.rst_options(&mut buf[..keep], events);
         }
         if self.phase == Phase::AwaitKeys && !self.key_from_third_ack {
-            return self.early_data_options(seg, payload_sum, buf);
+            return self.early_data_options(seg, payload_sum, &mut buf[..keep]);
         }
         if self.phase != Phase::Established {
             return 0;
@@ -871,11 +882,12 @@ impl Conn {
             && self.signals.pending()
             && !self.handshake_repeating(seg.seq)
         {
-            let len = self.signals.write(buf, events);
+            let len = self.signals.write(buf, spare, events);
             if len != 0 {
                 return len;
             }
         }
+        let buf = &mut buf[..keep];
         if let Some(role) = self.join {
             return self.join_options(role, buf);
         }
@@ -978,6 +990,12 @@ impl Conn {
     /// (what it last told us).
     pub const fn backup(&self) -> (bool, bool) {
         (self.backup, self.peer_backup)
+    }
+
+    /// Whether our announcement was dropped for want of room since the last call (see
+    /// [`Signals::take_announce_dropped`]).
+    pub fn take_announce_dropped(&mut self) -> bool {
+        self.signals.take_announce_dropped()
     }
 
     /// Whether an ADD_ADDR, REMOVE_ADDR or MP_PRIO waits for a pure ACK.

@@ -448,6 +448,15 @@ impl Endpoints {
             .find(|ep| ep.port == 0 && unmapped(&ep.addr) == addr)
     }
 
+    /// The endpoint a join that reached our address `addr` at `port` is answered from: the
+    /// one with that port (whose listener took the join) if any, else the address's own.
+    pub fn find_local_at(&self, addr: &Address, port: u16) -> Option<Endpoint> {
+        let host = unmapped(addr);
+        self.iter()
+            .find(|ep| ep.port != 0 && ep.port == port && unmapped(&ep.addr) == host)
+            .or_else(|| self.find_local(addr))
+    }
+
     /// The endpoint of our address `addr` for a subflow leaving from it (its identifier and
     /// backup flag go into the MP_JOIN SYN): the one listed, or a new implicit endpoint (as
     /// upstream, which lists it so its identifier stays the same for every connection).

@@ -106,6 +106,8 @@ pub struct Signals {
     remove: Option<RemoveAddr>,
     /// Our MP_PRIO: whether we ask the peer to use this subflow as a backup only.
     priority: Option<bool>,
+    /// Our announcement did not fit its ACK and was dropped.
+    announce_dropped: bool,
     received: Received,
 }
 
@@ -116,6 +118,7 @@ impl Signals {
         announce: None,
         remove: None,
         priority: None,
+        announce_dropped: false,
         received: Received {
             announced: None,
             echoed: None,
@@ -156,10 +159,12 @@ impl Signals {
             || self.priority.is_some()
     }
 
-    /// Writes the next waiting option into `buf` (a pure ACK's option space) and returns its
-    /// padded length; 0 if none waits. An option that does not fit is dropped (counted): the
-    /// path manager's retransmission, or the peer's, tries again.
-    pub fn write(&mut self, buf: &mut [u8], events: &mut dyn Events) -> usize {
+    /// Writes the next waiting option into `buf` (a pure ACK's option space, whose last
+    /// `spare` bytes only leaving out the timestamp option frees: used only by an option that
+    /// does not fit otherwise) and returns its padded length; 0 if none waits. An option that
+    /// does not fit is dropped (counted); the peer's retransmission of its announcement tries
+    /// again, and our dropped announcement is reported ([`Signals::take_announce_dropped`]).
+    pub fn write(&mut self, buf: &mut [u8], spare: usize, events: &mut dyn Events) -> usize {
         let (opt, sent, dropped) = if let Some(ann) = self.echo.take() {
             (
                 MptcpOption::AddAddr(ann.option(None)),
@@ -188,7 +193,14 @@ impl Signals {
         } else {
             return 0;
         };
-        let len = write_padded(&opt, buf);
+        let short = buf.len().saturating_sub(spare);
+        let mut len = write_padded(&opt, &mut buf[..short]);
+        if len == 0 && spare != 0 {
+            len = write_padded(&opt, buf);
+        }
+        if len == 0 && matches!(opt, MptcpOption::AddAddr(AddAddr { echo: false, .. })) {
+            self.announce_dropped = true;
+        }
         // A REMOVE_ADDR counts once per identifier it carries, as upstream counts it.
         let times = match &opt {
             MptcpOption::RemoveAddr(ids) => ids.ids().len(),
@@ -256,6 +268,12 @@ impl Signals {
     pub fn priority_received(&mut self, opt: &MpPrio, events: &mut dyn Events) {
         self.received.priority = Some(opt.backup);
         events.event(Event::MpPrioRx);
+    }
+
+    /// Whether our announcement was dropped for want of room since the last call: the path
+    /// manager moves on rather than sending it again (upstream's rule).
+    pub fn take_announce_dropped(&mut self) -> bool {
+        core::mem::take(&mut self.announce_dropped)
     }
 
     /// Whether anything arrived that the path manager has not taken.

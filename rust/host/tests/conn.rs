@@ -211,6 +211,7 @@ fn transmit(
         fin,
         rst: false,
         snd_una: seq,
+        ts_room: 0,
     };
     let mut buf = [0u8; 40];
     let mut sum = || sum;

@@ -232,6 +232,51 @@ fn an_ipv6_announcement_fills_the_option_space_and_one_with_a_port_is_dropped() 
     ));
     assert_eq!(ev.0, [Event::AddAddrTxDrop]);
     assert!(!a.signal_pending());
+    assert!(
+        a.take_announce_dropped(),
+        "reported, for the path manager to move on"
+    );
+    assert!(!a.take_announce_dropped(), "once");
+}
+
+#[test]
+fn an_ipv6_announcement_with_a_port_may_take_the_timestamps_room() {
+    let (mut a, mut b) = pair();
+    let mut ev = Counted::default();
+    let v6_port = Announcement {
+        id: 9,
+        addr: Address::V6([0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+        port: Some(10100),
+    };
+    a.announce(&v6_port, &RustCrypto);
+    // The pure ACK's 28 bytes and the 12 of its timestamps, which it may leave out.
+    let seg = OutSeg {
+        seq: ISN_A + 1,
+        snd_una: ISN_A + 1,
+        ts_room: 12,
+        ..Default::default()
+    };
+    let mut buf = [0u8; ROOM + 12];
+    let n = a.established_options(&seg, &mut || 0, &mut buf, &mut ev);
+    assert_eq!(
+        n, 32,
+        "30 bytes, padded: more than the 28 next to timestamps"
+    );
+    let ack = options(&buf[..n], SegmentCtx::ACK);
+    assert!(matches!(
+        ack[..],
+        [MptcpOption::AddAddr(AddAddr {
+            port: Some(10100),
+            ..
+        })]
+    ));
+    assert_eq!(ev.0, [Event::AddAddrTx]);
+    assert!(!a.take_announce_dropped());
+    deliver(&mut b, ISN_A + 1, &ack, &mut ev);
+    assert_eq!(b.take_received().announced, Some(v6_port));
+    // Any other option keeps to the room next to timestamps.
+    let n = a.established_options(&seg, &mut || 0, &mut buf, &mut ev);
+    assert!(n <= ROOM, "a DSS took {n} bytes");
 }
 
 #[test]
