@@ -6,7 +6,7 @@
 # signalling.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 17
+tap_plan 20
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -31,18 +31,18 @@ ip -n sig-s mptcp endpoint add 10.33.2.2 id 1 signal &&
 
 tmp_joined=$(mktemp)
 
-# transfer BYTES PORT SERVER_ADDR JOINED_ADDR FAMILY: client in sig-c to SERVER_ADDR (FAMILY
-# 4 or 6), both ways
-# intact; records in $tmp_joined whether the server had a subflow to JOINED_ADDR established
-# during the transfer (it closes with the connection).
+# transfer BYTES PORT SERVER_ADDR JOINED_ADDR FAMILY [JOINED_PORT]: client in sig-c to
+# SERVER_ADDR (FAMILY 4 or 6), both ways intact; records in $tmp_joined whether the server had
+# a subflow to JOINED_ADDR (at JOINED_PORT, default PORT) established during the transfer (it
+# closes with the connection).
 transfer() {
 	: >"$tmp_joined"
 	ip netns exec sig-s $peer server mptcp "$5" "$2" &
 	spid=$!
 	wait_listen sig-s "$2" $spid || return 1
 	( for _ in $(seq 200); do
-		if ip netns exec sig-s ss -Htn state established "( sport = :$2 )" |
-			grep -qF " $4:" || ip netns exec sig-s ss -Htn state established "( sport = :$2 )" |
+		if ip netns exec sig-s ss -Htn state established "( sport = :${6:-$2} )" |
+			grep -qF " $4:" || ip netns exec sig-s ss -Htn state established "( sport = :${6:-$2} )" |
 			grep -qF "[$4]:"; then
 			echo up >"$tmp_joined"
 			break
@@ -162,6 +162,28 @@ check "it was announced (AddAddrTx) and joined (MPJoinAckRx)" \
 	rose sig-s AddAddrTx 1 MPJoinAckRx 1
 check "MPTCP_INFO: the client has one extra subflow and one accepted address, the server one announced" \
 	info_after_add
+
+: endpoints with a port: the client joins the announced address at that port
+ip -n sig-s mptcp endpoint flush
+ip -n sig-s mptcp endpoint add 10.33.2.2 id 5 port 10100 signal &&
+	ip -n sig-s mptcp endpoint add dead:2::2 id 6 port 10101 signal ||
+	echo "# port endpoint setup failed"
+joined_at_port() {
+	grep -q up "$tmp_joined" && rose sig-c PortAdd 1 MPJoinPortSynAckRx 1 &&
+		rose sig-s MPJoinPortSynRx 1 MPJoinPortAckRx 1 MismatchPortSynRx 0
+}
+snap sig-c sig-s
+check "an endpoint with a port: a 16 MiB transfer arrives intact, joined at 10.33.2.2:10100" \
+	transfer 16777216 7206 10.33.1.2 10.33.2.2 4 10100
+check "... counted as a join at an announced port at each step (MPJoinPort*)" \
+	joined_at_port
+snap sig-c sig-s
+v6_port() {
+	transfer 16777216 7207 dead:1::2 dead:2::2 6 10101 && joined_at_port &&
+		rose sig-s AddAddrTx 1 AddAddrTxDrop 0
+}
+check "IPv6 with a port: its 30-byte ADD_ADDR goes without timestamps, joined at [dead:2::2]:10101" \
+	v6_port
 
 rm -rf "$tmp_joined" "$tmp_dir"
 for ns in sig-c sig-s; do
