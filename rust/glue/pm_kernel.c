@@ -61,21 +61,22 @@ void msk_pm_start(struct sock *sk)
 	msk_pm_schedule(sk);
 }
 
-void mptcp_glue_pm_endpoints_added(struct net *net)
+/*
+ * @queue(@sk, @arg) for each connection of @net whose path manager runs (under joins_lock);
+ * those it queued work for (it returned true) get their work item scheduled.
+ */
+static void msk_pm_each(struct net *net, bool (*queue)(struct sock *sk, const void *arg),
+			const void *arg)
 {
 	struct sock *sk;
 	u64 pos = 0;
 
 	/* Bounded by the connections that exist; each is visited once (pos only grows). */
 	while ((sk = mptcp_glue_msk_next(net, &pos))) {
-		bool act = false;
+		bool act;
 
 		spin_lock_bh(&msk_of(sk)->joins_lock);
-		if (test_bit(MSK_PM_STARTED, &msk_of(sk)->counted) && !msk_of(sk)->joins_closed) {
-			msk_of(sk)->pm.announce_due = true;
-			msk_of(sk)->pm.subflows_due = true;
-			act = true;
-		}
+		act = !msk_of(sk)->joins_closed && queue(sk, arg);
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (act)
 			msk_pm_schedule(sk);
@@ -83,51 +84,59 @@ void mptcp_glue_pm_endpoints_added(struct net *net)
 	}
 }
 
-void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone,
+static bool queue_endpoints_added(struct sock *sk, const void *unused)
+{
+	if (!test_bit(MSK_PM_STARTED, &msk_of(sk)->counted))
+		return false;
+	msk_of(sk)->pm.announce_due = true;
+	msk_of(sk)->pm.subflows_due = true;
+	return true;
+}
+
+void mptcp_glue_pm_endpoints_added(struct net *net)
+{
+	msk_pm_each(net, queue_endpoints_added, NULL);
+}
+
+struct endpoint_gone {
+	const struct mptcp_rs_endpoint *ep;
+	bool flushed;
+};
+
+static bool queue_endpoint_gone(struct sock *sk, const void *arg)
+{
+	const struct endpoint_gone *gone = arg;
+	struct msk_pm *pm = &msk_of(sk)->pm;
+
+	if (pm->ngone == MSK_PM_GONE)
+		return false;
+	pm->gone[pm->ngone].ep = *gone->ep;
+	pm->gone[pm->ngone].flushed = gone->flushed;
+	pm->ngone++;
+	return true;
+}
+
+void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *ep,
 				    bool flushed)
 {
-	struct sock *sk;
-	u64 pos = 0;
+	struct endpoint_gone gone = { .ep = ep, .flushed = flushed };
 
-	/* As above. */
-	while ((sk = mptcp_glue_msk_next(net, &pos))) {
-		struct msk_pm *pm = &msk_of(sk)->pm;
-		bool act = false;
+	msk_pm_each(net, queue_endpoint_gone, &gone);
+}
 
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		if (!msk_of(sk)->joins_closed && pm->ngone < MSK_PM_GONE) {
-			pm->gone[pm->ngone].ep = *gone;
-			pm->gone[pm->ngone].flushed = flushed;
-			pm->ngone++;
-			act = true;
-		}
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (act)
-			msk_pm_schedule(sk);
-		sock_put(sk);
-	}
+static bool queue_endpoint_priority(struct sock *sk, const void *ep)
+{
+	struct msk_pm *pm = &msk_of(sk)->pm;
+
+	if (pm->nprio == MSK_PM_PRIO)
+		return false;
+	pm->prio[pm->nprio++] = *(const struct mptcp_rs_endpoint *)ep;
+	return true;
 }
 
 void mptcp_glue_pm_endpoint_priority(struct net *net, const struct mptcp_rs_endpoint *ep)
 {
-	struct sock *sk;
-	u64 pos = 0;
-
-	/* As above. */
-	while ((sk = mptcp_glue_msk_next(net, &pos))) {
-		struct msk_pm *pm = &msk_of(sk)->pm;
-		bool act = false;
-
-		spin_lock_bh(&msk_of(sk)->joins_lock);
-		if (!msk_of(sk)->joins_closed && pm->nprio < MSK_PM_PRIO) {
-			pm->prio[pm->nprio++] = *ep;
-			act = true;
-		}
-		spin_unlock_bh(&msk_of(sk)->joins_lock);
-		if (act)
-			msk_pm_schedule(sk);
-		sock_put(sk);
-	}
+	msk_pm_each(net, queue_endpoint_priority, ep);
 }
 
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
