@@ -19,15 +19,16 @@ new_netns prio-c && new_netns prio-s &&
 	done ||
 	echo "# netns setup failed"
 
-# The client's first address is a backup endpoint (told with MP_PRIO once established), its
-# second a backup "subflow" endpoint (its join's SYN says so); the server's second address is
-# a backup endpoint too (its SYN/ACK says so).
+# The client's first address is a backup endpoint (told with MP_PRIO once established), and
+# so is its second, from which it joins the server's announced second address (the join's
+# SYN says so); the server's second address is a backup endpoint too (its SYN/ACK says so).
 ip -n prio-c mptcp endpoint add 10.34.1.1 id 1 backup &&
-	ip -n prio-c mptcp endpoint add 10.34.2.1 id 2 dev pveth2 subflow backup &&
-	ip -n prio-s mptcp endpoint add 10.34.2.2 id 7 backup ||
+	ip -n prio-c mptcp endpoint add 10.34.2.1 id 2 backup &&
+	ip -n prio-c mptcp limits set add_addr_accepted 1 subflows 1 &&
+	ip -n prio-s mptcp endpoint add 10.34.2.2 id 7 signal backup ||
 	echo "# endpoint setup failed"
 
-has_join="ip netns exec prio-s ss -Htn state established '( dst 10.34.2.1 and sport = :7301 )' | grep -q ."
+has_join="ip netns exec prio-s ss -Htn state established '( src 10.34.2.2 and sport = :7301 )' | grep -q ."
 tmp_out=$(mktemp)
 
 # A 16 MiB transfer both ways; once the join is up and the first MP_PRIO arrived, the client
@@ -64,15 +65,15 @@ priority_events() {
 	[ "$(count "$ev_s" SF_PRIO locid=0 remid=0 saddr4=10.34.1.2 backup=1)" -eq 1 ] &&
 		[ "$(count "$ev_s" SF_PRIO remid=2 daddr4=10.34.2.1 backup=0)" -eq 1 ] &&
 		[ "$(count "$ev_s" SF_PRIO)" -eq 2 ] &&
-		[ "$(count "$ev_s" SF_ESTABLISHED remid=2 backup=1)" -eq 1 ] &&
-		[ "$(count "$ev_c" SF_ESTABLISHED locid=2 backup=1)" -eq 1 ] &&
+		[ "$(count "$ev_s" SF_ESTABLISHED remid=2 locid=7 backup=1)" -eq 1 ] &&
+		[ "$(count "$ev_c" SF_ESTABLISHED locid=2 remid=7 backup=1)" -eq 1 ] &&
 		[ "$(count "$ev_c" SF_PRIO)" -eq 0 ]
 }
 # The endpoint keeps its new flags: ip mptcp endpoint show lists it without "backup".
 endpoint_shown() {
 	out=$(ip -n prio-c mptcp endpoint show id 2)
 	echo "$out"
-	printf '%s\n' "$out" | grep -q subflow && ! printf '%s\n' "$out" | grep -q backup
+	printf '%s\n' "$out" | grep -q '^10.34.2.1 id 2' && ! printf '%s\n' "$out" | grep -q backup
 }
 
 snap prio-c prio-s

@@ -9,7 +9,7 @@
  * subflow, so joins reaching it are answered and attached to their connection by the same
  * hooks (tcp_ext.c, join.c); it takes no reference on its namespace (the namespace's exit
  * closes it) and has no accept(): a join's child never enters the accept queue (its request
- * is dropped from there, ext_drop_req). Other SYNs are refused by its conn_request, which
+ * is dropped from there, ext_drop_req). Other SYNs are reset by its conn_request, which
  * wraps the family's own (a copy of the socket's inet_connection_sock_af_ops, as upstream's
  * subflow_specific wraps ipv4_specific); children inherit the copy, which differs from the
  * original in conn_request only, which only listeners call.
@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
+#include <net/rstreason.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include <uapi/linux/mptcp.h>
@@ -45,8 +46,16 @@ static int port_listener_conn_request(struct sock *sk, struct sk_buff *skb)
 	int i = sk->sk_family == AF_INET6;
 
 	if (!mptcp_rs_syn_is_join((const u8 *)(th + 1), __tcp_hdrlen(th) - sizeof(*th))) {
+		/* TCP ignores what this returns: the reset is ours to send, as upstream's is. */
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_MPC_ENDP_ATTEMPT);
-		return -EPERM;	/* tcp_rcv_state_process() answers with a reset */
+#if IS_ENABLED(CONFIG_IPV6)
+		if (skb->protocol == htons(ETH_P_IPV6)) {
+			tcp6_request_sock_ops.send_reset(sk, skb, SK_RST_REASON_MPTCP_RST_EPROHIBIT);
+			return -EPERM;
+		}
+#endif
+		tcp_request_sock_ops.send_reset(sk, skb, SK_RST_REASON_MPTCP_RST_EPROHIBIT);
+		return -EPERM;
 	}
 	return port_listener_orig[i]->conn_request(sk, skb);
 }
