@@ -157,14 +157,19 @@ void mptcp_glue_pm_endpoints_added(struct net *net);
 void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *gone,
 				    bool flushed);
 /*
- * The endpoint @ep's backup flag changed (SET_FLAGS): each connection's first subflow from
- * its address tells the peer (MP_PRIO), as upstream's mptcp_pm_nl_set_flags_all().
+ * The endpoint @ep's @changed flags changed (SET_FLAGS), as upstream's
+ * mptcp_pm_nl_set_flags_all(): backup: each connection's first subflow from its address tells
+ * the peer (MP_PRIO); fullmesh, of a "subflow" endpoint: its subflows are opened again.
  */
-void mptcp_glue_pm_endpoint_priority(struct net *net, const struct mptcp_rs_endpoint *ep);
+void mptcp_glue_pm_endpoint_changed(struct net *net, const struct mptcp_rs_endpoint *ep,
+				    u32 changed);
 /* The number of endpoints with every flag of @mask. */
 unsigned int mptcp_rs_pm_count(const struct net *net, u32 mask);
-/* The next "laminar" endpoint (id above @after) of @remote's family, to join @remote from. */
-bool mptcp_rs_pm_next_laminar(const struct net *net, u8 after,
+/*
+ * The next endpoint (id above @after) with every flag of @mask, of @remote's family, to join
+ * @remote from ("laminar" or "fullmesh" ones).
+ */
+bool mptcp_rs_pm_next_flagged(const struct net *net, u8 after, u32 mask,
 			      const struct mptcp_rs_endpoint *remote, struct mptcp_rs_endpoint *out);
 /* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,

@@ -257,23 +257,24 @@ unsafe extern "C" fn mptcp_rs_pm_next_subflow(
     }
 }
 
-/// The next laminar endpoint (identifier above `after`) to join the peer's announced address
-/// `remote` from (see [`Endpoints::next_laminar`]); false if none. Any context.
+/// The next endpoint (identifier above `after`) with every flag of `mask`, of the family of
+/// the peer's address `remote` (see [`Endpoints::next_flagged`]); false if none. Any context.
 ///
 /// # Safety
 ///
 /// As [`mptcp_rs_pm_next_subflow`], `remote` for `first`.
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_pm_next_laminar(
+unsafe extern "C" fn mptcp_rs_pm_next_flagged(
     net: *const ffi::Net,
     after: u8,
+    mask: u32,
     remote: *const RawEndpoint,
     out: *mut RawEndpoint,
 ) -> bool {
     // SAFETY: As the caller's contract.
     unsafe {
         next_for_connection(net, remote, out, |eps, remote| {
-            eps.next_laminar(after, remote)
+            eps.next_flagged(after, mask, remote)
         })
     }
 }

@@ -44,13 +44,17 @@ struct msk_pm {
 	/* The peer's announcements to act upon, and its withdrawn address ids. */
 	u8 nremotes;
 	u8 nremoved;
-	/* Our endpoints removed, whose subflows close and which the peer is told of. */
+	/* Our endpoints removed (or changed), whose subflows close and which the peer is told of. */
 	u8 ngone;
 	struct mptcp_rs_endpoint remotes[MSK_PM_REMOTES];
 	u8 removed[8];
 	struct msk_pm_gone {
 		struct mptcp_rs_endpoint ep;
-		bool flushed;	/* by FLUSH_ADDRS: withdrawn only if it was announced */
+		enum msk_pm_gone_how {
+			MSK_PM_DELETED,		/* DEL_ADDR */
+			MSK_PM_FLUSHED,		/* FLUSH_ADDRS: withdrawn only if announced */
+			MSK_PM_RECREATED,	/* its fullmesh flag changed: subflows again */
+		} how;
 	} gone[MSK_PM_GONE];
 	/* The first subflow's endpoint is to be looked at: if backup, the peer is told. */
 	bool mpc_prio_due;

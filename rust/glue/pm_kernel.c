@@ -100,7 +100,7 @@ void mptcp_glue_pm_endpoints_added(struct net *net)
 
 struct endpoint_gone {
 	const struct mptcp_rs_endpoint *ep;
-	bool flushed;
+	enum msk_pm_gone_how how;
 };
 
 static bool queue_endpoint_gone(struct sock *sk, const void *arg)
@@ -111,7 +111,7 @@ static bool queue_endpoint_gone(struct sock *sk, const void *arg)
 	if (pm->ngone == MSK_PM_GONE)
 		return false;
 	pm->gone[pm->ngone].ep = *gone->ep;
-	pm->gone[pm->ngone].flushed = gone->flushed;
+	pm->gone[pm->ngone].how = gone->how;
 	pm->ngone++;
 	return true;
 }
@@ -119,7 +119,10 @@ static bool queue_endpoint_gone(struct sock *sk, const void *arg)
 void mptcp_glue_pm_endpoint_removed(struct net *net, const struct mptcp_rs_endpoint *ep,
 				    bool flushed)
 {
-	struct endpoint_gone gone = { .ep = ep, .flushed = flushed };
+	struct endpoint_gone gone = {
+		.ep = ep,
+		.how = flushed ? MSK_PM_FLUSHED : MSK_PM_DELETED,
+	};
 
 	msk_pm_each(net, queue_endpoint_gone, &gone);
 }
@@ -134,9 +137,16 @@ static bool queue_endpoint_priority(struct sock *sk, const void *ep)
 	return true;
 }
 
-void mptcp_glue_pm_endpoint_priority(struct net *net, const struct mptcp_rs_endpoint *ep)
+void mptcp_glue_pm_endpoint_changed(struct net *net, const struct mptcp_rs_endpoint *ep,
+				    u32 changed)
 {
-	msk_pm_each(net, queue_endpoint_priority, ep);
+	struct endpoint_gone recreate = { .ep = ep, .how = MSK_PM_RECREATED };
+
+	if (changed & MPTCP_PM_ADDR_FLAG_BACKUP)
+		msk_pm_each(net, queue_endpoint_priority, ep);
+	/* Only subflows from a "subflow" endpoint follow the flag, as upstream's. */
+	if ((changed & MPTCP_PM_ADDR_FLAG_FULLMESH) && (ep->flags & MPTCP_PM_ADDR_FLAG_SUBFLOW))
+		msk_pm_each(net, queue_endpoint_gone, &recreate);
 }
 
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig)
@@ -244,9 +254,76 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_ADDR);
 }
 
+/* A subflow of a connection as the fullmesh manager sees it: its two ends. */
+struct subflow_pair {
+	struct mptcp_rs_endpoint local;
+	struct mptcp_rs_endpoint remote;	/* with the peer's id for its address */
+};
+
+/*
+ * The subflows of @sk (the first, @first, then the joins), at most @max, into @pairs: how
+ * many. Process context (a join's peer id is read under its lock).
+ */
+static unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first,
+				      struct subflow_pair *pairs, unsigned int max)
+{
+	unsigned int n = 0, i;
+	struct sock *ssk;
+
+	subflow_address(first, false, &pairs[n].local);
+	subflow_address(first, true, &pairs[n].remote);
+	n++;
+	/* Bounded by the subflow limit and by @max. */
+	for (i = 0; n < max && (ssk = msk_join_get(sk, i)); i++) {
+		int id = join_peer_id(ssk);
+
+		subflow_address(ssk, false, &pairs[n].local);
+		subflow_address(ssk, true, &pairs[n].remote);
+		sock_put(ssk);
+		if (id < 0)
+			continue;
+		pairs[n].remote.id = id;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A "fullmesh" subflow endpoint @ep: a subflow from it to each address of the peer that a
+ * subflow already goes to (each address id once), unless one from @ep goes there already, as
+ * upstream's fill_remote_addresses_fullmesh(). -EPERM once the subflow limit is reached.
+ */
+static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
+				const struct mptcp_rs_endpoint *ep)
+{
+	const unsigned int max = 1 + 64;	/* the first subflow and the most joins */
+	struct subflow_pair *pairs;
+	unsigned int n, i, j;
+	int err = 0;
+
+	pairs = kmalloc_array(max, sizeof(*pairs), GFP_KERNEL);
+	if (!pairs)
+		return -ENOMEM;
+	n = msk_subflow_pairs(sk, first, pairs, max);
+	for (i = 0; i < n && err != -EPERM; i++) {
+		const struct mptcp_rs_endpoint *remote = &pairs[i].remote;
+		bool taken = remote->family != ep->family;
+
+		/* One subflow per peer address id from here; the first pair of each id. */
+		for (j = 0; j < n && !taken; j++)
+			taken = pairs[j].remote.id == remote->id &&
+				(j < i || same_address(&pairs[j].local, ep));
+		if (!taken)
+			err = msk_join_connect(sk, first, ep, remote);
+	}
+	kfree(pairs);
+	return err == -EPERM ? err : 0;
+}
+
 /*
  * A subflow from each endpoint flagged "subflow" (other than the first subflow's address) to
- * the peer's address, up to the namespace's subflow limit, as upstream's manager opens them.
+ * the peer's address (to each known one, for a "fullmesh" endpoint), up to the namespace's
+ * subflow limit, as upstream's manager opens them.
  */
 static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 				 const struct mptcp_rs_endpoint *first)
@@ -254,6 +331,7 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 	struct mptcp_rs_endpoint ep, peer;
 	unsigned int i;
 	u8 after = 0;
+	int err;
 
 	subflow_address(ssk, true, &peer);
 	/* Bounded by the number of endpoint ids. */
@@ -262,7 +340,11 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 		/* Each endpoint once per connection, even if its subflow failed or closed. */
 		if (test_bit(ep.id, msk_of(sk)->pm.used))
 			continue;
-		if (msk_join_connect(sk, ssk, &ep, &peer) == -EPERM)
+		if (ep.flags & MPTCP_PM_ADDR_FLAG_FULLMESH)
+			err = msk_pm_fullmesh_from(sk, ssk, &ep);
+		else
+			err = msk_join_connect(sk, ssk, &ep, &peer);
+		if (err == -EPERM)
 			break;
 		__set_bit(ep.id, msk_of(sk)->pm.used);
 		if (msk_of(sk)->joins_closed)
@@ -537,12 +619,52 @@ static bool laminar_source(struct sock *sk, struct sock *first,
 	u8 after = 0;
 
 	/* Bounded by the number of endpoint ids. */
-	for (i = 0; i < 256 && mptcp_rs_pm_next_laminar(sock_net(sk), after, remote, local); i++) {
+	for (i = 0; i < 256 && mptcp_rs_pm_next_flagged(sock_net(sk), after,
+							   MPTCP_PM_ADDR_FLAG_LAMINAR, remote, local);
+	     i++) {
 		after = local->id;
 		if (!msk_has_subflow(sk, first, local, false))
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Joins the peer's announced address @remote: from each "fullmesh" endpoint of its family if
+ * there are any, else from one "laminar" endpoint if there are any, else from the address
+ * the routing picks, as upstream's fill_local_addresses_vec(). Whether a SYN went out.
+ */
+static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
+			       const struct mptcp_rs_endpoint *ours,
+			       const struct mptcp_rs_endpoint *remote)
+{
+	struct net *net = sock_net(sk);
+	struct mptcp_rs_endpoint local;
+	bool created = false;
+	unsigned int i;
+	u8 after = 0;
+
+	if (!mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH)) {
+		if (mptcp_pm_get_endp_laminar_max(net) ? !laminar_source(sk, first, remote, &local) :
+		    route_source(net, remote, ours, &local) != 0)
+			return false;
+		return !msk_join_connect(sk, first, &local, remote);
+	}
+	/* Bounded by the number of endpoint ids. */
+	for (i = 0; i < 256 && mptcp_rs_pm_next_flagged(net, after, MPTCP_PM_ADDR_FLAG_FULLMESH,
+							   remote, &local); i++) {
+		int err;
+
+		after = local.id;
+		/* The first subflow's address is id 0 to the peer. */
+		if (same_address(&local, ours))
+			local.id = 0;
+		err = msk_join_connect(sk, first, &local, remote);
+		if (err == -EPERM)
+			break;
+		created |= !err;
+	}
+	return created;
 }
 
 /*
@@ -554,7 +676,7 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 				  const struct mptcp_rs_endpoint *ours)
 {
 	struct msk_pm *pm = &msk_of(sk)->pm;
-	struct mptcp_rs_endpoint remote, local;
+	struct mptcp_rs_endpoint remote;
 	u32 accepted_max, subflows_max;
 	unsigned int i;
 
@@ -584,12 +706,8 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		/* No port announced: the one of the first subflow's peer. */
 		if (!remote.port)
 			remote.port = ntohs(inet_sk(first)->inet_dport);
-		if (mptcp_pm_get_endp_laminar_max(sock_net(sk)) ?
-		    !laminar_source(sk, first, &remote, &local) :
-		    route_source(sock_net(sk), &remote, ours, &local) != 0)
-			continue;
-		/* Counted once its SYN is on its way, as upstream counts it. */
-		if (msk_join_connect(sk, first, &local, &remote))
+		/* Counted once a SYN is on its way, as upstream counts it. */
+		if (!msk_pm_join_remote(sk, first, ours, &remote))
 			continue;
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		pm->accepted++;
@@ -617,15 +735,17 @@ static void msk_pm_removals(struct sock *sk)
  * Our endpoints removed (DEL_ADDR, FLUSH_ADDRS): the joins leaving from their addresses close
  * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or,
  * unless flushed, had subflows from it: upstream's mptcp_nl_remove_subflow_and_signal_addr()
- * and mptcp_pm_flush_addrs_and_subflows(). The first
- * subflow stays: the connection lives on it.
+ * and mptcp_pm_flush_addrs_and_subflows(). The first subflow stays: the connection lives on
+ * it. A "subflow" endpoint whose fullmesh flag changed only has its subflows closed and
+ * opened again as the flag now says (upstream's mptcp_pm_nl_fullmesh()).
  */
 static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 {
 	struct msk_pm *pm = &msk_of(sk)->pm;
 	struct mptcp_rs_endpoint ep;
-	bool take, announced, flushed;
+	bool take, announced = false;
 	unsigned int i, closed;
+	enum msk_pm_gone_how how;
 
 	/* Bounded: each step takes one of at most MSK_PM_GONE entries. */
 	for (i = 0; i < MSK_PM_GONE; i++) {
@@ -633,25 +753,33 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 		take = pm->ngone > 0;
 		if (take) {
 			ep = pm->gone[0].ep;
-			flushed = pm->gone[0].flushed;
+			how = pm->gone[0].how;
 			pm->ngone--;
 			memmove(&pm->gone[0], &pm->gone[1], pm->ngone * sizeof(pm->gone[0]));
-			announced = __test_and_clear_bit(ep.id, pm->announced);
 			__clear_bit(ep.id, pm->used);
-			if (pm->announcing == ep.id) {
-				pm->announcing = 0;
-				pm->announce_due = true;
+			if (how != MSK_PM_RECREATED) {
+				announced = __test_and_clear_bit(ep.id, pm->announced);
+				if (pm->announcing == ep.id) {
+					pm->announcing = 0;
+					pm->announce_due = true;
+				}
 			}
 		}
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			return;
 		closed = msk_close_joins_from(sk, &ep);
-		if (announced ||
-		    (closed && !flushed && !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))
+		if (how != MSK_PM_RECREATED &&
+		    (announced || (closed && how == MSK_PM_DELETED &&
+				   !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT))))
 			subflow_signal(first, SIGNAL_WITHDRAW, &ep);
 		while (closed--)
 			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
+		if (how == MSK_PM_RECREATED) {
+			spin_lock_bh(&msk_of(sk)->joins_lock);
+			pm->subflows_due = true;
+			spin_unlock_bh(&msk_of(sk)->joins_lock);
+		}
 	}
 }
 

@@ -391,8 +391,8 @@ static int mptcp_pm_set_flags_doit(struct sk_buff *skb, struct genl_info *info)
 		mptcp_pm_set_err(info, attr, msg);
 		return ret;
 	}
-	if (changed & MPTCP_PM_ADDR_FLAG_BACKUP)
-		mptcp_glue_pm_endpoint_priority(genl_info_net(info), &ep);
+	if (changed)
+		mptcp_glue_pm_endpoint_changed(genl_info_net(info), &ep, changed);
 	return 0;
 }
 

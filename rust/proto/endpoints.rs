@@ -422,11 +422,12 @@ impl Endpoints {
             })
     }
 
-    /// The next endpoint (smallest identifier above `after`) flagged `laminar`, of the family
-    /// of the peer's announced address `remote` (IPv4-mapped counting as IPv4): where the
-    /// in-kernel manager joins an announcement from when laminar endpoints exist, instead of
-    /// the address the routing picks (the caller passes over those its subflows use).
-    pub fn next_laminar(&self, after: u8, remote: &Address) -> Option<Endpoint> {
+    /// The next endpoint (smallest identifier above `after`) with every flag of `mask`, of
+    /// the family of the peer's address `remote` (IPv4-mapped counting as IPv4), its address
+    /// unmapped: where the in-kernel manager joins an announcement from when `laminar` (one of
+    /// them) or `fullmesh` (each of them) endpoints exist, instead of the address the routing
+    /// picks.
+    pub fn next_flagged(&self, after: u8, mask: u32, remote: &Address) -> Option<Endpoint> {
         let remote = unmapped(remote);
         (after.checked_add(1)?..=MAX_ID)
             .filter_map(|i| self.get(i))
@@ -435,7 +436,7 @@ impl Endpoints {
                 ..ep
             })
             .find(|ep| {
-                ep.flags & flags::LAMINAR != 0
+                ep.flags & mask == mask
                     && core::mem::discriminant(&ep.addr) == core::mem::discriminant(&remote)
             })
     }

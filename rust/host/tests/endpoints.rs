@@ -344,14 +344,15 @@ fn announcements_are_joined_from_laminar_endpoints_of_their_family() {
     t.add(with_flags(v4(3), flags::LAMINAR)).unwrap(); // 3
     t.add(with_flags(v4(4), flags::LAMINAR | flags::SUBFLOW))
         .unwrap(); // 4
-    let picked: Vec<u8> = std::iter::successors(t.next_laminar(0, &remote), |ep| {
-        t.next_laminar(ep.id, &remote)
-    })
-    .map(|ep| ep.id)
-    .collect();
+    let laminar = |after, remote: &Address| t.next_flagged(after, flags::LAMINAR, remote);
+    let picked: Vec<u8> = std::iter::successors(laminar(0, &remote), |ep| laminar(ep.id, &remote))
+        .map(|ep| ep.id)
+        .collect();
     assert_eq!(picked, [3, 4]);
-    assert_eq!(t.next_laminar(0, &v6).map(|ep| ep.id), Some(2));
-    assert_eq!(t.next_laminar(4, &remote), None);
+    assert_eq!(laminar(0, &v6).map(|ep| ep.id), Some(2));
+    assert_eq!(laminar(4, &remote), None);
+    let both = flags::LAMINAR | flags::SUBFLOW;
+    assert_eq!(t.next_flagged(0, both, &remote).map(|ep| ep.id), Some(4));
     assert_eq!(t.count_with(flags::LAMINAR), 3);
 }
 
