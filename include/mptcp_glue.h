@@ -398,6 +398,8 @@ bool mptcp_glue_checksum_enabled(const struct net *net);
 u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net);
 /* net.mptcp.add_addr_timeout of @net, in jiffies (0: no retransmission). */
 unsigned int mptcp_glue_add_addr_timeout(const struct net *net);
+/* net.mptcp.allow_join_initial_addr_port of @net: 0 sets the C flag in our MP_CAPABLEs. */
+bool mptcp_glue_allow_join_id0(const struct net *net);
 /* net.mptcp.add_addr_v6_port_drop_ts of @net: a long ADD_ADDR may go without timestamps. */
 bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net);
 /* Adds one to counter @index of @net. Any context. */
@@ -465,6 +467,8 @@ void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
 bool mptcp_rs_subflow_announce(void *state, const struct mptcp_rs_endpoint *ep);
 bool mptcp_rs_subflow_withdraw(void *state, const u8 *ids, unsigned int n);
 bool mptcp_rs_subflow_signal_pending(void *state);
+/* Whether the peer's MP_CAPABLE denied joins to its initial address (C flag). Locked. */
+bool mptcp_rs_subflow_peer_denies_join_id0(void *state);
 /* Whether our announcement was dropped for want of room since the last call. Locked. */
 bool mptcp_rs_subflow_announce_dropped(void *state);
 /* Queue an MP_PRIO (backup or regular) for the next pure ACK; false unless established. */

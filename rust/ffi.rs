@@ -117,6 +117,8 @@ extern "C" {
     /// `net` must be a live namespace whose per-netns state is registered.
     pub(crate) fn mptcp_glue_checksum_enabled(net: *const Net) -> bool;
     pub(crate) fn mptcp_glue_syn_retrans_before_fallback(net: *const Net) -> u8;
+    /// `net.mptcp.allow_join_initial_addr_port` of `net` (as above).
+    pub(crate) fn mptcp_glue_allow_join_id0(net: *const Net) -> bool;
 
     /// Adds one to counter `index` of namespace `net` (on this CPU). Any context.
     ///

@@ -324,10 +324,11 @@ unsafe fn bytes_mut<'a>(ptr: *mut u8, len: c_uint) -> &'a mut [u8] {
 /// `net` must be the live namespace of the subflow, which outlives the state.
 unsafe fn idle_parts(net: *const ffi::Net) -> (impl FnOnce() -> Conn, TokenClaim) {
     // SAFETY: `net` is live (contract); the getters only read its settings.
-    let (checksums, syn_retrans) = unsafe {
+    let (checksums, syn_retrans, deny_join_id0) = unsafe {
         (
             ffi::mptcp_glue_checksum_enabled(net),
             ffi::mptcp_glue_syn_retrans_before_fallback(net),
+            !ffi::mptcp_glue_allow_join_id0(net),
         )
     };
     // SAFETY: `net` outlives the state, so the claim (contract).
@@ -340,7 +341,11 @@ unsafe fn idle_parts(net: *const ffi::Net) -> (impl FnOnce() -> Conn, TokenClaim
         }
     };
     let conn = move || match key {
-        Some(key) => Conn::idle(key, checksums, syn_retrans),
+        Some(key) => {
+            let mut conn = Conn::idle(key, checksums, syn_retrans);
+            conn.set_deny_join_id0(deny_join_id0);
+            conn
+        }
         None => Conn::plain(),
     };
     (conn, token)
@@ -507,8 +512,15 @@ unsafe fn request_words(net: *const ffi::Net, syn: &[u8], checksums: bool) -> [u
     };
     // SAFETY: `net` is live (contract).
     let free = &mut |token| (!unsafe { ffi::mptcp_glue_token_in_use(net, token) }).then_some(());
+    // SAFETY: `net` is live (contract).
+    let deny_join_id0 = !unsafe { ffi::mptcp_glue_allow_join_id0(net) };
     match unique_key(&KernelDigest, &mut new_key, free) {
-        Some((local_key, ())) => Request { local_key, ..req }.to_words(),
+        Some((local_key, ())) => Request {
+            local_key,
+            deny_join_id0,
+            ..req
+        }
+        .to_words(),
         None => {
             counters.event(Event::TokenFallback);
             conn::PLAIN_REQUEST_WORDS
@@ -884,6 +896,17 @@ unsafe extern "C" fn mptcp_rs_subflow_take_signals(state: *mut c_void, out: *mut
     }
     out.prio_changed = got.priority.is_some();
     out.backup = got.priority.unwrap_or(false);
+}
+
+/// Whether the peer's MP_CAPABLE asked us not to join its initial address (C flag).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_peer_denies_join_id0(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.peer_denies_join_id0()
 }
 
 /// Whether our announcement on the subflow was dropped for want of room since the last call.

@@ -2,7 +2,7 @@
 # net.mptcp.* sysctls: upstream's names, per network namespace, range-checked.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 12
+tap_plan 13
 
 load_module
 en=/proc/sys/net/mptcp/enabled
@@ -52,6 +52,18 @@ syn_retrans() {
 	[ "$(cat $f)" = 2 ]
 }
 check "syn_retrans_before_tcp_fallback: default 2, accepts 0..255" syn_retrans
+# upstream's 0..1 knobs that default to 1
+on_knobs() {
+	for k in allow_join_initial_addr_port add_addr_v6_port_drop_ts; do
+		f=/proc/sys/net/mptcp/$k
+		[ "$(cat $f)" = 1 ] || { echo "$k is $(cat $f) by default"; return 1; }
+		echo 0 >$f && [ "$(cat $f)" = 0 ] || { echo "$k: 0 not accepted"; return 1; }
+		! sh -c "echo 2 >$f" 2>/dev/null || { echo "$k: 2 accepted"; return 1; }
+		echo 1 >$f
+	done
+}
+check "allow_join_initial_addr_port and add_addr_v6_port_drop_ts: default 1, accept 0..1 only" \
+	on_knobs
 check "they are per namespace too" \
 	sh -c "echo 1 >/proc/sys/net/mptcp/transparent; v=\$(ip netns exec sysB cat /proc/sys/net/mptcp/transparent); echo 0 >/proc/sys/net/mptcp/transparent; [ \$v = 0 ]"
 

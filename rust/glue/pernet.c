@@ -35,6 +35,7 @@ struct mptcp_pernet {
 	/* jiffies before an unechoed ADD_ADDR goes again (0: never), as upstream's knob */
 	unsigned int add_addr_timeout;
 	u8 add_addr_v6_port_drop_ts;
+	u8 allow_join_initial_addr_port;
 	void *pm;	/* the path manager's endpoints and limits (rust/pm.rs) */
 	struct mptcp_rs_port_listeners port_listeners;	/* pm_listen.c */
 };
@@ -111,6 +112,18 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
 	},
+	{
+		/*
+		 * 0: our MP_CAPABLEs carry the C flag, asking the peer not to join our initial
+		 * address and port (RFC 8684 section 3.1); 1 (default): joins there are welcome.
+		 */
+		.procname = "allow_join_initial_addr_port",
+		.maxlen = sizeof(u8),
+		.mode = 0644,
+		.proc_handler = proc_dou8vec_minmax,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_ONE,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
@@ -136,6 +149,11 @@ u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net)
 unsigned int mptcp_glue_add_addr_timeout(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->add_addr_timeout);
+}
+
+bool mptcp_glue_allow_join_id0(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->allow_join_initial_addr_port);
 }
 
 bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net)
@@ -188,6 +206,7 @@ static int mptcp_pernet_init(struct net *net)
 	pernet->syn_retrans_before_tcp_fallback = 2;
 	pernet->add_addr_timeout = TCP_RTO_MAX;
 	pernet->add_addr_v6_port_drop_ts = 1;
+	pernet->allow_join_initial_addr_port = 1;
 	mutex_init(&pernet->port_listeners.lock);
 	INIT_LIST_HEAD(&pernet->port_listeners.list);
 
@@ -209,6 +228,7 @@ static int mptcp_pernet_init(struct net *net)
 	table[3].data = &pernet->transparent;
 	table[4].data = &pernet->add_addr_timeout;
 	table[5].data = &pernet->add_addr_v6_port_drop_ts;
+	table[6].data = &pernet->allow_join_initial_addr_port;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

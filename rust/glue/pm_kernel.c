@@ -254,6 +254,39 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_ADDR);
 }
 
+/* Whether the peer asked (its MP_CAPABLE's C flag) not to be joined at its initial address. */
+static bool peer_denies_join_id0(struct sock *first)
+{
+	bool deny = false;
+	void *state;
+
+	lock_sock(first);
+	state = mptcp_glue_subflow_state(first);
+	if (state)
+		deny = mptcp_rs_subflow_peer_denies_join_id0(state);
+	release_sock(first);
+	return deny;
+}
+
+/*
+ * Upstream's special case for a peer that denies joins to its initial address while our
+ * limits accept no announcement: its first announcement is taken all the same, and joined
+ * from our "subflow" endpoints, none of which was used yet (mptcp_pm_add_addr_c_flag_case()).
+ */
+static bool msk_pm_c_flag_case(struct sock *sk, struct sock *first)
+{
+	u32 accepted_max, subflows_max;
+	bool unused;
+
+	if (!peer_denies_join_id0(first))
+		return false;
+	mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	unused = bitmap_empty(msk_of(sk)->pm.used, 256) && msk_of(sk)->njoins < subflows_max;
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	return unused && !accepted_max;
+}
+
 /* A subflow of a connection as the fullmesh manager sees it: its two ends. */
 struct subflow_pair {
 	struct mptcp_rs_endpoint local;
@@ -297,6 +330,7 @@ static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
 				const struct mptcp_rs_endpoint *ep)
 {
 	const unsigned int max = 1 + 64;	/* the first subflow and the most joins */
+	bool deny_id0 = peer_denies_join_id0(first);
 	struct subflow_pair *pairs;
 	unsigned int n, i, j;
 	int err = 0;
@@ -307,7 +341,7 @@ static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
 	n = msk_subflow_pairs(sk, first, pairs, max);
 	for (i = 0; i < n && err != -EPERM; i++) {
 		const struct mptcp_rs_endpoint *remote = &pairs[i].remote;
-		bool taken = remote->family != ep->family;
+		bool taken = remote->family != ep->family || (deny_id0 && !remote->id);
 
 		/* One subflow per peer address id from here; the first pair of each id. */
 		for (j = 0; j < n && !taken; j++)
@@ -329,10 +363,15 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 				 const struct mptcp_rs_endpoint *first)
 {
 	struct mptcp_rs_endpoint ep, peer;
+	bool deny_id0;
 	unsigned int i;
 	u8 after = 0;
 	int err;
 
+	/* The endpoints wait for the peer's announcement (see there). */
+	if (msk_pm_c_flag_case(sk, ssk))
+		return;
+	deny_id0 = peer_denies_join_id0(ssk);
 	subflow_address(ssk, true, &peer);
 	/* Bounded by the number of endpoint ids. */
 	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first, &ep); i++) {
@@ -342,6 +381,8 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 			continue;
 		if (ep.flags & MPTCP_PM_ADDR_FLAG_FULLMESH)
 			err = msk_pm_fullmesh_from(sk, ssk, &ep);
+		else if (deny_id0)
+			err = 0;	/* used up all the same, as upstream */
 		else
 			err = msk_join_connect(sk, ssk, &ep, &peer);
 		if (err == -EPERM)
@@ -636,7 +677,7 @@ static bool laminar_source(struct sock *sk, struct sock *first,
  */
 static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
 			       const struct mptcp_rs_endpoint *ours,
-			       const struct mptcp_rs_endpoint *remote)
+			       const struct mptcp_rs_endpoint *remote, bool c_flag_case)
 {
 	struct net *net = sock_net(sk);
 	struct mptcp_rs_endpoint local;
@@ -644,6 +685,23 @@ static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
 	unsigned int i;
 	u8 after = 0;
 
+	if (c_flag_case && !mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH) &&
+	    !mptcp_pm_get_endp_laminar_max(net)) {
+		/* From each "subflow" endpoint of its family, each then used. */
+		for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(net, after, ours, &local); i++) {
+			int err;
+
+			after = local.id;
+			if (test_bit(local.id, msk_of(sk)->pm.used) || local.family != remote->family)
+				continue;
+			__set_bit(local.id, msk_of(sk)->pm.used);
+			err = msk_join_connect(sk, first, &local, remote);
+			if (err == -EPERM)
+				break;
+			created |= !err;
+		}
+		return created;
+	}
 	if (!mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH)) {
 		if (mptcp_pm_get_endp_laminar_max(net) ? !laminar_source(sk, first, remote, &local) :
 		    route_source(net, remote, ours, &local) != 0)
@@ -682,7 +740,7 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 
 	/* Bounded: each step takes one of at most MSK_PM_REMOTES entries. */
 	for (i = 0; i < MSK_PM_REMOTES; i++) {
-		bool take;
+		bool take, c_flag_case;
 
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		take = pm->nremotes > 0;
@@ -697,9 +755,11 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 			return;
 		if (remote.family != ours->family || msk_has_subflow(sk, first, &remote, true))
 			continue;
+		c_flag_case = msk_pm_c_flag_case(sk, first);
 		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
 		spin_lock_bh(&msk_of(sk)->joins_lock);
-		take = pm->accepted < accepted_max && msk_of(sk)->njoins < subflows_max;
+		take = (pm->accepted < accepted_max || c_flag_case) &&
+		       msk_of(sk)->njoins < subflows_max;
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			continue;
@@ -707,7 +767,7 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		if (!remote.port)
 			remote.port = ntohs(inet_sk(first)->inet_dport);
 		/* Counted once a SYN is on its way, as upstream counts it. */
-		if (!msk_pm_join_remote(sk, first, ours, &remote))
+		if (!msk_pm_join_remote(sk, first, ours, &remote, c_flag_case))
 			continue;
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		pm->accepted++;

@@ -293,6 +293,11 @@ pub struct Request {
     pub local_key: u64,
     /// DSS checksums are to be used (either end asked).
     pub checksums: bool,
+    /// Our SYN/ACK's C flag: no joins to our initial address (the listener's
+    /// `allow_join_initial_addr_port` is 0).
+    pub deny_join_id0: bool,
+    /// The SYN's C flag: the peer takes no joins to its initial address.
+    pub peer_denies_join_id0: bool,
 }
 
 const REQ_MPTCP: u64 = 1;
@@ -300,6 +305,8 @@ const REQ_CHECKSUMS: u64 = 2;
 /// The SYN/ACK hook saw the request (words left all zero mean it did not: a SYN cookie's
 /// request, rebuilt from the third ACK).
 pub(crate) const REQ_SEEN: u64 = 4;
+const REQ_DENY_JOIN_ID0: u64 = 8;
+const REQ_PEER_DENIES_JOIN_ID0: u64 = 16;
 
 /// The request words of a SYN that did not ask for MPTCP.
 pub const PLAIN_REQUEST_WORDS: [u64; 2] = [0, REQ_SEEN];
@@ -334,12 +341,23 @@ impl Request {
         Some(Self {
             local_key,
             checksums: checksums || mpc.checksum_required,
+            deny_join_id0: false,
+            peer_denies_join_id0: mpc.deny_join_id0,
         })
     }
 
     /// The two words stored in the request socket (all zero means "plain TCP").
     pub const fn to_words(self) -> [u64; 2] {
-        let flags = REQ_SEEN | REQ_MPTCP | if self.checksums { REQ_CHECKSUMS } else { 0 };
+        let mut flags = REQ_SEEN | REQ_MPTCP;
+        if self.checksums {
+            flags |= REQ_CHECKSUMS;
+        }
+        if self.deny_join_id0 {
+            flags |= REQ_DENY_JOIN_ID0;
+        }
+        if self.peer_denies_join_id0 {
+            flags |= REQ_PEER_DENIES_JOIN_ID0;
+        }
         [self.local_key, flags]
     }
 
@@ -351,6 +369,8 @@ impl Request {
         Some(Self {
             local_key: words[0],
             checksums: words[1] & REQ_CHECKSUMS != 0,
+            deny_join_id0: words[1] & REQ_DENY_JOIN_ID0 != 0,
+            peer_denies_join_id0: words[1] & REQ_PEER_DENIES_JOIN_ID0 != 0,
         })
     }
 
@@ -360,6 +380,7 @@ impl Request {
             sender_key: self.local_key,
         });
         mpc.checksum_required = self.checksums;
+        mpc.deny_join_id0 = self.deny_join_id0;
         write_padded(&MptcpOption::MpCapable(mpc), buf)
     }
 }
@@ -429,6 +450,11 @@ pub struct Conn {
     /// The peer asked us to use this subflow as a backup only (its MP_JOIN B flag or last
     /// MP_PRIO): a scheduler sends on it only when no regular subflow can.
     peer_backup: bool,
+    /// Our MP_CAPABLE's C flag: no joins to our initial address, please.
+    deny_join_id0: bool,
+    /// The peer's MP_CAPABLE had the C flag: no joins to its initial address (RFC 8684
+    /// section 3.1).
+    peer_denies_join_id0: bool,
 }
 
 /// The MP_JOIN handshake of an additional subflow, in the role this end plays.
@@ -477,6 +503,8 @@ impl Conn {
             signals: Signals::NONE,
             backup: false,
             peer_backup: false,
+            deny_join_id0: false,
+            peer_denies_join_id0: false,
         }
     }
 
@@ -610,6 +638,8 @@ impl Conn {
         let mut conn = Self::new(Phase::AwaitKeys, req.local_key, req.checksums);
         conn.isn = isn;
         conn.irs = irs;
+        conn.deny_join_id0 = req.deny_join_id0;
+        conn.peer_denies_join_id0 = req.peer_denies_join_id0;
         // Known now, for data sent before the third ACK completes the keys.
         conn.local_idsn = key_hash(hasher, req.local_key).idsn;
         conn
@@ -728,6 +758,7 @@ impl Conn {
         self.isn = isn;
         let mut mpc = MpCapable::new(MpcForm::Syn);
         mpc.checksum_required = self.checksums;
+        mpc.deny_join_id0 = self.deny_join_id0;
         let len = write_padded(&MptcpOption::MpCapable(mpc), buf);
         if len != 0 {
             self.syns_sent = self.syns_sent.saturating_add(1);
@@ -791,9 +822,11 @@ impl Conn {
             Some(MpCapable {
                 form: MpcForm::SynAck { sender_key },
                 checksum_required,
+                deny_join_id0,
                 ..
             }) => {
                 self.checksums |= checksum_required;
+                self.peer_denies_join_id0 = deny_join_id0;
                 sender_key
             }
             _ => {
@@ -998,6 +1031,17 @@ impl Conn {
         self.signals.take_announce_dropped()
     }
 
+    /// Our MP_CAPABLEs ask the peer not to join our initial address (C flag): set before the
+    /// SYN by an active opener (a listener's children take it from their [`Request`]).
+    pub fn set_deny_join_id0(&mut self, deny: bool) {
+        self.deny_join_id0 = deny;
+    }
+
+    /// Whether the peer's MP_CAPABLE asked us not to join its initial address (C flag).
+    pub const fn peer_denies_join_id0(&self) -> bool {
+        self.peer_denies_join_id0
+    }
+
     /// Whether an ADD_ADDR, REMOVE_ADDR or MP_PRIO waits for a pure ACK.
     pub const fn signal_pending(&self) -> bool {
         self.signals.pending()
@@ -1058,6 +1102,8 @@ impl Conn {
         self.rcv_syn_data = syn_data;
         self.local_key = req.local_key;
         self.checksums = req.checksums;
+        self.deny_join_id0 = req.deny_join_id0;
+        self.peer_denies_join_id0 = req.peer_denies_join_id0;
         self.local_idsn = key_hash(hasher, req.local_key).idsn;
         self.key_from_third_ack = false;
     }
@@ -1096,6 +1142,7 @@ impl Conn {
         };
         let mut mpc = MpCapable::new(form);
         mpc.checksum_required = self.checksums;
+        mpc.deny_join_id0 = self.deny_join_id0;
         Some(write_padded(&MptcpOption::MpCapable(mpc), buf))
     }
 
@@ -1303,12 +1350,15 @@ impl Conn {
                         ..
                     },
                 checksum_required,
+                deny_join_id0,
                 ..
             }) if receiver_key == self.local_key || self.key_from_third_ack => {
                 if self.key_from_third_ack {
                     self.local_key = receiver_key;
                     self.checksums |= checksum_required;
                 }
+                // The third ACK repeats the SYN's flags (a SYN cookie's child learns it here).
+                self.peer_denies_join_id0 |= deny_join_id0;
                 Some(sender_key)
             }
             _ => None,

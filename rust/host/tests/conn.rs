@@ -885,6 +885,8 @@ fn third_ack_without_keys_falls_back() {
         let req = Request {
             local_key: SERVER_KEY,
             checksums: false,
+            deny_join_id0: false,
+            peer_denies_join_id0: false,
         };
         let mut server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN, &RustCrypto);
         let verdict = server.incoming(
@@ -1557,4 +1559,54 @@ fn an_announcement_proves_the_peer_has_our_key_and_its_echo_goes_out_at_once() {
             ..
         })]
     ));
+}
+
+#[test]
+fn the_c_flag_goes_both_ways_and_each_end_learns_the_other_s() {
+    let d = RustCrypto;
+    let mut events = Counted::default();
+    let mut buf = [0u8; 40];
+    // The client denies joins to its initial address: its SYN says so.
+    let mut client = Conn::idle(CLIENT_KEY, false, DEFAULT_SYN_RETRANS_BEFORE_FALLBACK);
+    client.set_deny_join_id0(true);
+    let len = client.syn_options(CLIENT_ISN, &mut buf, &mut events);
+    let syn = buf[..len].to_vec();
+    let [MptcpOption::MpCapable(mpc)] = options(&syn, SegmentCtx::SYN)[..] else {
+        panic!("an MP_CAPABLE SYN")
+    };
+    assert!(mpc.deny_join_id0);
+    // The listener records it and denies too (its allow_join_initial_addr_port is 0).
+    let req = Request::from_syn(&syn, SERVER_KEY, false, &mut events).expect("MPC SYN");
+    assert!(req.peer_denies_join_id0 && !req.deny_join_id0);
+    let req = Request {
+        deny_join_id0: true,
+        ..req
+    };
+    assert_eq!(
+        Request::from_words(req.to_words()),
+        Some(req),
+        "kept in the request"
+    );
+    let len = req.synack_options(&mut buf);
+    client.syn_ack(
+        SERVER_ISN,
+        CLIENT_ISN + 1,
+        65535,
+        &buf[..len],
+        &d,
+        &mut events,
+    );
+    assert!(
+        client.peer_denies_join_id0(),
+        "the client learns the server's"
+    );
+    let server = Conn::passive(&req, SERVER_ISN, CLIENT_ISN, &d);
+    assert!(
+        server.peer_denies_join_id0(),
+        "the server's child the client's"
+    );
+
+    // Without the flag neither end denies anything.
+    let p = handshake(false, false);
+    assert!(!p.client.peer_denies_join_id0() && !p.server.peer_denies_join_id0());
 }
