@@ -140,7 +140,8 @@ static unsigned int mptcp_rs_hook_established_options(struct sock *sk, struct sk
 	}
 	len = mptcp_rs_established_options(state, sock_net(sk), &seg, skb, buf,
 					   remaining + seg.ts_room);
-	*drop_ts = len > remaining;
+	/* Only an ADD_ADDR uses the timestamps' room (never in the size query: skb NULL). */
+	*drop_ts = skb && len > remaining;
 	return len;
 }
 
