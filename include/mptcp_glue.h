@@ -171,9 +171,13 @@ unsigned int mptcp_rs_pm_count(const struct net *net, u32 mask);
  */
 bool mptcp_rs_pm_next_flagged(const struct net *net, u8 after, u32 mask,
 			      const struct mptcp_rs_endpoint *remote, struct mptcp_rs_endpoint *out);
-/* The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal". */
+/*
+ * The next endpoint (id above @after) to announce (ADD_ADDR), as above for "signal"; of any
+ * family if @any_family (an IPv6 connection that is not v6-only).
+ */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
-			     const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
+			     const struct mptcp_rs_endpoint *first, bool any_family,
+			     struct mptcp_rs_endpoint *out);
 /*
  * Our address @local for a subflow leaving from it takes its endpoint's id and flags; if none
  * is listed, a new implicit endpoint's (@implicit: else it is left as it is). A negative

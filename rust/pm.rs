@@ -280,8 +280,8 @@ unsafe extern "C" fn mptcp_rs_pm_next_flagged(
 }
 
 /// The next endpoint (identifier above `after`) to announce to the peer of a connection
-/// whose first subflow left from `first`'s address (see [`Endpoints::next_signal`]); false if
-/// none. Any context.
+/// whose first subflow left from `first`'s address, of its family unless `any_family` (see
+/// [`Endpoints::next_signal`]); false if none. Any context.
 ///
 /// # Safety
 ///
@@ -291,10 +291,15 @@ unsafe extern "C" fn mptcp_rs_pm_next_signal(
     net: *const ffi::Net,
     after: u8,
     first: *const RawEndpoint,
+    any_family: bool,
     out: *mut RawEndpoint,
 ) -> bool {
     // SAFETY: As the caller's contract.
-    unsafe { next_for_connection(net, first, out, |eps, first| eps.next_signal(after, first)) }
+    unsafe {
+        next_for_connection(net, first, out, |eps, first| {
+            eps.next_signal(after, first, any_family)
+        })
+    }
 }
 
 /// The endpoint `pick` chooses for a connection whose first subflow left from `first`'s

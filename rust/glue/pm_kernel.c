@@ -11,6 +11,7 @@
  * timer (pm_retrans) sends an unechoed announcement again.
  */
 #include <linux/bitmap.h>
+#include <linux/ipv6.h>
 #include <linux/workqueue.h>
 #include <net/ip6_route.h>
 #include <net/route.h>
@@ -47,6 +48,15 @@ static void msk_pm_schedule(struct sock *sk)
 	sock_hold(sk);
 	if (!schedule_work(&msk_of(sk)->pm_work))
 		sock_put(sk);
+}
+
+/*
+ * Whether subflows of @sk may be of either family, as upstream's: an IPv6 socket that is not
+ * v6-only (each subflow's two ends of one family); else the family of the connection.
+ */
+static bool msk_any_family(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET6 && !ipv6_only_sock(sk);
 }
 
 void msk_pm_start(struct sock *sk)
@@ -513,7 +523,7 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 		return;
 	/* The first one not announced yet (the bitmap is this work's own). */
 	for (i = 0, after = 0; i < 256; i++, after = ep.id) {
-		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, &ep))
+		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, msk_any_family(sk), &ep))
 			return;
 		if (!test_bit(ep.id, pm->announced))
 			break;
@@ -652,6 +662,16 @@ static noinline unsigned int mptcp_pm_get_endp_laminar_max(const struct net *net
 	return mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_LAMINAR);
 }
 
+/*
+ * How many endpoints are flagged "fullmesh": with any, the peer's announcements are joined
+ * from each of them. Named after upstream's function, which mptcp_join.sh probes in kallsyms
+ * to tell how a fullmesh endpoint treats another family's announcement (not joined).
+ */
+static noinline unsigned int mptcp_pm_get_endp_fullmesh_max(const struct net *net)
+{
+	return mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH);
+}
+
 /* The first laminar endpoint, of @remote's family, that no subflow of @sk leaves from. */
 static bool laminar_source(struct sock *sk, struct sock *first,
 			   const struct mptcp_rs_endpoint *remote, struct mptcp_rs_endpoint *local)
@@ -685,7 +705,7 @@ static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
 	unsigned int i;
 	u8 after = 0;
 
-	if (c_flag_case && !mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH) &&
+	if (c_flag_case && !mptcp_pm_get_endp_fullmesh_max(net) &&
 	    !mptcp_pm_get_endp_laminar_max(net)) {
 		/* From each "subflow" endpoint of its family, each then used. */
 		for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(net, after, ours, &local); i++) {
@@ -702,7 +722,7 @@ static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
 		}
 		return created;
 	}
-	if (!mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH)) {
+	if (!mptcp_pm_get_endp_fullmesh_max(net)) {
 		if (mptcp_pm_get_endp_laminar_max(net) ? !laminar_source(sk, first, remote, &local) :
 		    route_source(net, remote, ours, &local) != 0)
 			return false;
@@ -753,7 +773,8 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			return;
-		if (remote.family != ours->family || msk_has_subflow(sk, first, &remote, true))
+		if ((!msk_any_family(sk) && remote.family != ours->family) ||
+		    msk_has_subflow(sk, first, &remote, true))
 			continue;
 		c_flag_case = msk_pm_c_flag_case(sk, first);
 		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
@@ -1025,7 +1046,7 @@ void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info)
 	info->mptcpi_limit_add_addr_accepted = accepted_max;
 	info->mptcpi_endp_signal_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SIGNAL);
 	info->mptcpi_endp_subflow_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_SUBFLOW);
-	info->mptcpi_endp_fullmesh_max = mptcp_rs_pm_count(net, MPTCP_PM_ADDR_FLAG_FULLMESH);
+	info->mptcpi_endp_fullmesh_max = mptcp_pm_get_endp_fullmesh_max(net);
 	info->mptcpi_endp_laminar_max = mptcp_pm_get_endp_laminar_max(net);
 }
 

@@ -305,8 +305,10 @@ const REQ_CHECKSUMS: u64 = 2;
 /// The SYN/ACK hook saw the request (words left all zero mean it did not: a SYN cookie's
 /// request, rebuilt from the third ACK).
 pub(crate) const REQ_SEEN: u64 = 4;
-const REQ_DENY_JOIN_ID0: u64 = 8;
-const REQ_PEER_DENIES_JOIN_ID0: u64 = 16;
+// Bits 3..=6 mark join requests (`join.rs`), which never set `REQ_MPTCP`; these are clear of
+// them all the same.
+const REQ_DENY_JOIN_ID0: u64 = 1 << 16;
+const REQ_PEER_DENIES_JOIN_ID0: u64 = 1 << 17;
 
 /// The request words of a SYN that did not ask for MPTCP.
 pub const PLAIN_REQUEST_WORDS: [u64; 2] = [0, REQ_SEEN];

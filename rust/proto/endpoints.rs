@@ -405,9 +405,10 @@ impl Endpoints {
 
     /// The next endpoint (smallest identifier above `after`) the in-kernel manager announces
     /// to the peer of a connection whose first subflow left from `first`: one flagged
-    /// `signal`, of the same family (IPv4-mapped counting as IPv4), not that address (the
-    /// peer knows it as address 0).
-    pub fn next_signal(&self, after: u8, first: &Address) -> Option<Endpoint> {
+    /// `signal`, not that address (the peer knows it as address 0), of the same family
+    /// (IPv4-mapped counting as IPv4) unless `any_family` (an IPv6 socket that is not
+    /// v6-only, whose subflows may be of either family, as upstream's).
+    pub fn next_signal(&self, after: u8, first: &Address, any_family: bool) -> Option<Endpoint> {
         let first = unmapped(first);
         (after.checked_add(1)?..=MAX_ID)
             .filter_map(|i| self.get(i))
@@ -417,7 +418,8 @@ impl Endpoints {
             })
             .find(|ep| {
                 ep.flags & flags::SIGNAL != 0
-                    && core::mem::discriminant(&ep.addr) == core::mem::discriminant(&first)
+                    && (any_family
+                        || core::mem::discriminant(&ep.addr) == core::mem::discriminant(&first))
                     && ep.addr != first
             })
     }

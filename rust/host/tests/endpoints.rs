@@ -373,3 +373,27 @@ fn a_subflow_s_local_endpoint_is_listed_or_made_implicit() {
     assert_eq!(t.local_endpoint(&v4(9)).map(|e| e.id), Ok(2));
     assert_eq!(t.len(), 2);
 }
+
+#[test]
+fn announcements_keep_to_the_connection_s_family_unless_either_may_be_used() {
+    let mut t = Endpoints::EMPTY;
+    let v6 = Address::V6([0xfd, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    let first = v4(1);
+    t.add(with_flags(first, flags::SIGNAL)).unwrap(); // 1: the first subflow's own
+    t.add(with_flags(v6, flags::SIGNAL)).unwrap(); // 2
+    t.add(with_flags(v4(2), flags::SUBFLOW)).unwrap(); // 3: not announced
+    t.add(with_flags(v4(3), flags::SIGNAL)).unwrap(); // 4
+    let announced = |any| {
+        std::iter::successors(t.next_signal(0, &first, any), |ep| {
+            t.next_signal(ep.id, &first, any)
+        })
+        .map(|ep| ep.id)
+        .collect::<Vec<u8>>()
+    };
+    assert_eq!(announced(false), [4], "an IPv4 (or v6-only) connection");
+    assert_eq!(
+        announced(true),
+        [2, 4],
+        "an IPv6 socket that is not v6-only"
+    );
+}

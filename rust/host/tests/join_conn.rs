@@ -263,8 +263,11 @@ fn join_request_words_keep_every_field() {
     let mpc = mptcp_proto::conn::Request {
         local_key: u64::MAX,
         checksums: true,
+        deny_join_id0: true,
+        peer_denies_join_id0: true,
     };
     assert_eq!(JoinRequest::from_words(mpc.to_words()), None);
+    assert!(!mptcp_proto::join::is_join_request(mpc.to_words()));
     assert_eq!(
         JoinRequest::from_words(mptcp_proto::conn::PLAIN_REQUEST_WORDS),
         None
