@@ -237,18 +237,10 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	case MPTCP_RS_ACK_NOW:
 		/*
 		 * Acknowledge at once: a DATA_FIN alone with all data before it in (the stream
-		 * ends), or an ADD_ADDR echo owed (the ACK carries it). A segment without payload
-		 * is answered right here: asked for later, the ACK is cancelled by any data
-		 * segment TCP sends first, which cannot carry the echo (seen delaying echoes by
-		 * 100 ms, past the peer's retransmission of its ADD_ADDR). Upstream sends these
-		 * ACKs at once too; to TCP they are duplicates.
+		 * ends), or an ADD_ADDR echo owed (the ACK carries it).
 		 */
-		if (!seg.payload) {
-			__tcp_send_ack(sk, tcp_sk(sk)->rcv_nxt, 0);
-		} else {
-			inet_csk_schedule_ack(sk);
-			inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
-		}
+		inet_csk_schedule_ack(sk);
+		inet_csk(sk)->icsk_ack.pending |= ICSK_ACK_NOW;
 		mptcp_glue_msk_data_ready(sk);
 		fallthrough;
 	default:

@@ -27,14 +27,6 @@
 
 #include "mptcp_glue.h"
 
-/*
- * The most one tcp_sendmsg_locked() call copies: between calls the segments that arrived
- * meanwhile (queued to the socket's backlog while the writer owns it) are processed. TCP
- * alone does so every 16 new skbs, up to 1 MiB under BIG TCP sizes, which delayed ADD_ADDR
- * echoes and DATA_ACKs by 100 ms under TCG.
- */
-#define MPTCP_RS_TX_BATCH	(64 * 1024)
-
 /* How long a writer waits for a window update before looking again. */
 #define MPTCP_RS_WINDOW_PROBE_INTERVAL	(HZ / 5)
 /* The longest wait between two window probes (backed off from the interval above). */
@@ -178,7 +170,6 @@ int mptcp_glue_msk_sendmsg(struct sock *ssk, struct mptcp_rs_window_probe *wp,
 			}
 			chunk = min_t(size_t, chunk, allowed);
 		}
-		chunk = min_t(size_t, chunk, MPTCP_RS_TX_BATCH);
 		ret = tx_chunk(ssk, msg, chunk);
 		if (ret < 0) {
 			err = ret;
@@ -188,7 +179,6 @@ int mptcp_glue_msk_sendmsg(struct sock *ssk, struct mptcp_rs_window_probe *wp,
 		/* TCP stopped short: non-blocking, a signal or a timeout. */
 		if (ret < chunk)
 			break;
-		sk_flush_backlog(ssk);
 	}
 	release_sock(ssk);
 	if (sent)
