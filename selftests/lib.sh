@@ -117,16 +117,21 @@ snap() {
 	done
 }
 
+# grown NS COUNTER: how much COUNTER of NS rose since its snap.
+grown() {
+	_before=$(awk -v n="$2" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
+		NR == 2 { print $c + 0 }' "$_snap_dir/$1")
+	echo $(($(counter "$1" "$2") - _before))
+}
+
 # rose NS COUNTER N...: each COUNTER of NS rose by exactly N since its snap (pairs repeat).
 rose() {
 	_ns=$1
 	shift
 	while [ $# -ge 2 ]; do
-		_before=$(awk -v n="$1" 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == n) c = i }
-			NR == 2 { print $c + 0 }' "$_snap_dir/$_ns")
-		_now=$(counter "$_ns" "$1")
-		echo "$_ns $1: +$((_now - _before)), expected +$2"
-		[ $((_now - _before)) -eq "$2" ] || return 1
+		_up=$(grown "$_ns" "$1")
+		echo "$_ns $1: +$_up, expected +$2"
+		[ "$_up" -eq "$2" ] || return 1
 		shift 2
 	done
 }
