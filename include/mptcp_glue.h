@@ -471,6 +471,8 @@ void mptcp_rs_subflow_take_signals(void *state, struct mptcp_rs_signals *out);
 bool mptcp_rs_subflow_announce(void *state, const struct mptcp_rs_endpoint *ep);
 bool mptcp_rs_subflow_withdraw(void *state, const u8 *ids, unsigned int n);
 bool mptcp_rs_subflow_signal_pending(void *state);
+/* The announcement that just arrived is not taken: no echo for it (the peer sends it again). */
+void mptcp_rs_subflow_cancel_echo(void *state);
 /* Whether the peer's MP_CAPABLE denied joins to its initial address (C flag). Locked. */
 bool mptcp_rs_subflow_peer_denies_join_id0(void *state);
 /* Whether our announcement was dropped for want of room since the last call. Locked. */

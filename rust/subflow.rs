@@ -898,6 +898,18 @@ unsafe extern "C" fn mptcp_rs_subflow_take_signals(state: *mut c_void, out: *mut
     out.backup = got.priority.unwrap_or(false);
 }
 
+/// The path manager could not take the announcement that just arrived: it is not echoed, so
+/// that the peer sends it again.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_cancel_echo(state: *mut c_void) {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.cancel_echo();
+}
+
 /// Whether the peer's MP_CAPABLE asked us not to join its initial address (C flag).
 ///
 /// # Safety

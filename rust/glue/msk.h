@@ -18,7 +18,7 @@
  * Announcements from the peer, our endpoints removed, and those whose backup flag changed,
  * that the path manager has yet to act on.
  */
-#define MSK_PM_REMOTES	4
+#define MSK_PM_REMOTES	8
 #define MSK_PM_GONE	8
 #define MSK_PM_PRIO	8
 
@@ -135,7 +135,7 @@ void msk_adopt_joins(struct sock *sk, struct list_head *adopt, bool can_sleep);
 void msk_pm_start(struct sock *sk);
 /* pm_kernel.c: the join @ssk of @sk (locked) progressed: SUB_ESTABLISHED once. Any context. */
 void msk_pm_join_progress(struct sock *sk, struct sock *ssk);
-/* pm_kernel.c: signals the subflow @ssk received, for the path manager. Any context. */
+/* pm_kernel.c: signals the subflow @ssk (locked) received, for the path manager. Any context. */
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig);
 struct mptcp_info;
 /* pm_kernel.c: what MPTCP_INFO reports of the path manager (extra subflows, addresses, limits). */

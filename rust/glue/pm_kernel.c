@@ -192,8 +192,14 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	if (echoed && cancel_delayed_work(&msk_of(sk)->pm_retrans))
 		sock_put(sk);
-	if (dropped)
+	if (dropped) {
+		void *state = mptcp_glue_subflow_state(ssk);
+
+		/* Not echoed, so the peer announces it again once there may be room. */
+		if (state)
+			mptcp_rs_subflow_cancel_echo(state);
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_ADD_ADDR_DROP);
+	}
 	if (sig->announced)
 		mptcp_glue_event_announced(sock_net(sk), READ_ONCE(msk_of(sk)->token),
 					   &sig->announcement, inet_sk(ssk)->inet_dport, GFP_ATOMIC);

@@ -1027,6 +1027,12 @@ impl Conn {
         (self.backup, self.peer_backup)
     }
 
+    /// The path manager could not take the announcement that just arrived: no echo for it
+    /// (see [`Signals::cancel_echo`]).
+    pub fn cancel_echo(&mut self) {
+        self.signals.cancel_echo();
+    }
+
     /// Whether our announcement was dropped for want of room since the last call (see
     /// [`Signals::take_announce_dropped`]).
     pub fn take_announce_dropped(&mut self) -> bool {

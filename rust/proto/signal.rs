@@ -270,6 +270,12 @@ impl Signals {
         events.event(Event::MpPrioRx);
     }
 
+    /// The path manager had no room for the announcement that arrived: its echo is not sent,
+    /// so that the peer announces it again later (upstream does not echo what it drops).
+    pub fn cancel_echo(&mut self) {
+        self.echo = None;
+    }
+
     /// Whether our announcement was dropped for want of room since the last call: the path
     /// manager moves on rather than sending it again (upstream's rule).
     pub fn take_announce_dropped(&mut self) -> bool {

@@ -397,3 +397,21 @@ fn a_join_s_backup_flags_are_both_ends_wishes() {
     assert_eq!(a.backup(), (true, true));
     assert_eq!(a.join_ids(), Some((1, Some(4), true)));
 }
+
+#[test]
+fn an_announcement_the_path_manager_cannot_take_is_not_echoed() {
+    let (mut a, mut b) = pair();
+    let mut ev = Counted::default();
+    a.announce(&ANN_V4, &RustCrypto);
+    let ack = out(&mut a, ISN_A + 1, 0, &mut ev);
+    deliver(&mut b, ISN_A + 1, &ack, &mut ev);
+    assert_eq!(b.take_received().announced, Some(ANN_V4));
+    // No room for it: the peer's retransmission brings it again.
+    b.cancel_echo();
+    assert!(!b.signal_pending());
+    assert!(matches!(
+        out(&mut b, ISN_B + 1, 0, &mut ev)[..],
+        [MptcpOption::Dss(_)]
+    ));
+    assert_eq!(ev.0, [Event::AddAddrTx, Event::AddAddrRx]);
+}
