@@ -235,11 +235,14 @@ static bool rx_take(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *state,
 }
 
 /*
- * No room in the msk for the next piece. The piece the reader waits for (the stream's next
- * byte) goes in all the same while bytes beyond it wait out of order: with several subflows,
- * those can fill the buffer while the bytes that fill the hole wait in another subflow, and
- * only these let the reader drain it. (That is bounded: what waits out of order came in under
- * the limit. Read without the queue lock: the piece is placed under it.)
+ * No room in the msk for the next piece. The piece with the byte the reader waits for (the
+ * stream's next byte) goes in all the same while bytes beyond it wait out of order: with
+ * several subflows, those can fill the buffer while the bytes that fill the hole wait in
+ * another subflow, and only these let the reader drain it. Such a piece may start before
+ * that byte (a peer's reinjection repeats bytes already in: upstream's MPTCP-level
+ * retransmissions on a join; they are skipped), so any piece starting at or before it
+ * counts. (That is bounded: what waits out of order came in under the limit. Read without
+ * the queue lock: the piece is placed under it.)
  */
 static bool rx_no_room(struct sock *sk, const struct sock *ssk, struct mptcp_rs_msk_rx *rx,
 		       int place, u64 dsn)
@@ -249,7 +252,7 @@ static bool rx_no_room(struct sock *sk, const struct sock *ssk, struct mptcp_rs_
 	if (atomic_read(&sk->sk_rmem_alloc) < limit)
 		return false;
 	return !(place == MPTCP_RS_PLACE_STREAM && READ_ONCE(rx->stream.started) &&
-		 dsn == READ_ONCE(rx->stream.ack_seq) && !skb_queue_empty_lockless(&rx->ooo));
+		 dsn <= READ_ONCE(rx->stream.ack_seq) && !skb_queue_empty_lockless(&rx->ooo));
 }
 
 /* The stream's end, once reached: readers get 0 after the data. Queue lock taken. */
