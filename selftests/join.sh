@@ -9,14 +9,7 @@ tap_plan 10
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
-new_netns join-c && new_netns join-s &&
-	link_netns join-c jveth1 10.32.1.1/24 join-s jveth1s 10.32.1.2/24 &&
-	link_netns join-c jveth2 10.32.2.1/24 join-s jveth2s 10.32.2.2/24 &&
-	for ns_if in join-c:jveth1 join-c:jveth2 join-s:jveth1s join-s:jveth2s; do
-		ip netns exec "${ns_if%%:*}" tc qdisc add dev "${ns_if#*:}" root netem rate 20mbit delay 1ms ||
-			exit 1
-	done ||
-	echo "# netns setup failed"
+two_paths join-c join-s jveth 10.32 || echo "# netns setup failed"
 
 # The client's second address is a "subflow" endpoint; the server takes up to 2 more subflows
 # (the default limit).

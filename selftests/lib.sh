@@ -79,6 +79,20 @@ link_netns() {
 		ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
 }
 
+# two_paths NS_C NS_S IF PREFIX: new namespaces NS_C and NS_S joined by two veth pairs,
+# IF1/IF1s (PREFIX.1.1/24 in NS_C, PREFIX.1.2/24 in NS_S) and IF2/IF2s (PREFIX.2.x), each end
+# rate-limited (20 Mbit/s, 1 ms) so that a transfer outlives the handshakes and signals, as
+# upstream's mptcp_join.sh shapes its links.
+two_paths() {
+	new_netns "$1" && new_netns "$2" &&
+		link_netns "$1" "${3}1" "$4.1.1/24" "$2" "${3}1s" "$4.1.2/24" &&
+		link_netns "$1" "${3}2" "$4.2.1/24" "$2" "${3}2s" "$4.2.2/24" || return 1
+	for _ns_if in "$1:${3}1" "$1:${3}2" "$2:${3}1s" "$2:${3}2s"; do
+		ip netns exec "${_ns_if%%:*}" tc qdisc add dev "${_ns_if#*:}" root netem \
+			rate 20mbit delay 1ms || return 1
+	done
+}
+
 # wait_listen NS PORT [PID]: polls (0.1 s steps, 30 s at most) until a TCP listener on PORT
 # exists in NS; fails early if PID (the server) has exited.
 wait_listen() {

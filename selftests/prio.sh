@@ -10,14 +10,7 @@ tap_plan 6
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
-new_netns prio-c && new_netns prio-s &&
-	link_netns prio-c pveth1 10.34.1.1/24 prio-s pveth1s 10.34.1.2/24 &&
-	link_netns prio-c pveth2 10.34.2.1/24 prio-s pveth2s 10.34.2.2/24 &&
-	for ns_if in prio-c:pveth1 prio-c:pveth2 prio-s:pveth1s prio-s:pveth2s; do
-		ip netns exec "${ns_if%%:*}" tc qdisc add dev "${ns_if#*:}" root netem rate 20mbit delay 1ms ||
-			exit 1
-	done ||
-	echo "# netns setup failed"
+two_paths prio-c prio-s pveth 10.34 || echo "# netns setup failed"
 
 # The client's first address is a backup endpoint (told with MP_PRIO once established), and
 # so is its second, from which it joins the server's announced second address (the join's

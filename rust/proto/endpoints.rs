@@ -82,6 +82,11 @@ pub fn same_host(a: &Address, b: &Address) -> bool {
     }
 }
 
+/// Whether two (unmapped) addresses are of one family.
+fn same_family(a: &Address, b: &Address) -> bool {
+    core::mem::discriminant(a) == core::mem::discriminant(b)
+}
+
 /// `a` with an IPv4-mapped IPv6 address given as the IPv4 address it maps.
 pub fn unmapped(a: &Address) -> Address {
     match a {
@@ -380,6 +385,18 @@ impl Endpoints {
         (id.checked_add(1)?..=MAX_ID).find_map(|i| self.get(i))
     }
 
+    /// The first endpoint with an identifier above `after` that `wanted` accepts, its address
+    /// unmapped (an IPv4-mapped one as the IPv4 address it maps, the form `wanted` sees).
+    fn next_where(&self, after: u8, wanted: impl Fn(&Endpoint) -> bool) -> Option<Endpoint> {
+        (after.checked_add(1)?..=MAX_ID)
+            .filter_map(|i| self.get(i))
+            .map(|ep| Endpoint {
+                addr: unmapped(&ep.addr),
+                ..ep
+            })
+            .find(wanted)
+    }
+
     /// The next endpoint (smallest identifier above `after`) the in-kernel manager opens an
     /// additional subflow from, for a connection whose first subflow left from `first`: one
     /// flagged `subflow`, of the same family, not that address (in use already).
@@ -388,19 +405,9 @@ impl Endpoints {
     /// address they map, and the endpoint is returned with its address in that form.
     pub fn next_subflow_source(&self, after: u8, first: &Address) -> Option<Endpoint> {
         let first = unmapped(first);
-        let same_family = |a: &Address| {
-            matches!(
-                (a, &first),
-                (Address::V4(_), Address::V4(_)) | (Address::V6(_), Address::V6(_))
-            )
-        };
-        (after.checked_add(1)?..=MAX_ID)
-            .filter_map(|i| self.get(i))
-            .map(|ep| Endpoint {
-                addr: unmapped(&ep.addr),
-                ..ep
-            })
-            .find(|ep| ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr) && ep.addr != first)
+        self.next_where(after, |ep| {
+            ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr, &first) && ep.addr != first
+        })
     }
 
     /// The next endpoint (smallest identifier above `after`) the in-kernel manager announces
@@ -410,18 +417,11 @@ impl Endpoints {
     /// v6-only, whose subflows may be of either family, as upstream's).
     pub fn next_signal(&self, after: u8, first: &Address, any_family: bool) -> Option<Endpoint> {
         let first = unmapped(first);
-        (after.checked_add(1)?..=MAX_ID)
-            .filter_map(|i| self.get(i))
-            .map(|ep| Endpoint {
-                addr: unmapped(&ep.addr),
-                ..ep
-            })
-            .find(|ep| {
-                ep.flags & flags::SIGNAL != 0
-                    && (any_family
-                        || core::mem::discriminant(&ep.addr) == core::mem::discriminant(&first))
-                    && ep.addr != first
-            })
+        self.next_where(after, |ep| {
+            ep.flags & flags::SIGNAL != 0
+                && (any_family || same_family(&ep.addr, &first))
+                && ep.addr != first
+        })
     }
 
     /// The next endpoint (smallest identifier above `after`) with every flag of `mask`, of
@@ -431,16 +431,9 @@ impl Endpoints {
     /// picks.
     pub fn next_flagged(&self, after: u8, mask: u32, remote: &Address) -> Option<Endpoint> {
         let remote = unmapped(remote);
-        (after.checked_add(1)?..=MAX_ID)
-            .filter_map(|i| self.get(i))
-            .map(|ep| Endpoint {
-                addr: unmapped(&ep.addr),
-                ..ep
-            })
-            .find(|ep| {
-                ep.flags & mask == mask
-                    && core::mem::discriminant(&ep.addr) == core::mem::discriminant(&remote)
-            })
+        self.next_where(after, |ep| {
+            ep.flags & mask == mask && same_family(&ep.addr, &remote)
+        })
     }
 
     /// The endpoint of our address `addr` (IPv4-mapped counting as IPv4), if any: the
