@@ -106,11 +106,6 @@ check "... whose join from 10.32.2.11 the server had established during the tran
 	grep -q up "$tmp_joined"
 rm -f "$tmp_joined"
 
-# Each namespace's non-zero counters, for the record.
-for ns in join-c join-s; do
-	ip netns exec $ns awk -v ns=$ns 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
-		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) print "# " ns " " n[i] " " $i }' \
-		/proc/net/mptcp_netstat
-done
+print_counters join-c join-s
 cleanup_netns
 tap_done

@@ -162,6 +162,16 @@ wait_for() {
 	return 1
 }
 
+# print_counters NS...: each namespace's non-zero MPTcpExt counters, for the record (TAP
+# diagnostics).
+print_counters() {
+	for _ns in "$@"; do
+		ip netns exec "$_ns" awk -v ns="$_ns" 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
+			NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) print "# " ns " " n[i] " " $i }' \
+			/proc/net/mptcp_netstat
+	done
+}
+
 # monitor_start NS...: `ip mptcp monitor` in each NS, into the file `events NS` names;
 # returns once each reported an event (a short-lived MPTCP listener in each namespace makes
 # one, LISTENER_CREATED; repeated, bounded, until all saw theirs).

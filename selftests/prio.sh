@@ -92,10 +92,6 @@ check "no MP_PRIO for an endpoint changed with no connection open" \
 	unused_change
 
 rm -f "$tmp_out"
-for ns in prio-c prio-s; do
-	ip netns exec $ns awk -v ns=$ns 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
-		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) print "# " ns " " n[i] " " $i }' \
-		/proc/net/mptcp_netstat
-done
+print_counters prio-c prio-s
 cleanup_netns
 tap_done

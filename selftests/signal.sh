@@ -202,10 +202,6 @@ check "IPv6 with a port: its 30-byte ADD_ADDR goes without timestamps, joined at
 	v6_port
 
 rm -rf "$tmp_joined" "$tmp_dir"
-for ns in sig-c sig-s; do
-	ip netns exec $ns awk -v ns=$ns 'NR == 1 { for (i = 2; i <= NF; i++) n[i] = $i }
-		NR == 2 { for (i = 2; i <= NF; i++) if ($i != 0) print "# " ns " " n[i] " " $i }' \
-		/proc/net/mptcp_netstat
-done
+print_counters sig-c sig-s
 cleanup_netns
 tap_done
