@@ -47,6 +47,9 @@ enum {
 	MPTCP_RS_PM_MPC_ENDP_ATTEMPT,	/* a SYN without MP_JOIN on an endpoint's port */
 	MPTCP_RS_PM_JOIN_PORT_SYNACK_RX, /* our join's SYN/ACK came from an announced port */
 	MPTCP_RS_PM_JOIN_PORT_ACK_RX,	/* a join on an announced port completed */
+	MPTCP_RS_TX_REINJECTED,		/* the msk sent unacknowledged bytes again */
+	MPTCP_RS_TX_SUBFLOW_STALE,	/* a subflow stopped making progress */
+	MPTCP_RS_TX_SUBFLOW_RECOVER,	/* ... and made progress again */
 };
 void mptcp_rs_mib_pm_event(const struct net *net, int event);
 
@@ -295,10 +298,13 @@ struct mptcp_rs_window_probe {
 	struct timer_list timer;
 	struct sock *ssk;	/* the subflow, from start to stop */
 	unsigned long interval;	/* jiffies until the next probe */
+	bool msk_blocked;	/* the msk's writer waits for the window (msk_tx.c) */
 };
 void mptcp_glue_window_probe_start(struct mptcp_rs_window_probe *wp, struct sock *ssk);
 /* Process context; no probe runs or is pending afterwards. */
 void mptcp_glue_window_probe_stop(struct mptcp_rs_window_probe *wp);
+/* The msk's own writer waits (@blocked) for the window, or no longer does. */
+void mptcp_glue_window_probe_blocked(struct mptcp_rs_window_probe *wp, bool blocked);
 /*
  * sendmsg() of an msk into its subflow @ssk, within the connection-level window the peer
  * advertises (tx.c). Takes the subflow's lock.
@@ -404,6 +410,8 @@ u8 mptcp_glue_syn_retrans_before_fallback(const struct net *net);
 unsigned int mptcp_glue_add_addr_timeout(const struct net *net);
 /* net.mptcp.allow_join_initial_addr_port of @net: 0 sets the C flag in our MP_CAPABLEs. */
 bool mptcp_glue_allow_join_id0(const struct net *net);
+/* net.mptcp.stale_loss_cnt of @net: RTOs in a row that make a subflow stale. */
+unsigned int mptcp_glue_stale_loss_cnt(const struct net *net);
 /* net.mptcp.add_addr_v6_port_drop_ts of @net: a long ADD_ADDR may go without timestamps. */
 bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net);
 /* Adds one to counter @index of @net. Any context. */
@@ -534,6 +542,8 @@ int mptcp_rs_stream_place(struct mptcp_rs_stream_rx *rx, u64 dsn, u32 len, u32 *
 void mptcp_rs_stream_appended(struct mptcp_rs_stream_rx *rx, u32 len);
 /* The DATA_FIN is at @fin: true when the stream ends now (once). */
 bool mptcp_rs_stream_fin(struct mptcp_rs_stream_rx *rx, u64 fin);
+/* Whether the stream just ended, its DATA_FIN known already (true once). */
+bool mptcp_rs_stream_take_eof(struct mptcp_rs_stream_rx *rx);
 bool mptcp_rs_stream_next(struct mptcp_rs_stream_rx *rx, u64 *next);
 /* @sum (skb_checksum()) of the bytes a piece asked to verify at @seq: true if they match. */
 bool mptcp_rs_rx_verify(void *state, const struct net *net, u32 seq, u32 sum);
@@ -591,5 +601,43 @@ bool mptcp_rs_snd_blocked(void *state);
 
 /* May TCP merge the queued skb of @len bytes at @seq with the @next_len bytes after it? */
 bool mptcp_rs_tx_can_merge(void *state, u32 seq, u32 len, u32 next_len);
+
+/* ---- The msk's sending side (rust/tx.rs), subflow locked ---- */
+
+/* May the msk give this subflow data now? */
+bool mptcp_rs_tx_ready(void *state);
+/* The DSN the subflow's byte at @write_seq carries unless told otherwise; false if none. */
+bool mptcp_rs_tx_next_dsn(void *state, u32 write_seq, u64 *dsn);
+/*
+ * The bytes queued from @write_seq carry DSN @dsn onwards: 0 (as before), 1 (a new run: the
+ * tail skb must be closed first) or -1 (no room to record it: send elsewhere).
+ */
+int mptcp_rs_tx_assign(void *state, u32 write_seq, u32 snd_una, u64 dsn);
+/* The msk's stream ends at @dsn: the DATA_FIN goes on this subflow until acknowledged. */
+void mptcp_rs_tx_set_data_fin(void *state, u64 dsn);
+/* The peer's DATA_ACK and window edge as this subflow saw them; false if unknown. */
+bool mptcp_rs_tx_snd_level(void *state, u64 *acked, u64 *wnd_end);
+/* The DSN of our stream's first byte (IDSN + 1); 0 before the keys. */
+u64 mptcp_rs_tx_stream_start(void *state);
+/* The subflow is (not) stale now: whether that changed. */
+bool mptcp_rs_tx_set_stale(void *state, bool stale);
+/*
+ * The subflow @ssk (locked) received a segment: the peer's acknowledgements it carried reach
+ * its msk, whose writer wakes if the window opened (msk_tx.c).
+ */
+void mptcp_glue_msk_snd_level(struct sock *ssk, void *state);
+
+/* A subflow as the scheduler sees it (rust/proto/sched.rs). */
+struct mptcp_rs_sched_candidate {
+	bool usable;		/* established at both levels, not closing */
+	bool room;		/* its send buffer takes more */
+	bool backup;		/* either end's wish */
+	u8 retransmits;		/* TCP's RTO backoff */
+	u32 queued;		/* bytes not acknowledged at the TCP level */
+	u32 cwnd_bytes;
+	u32 srtt_us;
+};
+/* The candidate to send on (a reinjection if @reinject), or -1. At most 16 are looked at. */
+int mptcp_rs_sched_pick(const struct mptcp_rs_sched_candidate *c, u32 n, bool reinject);
 
 #endif /* _MPTCP_GLUE_H */

@@ -189,10 +189,14 @@ const PM_ADD_ADDR_DROP: c_int = 2;
 const PM_MPC_ENDP_ATTEMPT: c_int = 3;
 const PM_JOIN_PORT_SYNACK_RX: c_int = 4;
 const PM_JOIN_PORT_ACK_RX: c_int = 5;
+const TX_REINJECTED: c_int = 6;
+const TX_SUBFLOW_STALE: c_int = 7;
+const TX_SUBFLOW_RECOVER: c_int = 8;
 
 /// Counts one path-manager event in `net`: a withdrawn address id acted upon (`RmAddr`), a
 /// subflow closed for a withdrawal (`RmSubflow`), an announcement dropped for want of room
-/// (`AddAddrDrop`).
+/// (`AddAddrDrop`); and the msk's sending side's: bytes sent again on another subflow
+/// (`MPTCPRetrans`), a subflow found stale or recovered (`SubflowStale`, `SubflowRecover`).
 ///
 /// # Safety
 ///
@@ -206,6 +210,9 @@ unsafe extern "C" fn mptcp_rs_mib_pm_event(net: *const ffi::Net, event: c_int) {
         PM_MPC_ENDP_ATTEMPT => Counter::MPCapableEndpAttempt,
         PM_JOIN_PORT_SYNACK_RX => Counter::MPJoinPortSynAckRx,
         PM_JOIN_PORT_ACK_RX => Counter::MPJoinPortAckRx,
+        TX_REINJECTED => Counter::MPTCPRetrans,
+        TX_SUBFLOW_STALE => Counter::SubflowStale,
+        TX_SUBFLOW_RECOVER => Counter::SubflowRecover,
         _ => return,
     };
     // SAFETY: `net` is live (contract).

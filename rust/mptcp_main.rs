@@ -34,6 +34,7 @@ pub mod proto;
 mod subflow;
 mod tcp_ext;
 mod transparent;
+mod tx;
 
 module! {
     type: Mptcp,

@@ -109,6 +109,18 @@ unsafe extern "C" fn mptcp_rs_stream_fin(rx: *mut StreamRx, fin: u64) -> bool {
     rx.take_eof()
 }
 
+/// Whether the stream just ended (its DATA_FIN known, every byte before it in). See
+/// [`StreamRx::take_eof`].
+///
+/// # Safety
+///
+/// As [`stream`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_stream_take_eof(rx: *mut StreamRx) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { stream(rx) }.take_eof()
+}
+
 /// The next DSN expected in order, if the stream started (stored in `next`).
 ///
 /// # Safety

@@ -38,7 +38,7 @@ use crate::proto::endpoints::{self, Endpoint};
 
 /// The state of one subflow.
 pub(crate) struct Subflow {
-    conn: Conn,
+    pub(crate) conn: Conn,
     /// The token of our key in the host's table, once the key is settled.
     token: TokenClaim,
     /// The token was tried for (held, or another connection had it).
@@ -55,6 +55,8 @@ pub(crate) struct Subflow {
     join_token: u32,
     /// A join's `MPTCP_EVENT_SUB_ESTABLISHED` went out.
     join_announced: bool,
+    /// The msk's scheduler last found it stale (`rust/tx.rs`).
+    pub(crate) tx_stale: bool,
 }
 
 /// `MPTCP_EVENT_CREATED`, then `MPTCP_EVENT_ESTABLISHED`: each goes out once, in this order.
@@ -238,6 +240,7 @@ unsafe fn init_state(
         addr_of_mut!((*p).attached).write(false);
         addr_of_mut!((*p).join_token).write(0);
         addr_of_mut!((*p).join_announced).write(false);
+        addr_of_mut!((*p).tx_stale).write(false);
     }
     /// Names every field of `Subflow`, with no `..`: adding one breaks the build here, next
     /// to the writes above that must then be extended.
@@ -253,6 +256,7 @@ unsafe fn init_state(
             attached: _,
             join_token: _,
             join_announced: _,
+            tx_stale: _,
         } = sf;
     }
 }
@@ -288,7 +292,7 @@ fn into_raw(state: Option<&mut Subflow>) -> *mut c_void {
 ///
 /// `state` must come from [`mptcp_rs_subflow_new`] or [`mptcp_rs_subflow_clone`], not be
 /// freed, and its socket be locked by the caller (or not yet visible) for `'a`.
-unsafe fn subflow<'a>(state: *mut c_void) -> &'a mut Subflow {
+pub(crate) unsafe fn subflow<'a>(state: *mut c_void) -> &'a mut Subflow {
     // SAFETY: Per the function's contract the pointer is a live `Subflow` to which the
     // caller has exclusive access.
     unsafe { &mut *state.cast::<Subflow>() }

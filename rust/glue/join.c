@@ -87,8 +87,11 @@ static void join_state_change(struct sock *ssk)
 	if (sk && state == TCP_ESTABLISHED && inet_sk(sk)->inet_dport &&
 	    inet_sk(ssk)->inet_dport != inet_sk(sk)->inet_dport)
 		mptcp_rs_mib_pm_event(sock_net(ssk), MPTCP_RS_PM_JOIN_PORT_SYNACK_RX);
-	if (sk && state == TCP_CLOSE)
+	if (sk && state == TCP_CLOSE) {
 		msk_pm_join_closed(sk);
+		/* What it held goes on the other subflows now. */
+		msk_tx_subflow_closed(sk);
+	}
 	read_unlock_bh(&ssk->sk_callback_lock);
 }
 
@@ -112,6 +115,16 @@ static int msk_add_join(struct sock *sk, struct mptcp_rs_join *join, struct sock
 		if (!READ_ONCE(join_default_state_change))
 			WRITE_ONCE(join_default_state_change, ssk->sk_state_change);
 		ssk->sk_state_change = join_state_change;
+		msk_tx_hook_write_space(ssk);
+		/*
+		 * A listener's join has no socket of its own: it takes the msk's, as upstream
+		 * grafts its subflows, so TCP can send on it and its wake-ups reach the msk's
+		 * waiters. It drops it when closed (sock_orphan()), before the msk's goes.
+		 */
+		if (!ssk->sk_socket && sk->sk_socket) {
+			sk_set_socket(ssk, sk->sk_socket);
+			rcu_assign_pointer(ssk->sk_wq, &sk->sk_socket->wq);
+		}
 		write_unlock_bh(&ssk->sk_callback_lock);
 	}
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
@@ -238,6 +251,7 @@ static void join_close(struct mptcp_rs_join *join, bool abort)
 	write_lock_bh(&ssk->sk_callback_lock);
 	rcu_assign_sk_user_data(ssk, NULL);
 	ssk->sk_state_change = join_default_state_change;
+	msk_tx_unhook_write_space(ssk);
 	write_unlock_bh(&ssk->sk_callback_lock);
 	if (abort) {
 		sock_set_flag(ssk, SOCK_LINGER);

@@ -136,15 +136,6 @@ void mptcp_glue_subflow_accepted(const struct sock *ssk)
 	announce(ssk, true);
 }
 
-/*
- * The msk of the subflow @ssk, while attached: the caller holds @ssk's sk_callback_lock for
- * reading (detach_first() takes it for writing), which keeps the msk's queues alive.
- */
-static struct sock *msk_of_subflow(struct sock *ssk)
-{
-	return __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
-}
-
 void mptcp_glue_subflow_progress(struct sock *ssk)
 {
 	void *state = mptcp_glue_subflow_state(ssk);
@@ -251,6 +242,7 @@ static void sf_callbacks_set(struct sock *sk, struct sock *ssk)
 	__rcu_assign_sk_user_data_with_flags(ssk, sk, SK_USER_DATA_NOCOPY);
 	ssk->sk_state_change = mptcp_rs_sf_state_change;
 	ssk->sk_error_report = mptcp_rs_sf_error_report;
+	msk_tx_hook_write_space(ssk);
 	write_unlock_bh(&ssk->sk_callback_lock);
 }
 
@@ -261,6 +253,7 @@ static void sf_callbacks_restore(struct sock *sk, struct sock *ssk)
 		rcu_assign_sk_user_data(ssk, NULL);
 		ssk->sk_state_change = msk_of(sk)->sf_state_change;
 		ssk->sk_error_report = msk_of(sk)->sf_error_report;
+		msk_tx_unhook_write_space(ssk);
 	}
 	write_unlock_bh(&ssk->sk_callback_lock);
 }
@@ -346,6 +339,7 @@ struct sock *mptcp_glue_msk_first_get(struct sock *sk)
 static void msk_init(struct sock *sk)
 {
 	mptcp_glue_rx_init(&msk_of(sk)->rx);
+	msk_tx_init(sk);
 	msk_joins_init(sk);
 }
 
@@ -414,6 +408,7 @@ static void mptcp_rs_destroy(struct sock *sk)
 	msk_close_joins(sk, abort);
 	sock_release(first);
 	mptcp_glue_rx_purge(sk, &msk_of(sk)->rx);
+	msk_tx_reset(sk);
 }
 
 static void mptcp_rs_close(struct sock *sk, long timeout)
@@ -422,6 +417,11 @@ static void mptcp_rs_close(struct sock *sk, long timeout)
 		mptcp_glue_event_listener(MPTCP_EVENT_LISTENER_CLOSED, sk);
 	if (test_and_clear_bit(MSK_ANNOUNCED, &msk_of(sk)->counted))
 		mptcp_glue_event_closed(sock_net(sk), msk_of(sk)->token);
+	/* The stream ends where the msk's sending stopped: the subflows' FINs tell it. */
+	lock_sock(sk);
+	msk_tx_shutdown(sk);
+	release_sock(sk);
+	msk_tx_stop(sk);
 	/* The subflow lingers (or not) by its own SO_LINGER, mirrored from the msk. */
 	msk_set_state(sk, TCP_CLOSE);
 	msk_pm_stop(sk);
@@ -492,6 +492,7 @@ static int mptcp_rs_connect(struct socket *sock, struct sockaddr_unsized *addr, 
 	if (!err && len >= sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC) {
 		mptcp_pm_data_reset(first->sk);
 		mptcp_glue_rx_reset(sock->sk, &msk_of(sock->sk)->rx);
+		msk_tx_reset(sock->sk);
 		/* The old connection's joins go with it; the next one starts its own. */
 		msk_pm_stop(sock->sk);
 		msk_close_joins(sock->sk, true);
@@ -607,8 +608,12 @@ static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table
 		return mask;
 	/*
 	 * What is readable is the msk's: its queue, its end. A subflow that is gone (reset,
-	 * closed both ways) keeps TCP's answer, so the reader finds out.
+	 * closed both ways) keeps TCP's answer, so the reader finds out; but once others joined,
+	 * a first subflow closed both ways is not the end (only the DATA_FIN is).
 	 */
+	if ((mask & EPOLLHUP) && !(mask & EPOLLERR) && sock_flag(ssk, SOCK_DONE) &&
+	    READ_ONCE(msk_of(sk)->rx.multipath))
+		mask &= ~EPOLLHUP;
 	if (!(mask & (EPOLLERR | EPOLLHUP))) {
 		mask &= ~(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP);
 		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
@@ -619,9 +624,14 @@ static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table
 	/*
 	 * TCP's send room is not always usable: the connection-level window may be closed.
 	 * Applications that treat EAGAIN after EPOLLOUT as an error (upstream's mptcp_connect
-	 * does) must not be told otherwise; the lock is taken as vsock_poll() does.
+	 * does) must not be told otherwise; the lock is taken as vsock_poll() does. Once the
+	 * msk places its stream itself, any subflow the scheduler would use may have the room.
 	 */
-	if (!(mask & EPOLLERR) && (mask & EPOLLOUT)) {
+	if (!(mask & EPOLLERR) && READ_ONCE(msk_of(sk)->tx.active)) {
+		mask &= ~(EPOLLOUT | EPOLLWRNORM);
+		if (!(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) && msk_tx_writable(sk))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	} else if (!(mask & EPOLLERR) && (mask & EPOLLOUT)) {
 		bool writable;
 
 		lock_sock(ssk);
@@ -656,6 +666,12 @@ static int mptcp_rs_shutdown(struct socket *sock, int how)
 {
 	struct socket *first = first_of(sock);
 
+	/* SHUT_WR or SHUT_RDWR: the DATA_FIN follows the msk's last byte, wherever it went. */
+	if ((how + 1) & SEND_SHUTDOWN && inet_sk_state_load(first->sk) != TCP_LISTEN) {
+		lock_sock(sock->sk);
+		msk_tx_shutdown(sock->sk);
+		release_sock(sock->sk);
+	}
 	return READ_ONCE(first->ops)->shutdown(first, how);
 }
 
@@ -730,8 +746,10 @@ bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info)
 	mptcp = fill_mptcp_info(ssk, info);
 	release_sock(ssk);
 	sock_put(ssk);
-	if (mptcp && inet_sk_state_load(sk) != TCP_LISTEN)
+	if (mptcp && inet_sk_state_load(sk) != TCP_LISTEN) {
 		msk_pm_fill_info(sk, info);
+		msk_tx_fill_info(sk, info);
+	}
 	return mptcp;
 }
 
@@ -749,9 +767,7 @@ static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
 	int len;
 
 	if (level == SOL_MPTCP && optname == MPTCP_INFO) {
-		lock_sock(first->sk);
-		mptcp = fill_mptcp_info(first->sk, &info);
-		release_sock(first->sk);
+		mptcp = mptcp_glue_msk_info(sock->sk, &info);
 		if (mptcp) {
 			if (get_user(len, optlen))
 				return -EFAULT;
@@ -770,9 +786,16 @@ static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
 
 static int mptcp_rs_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
-	/* Within the connection-level window the peer advertises (tx.c). */
-	return mptcp_glue_msk_sendmsg(first_of(sock)->sk, &msk_of(sock->sk)->window_probe, msg,
-				      len);
+	int ret;
+
+	/* Once fully established the msk schedules its stream over the subflows (msk_tx.c). */
+	if (msk_tx_sendmsg(sock->sk, msg, len, &ret))
+		return ret;
+	/* Until then the first subflow writes it, within the peer's window (tx.c). */
+	ret = mptcp_glue_msk_sendmsg(first_of(sock)->sk, &msk_of(sock->sk)->window_probe, msg,
+				     len);
+	msk_tx_direct_done(sock->sk);
+	return ret;
 }
 
 static int mptcp_rs_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)

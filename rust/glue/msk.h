@@ -63,6 +63,33 @@ struct msk_pm {
 	struct mptcp_rs_endpoint prio[MSK_PM_PRIO];
 };
 
+/*
+ * The msk's sending side once it places its stream itself (msk_tx.c): every byte goes to the
+ * subflow the scheduler picks, and stays in `chunks` until the peer acknowledges it at the
+ * connection level, so that it can be sent again on another subflow.
+ */
+struct msk_tx {
+	/* Under the msk's socket lock. */
+	bool active;		/* taken over from the first subflow (never given back) */
+	bool fin;		/* shut down: the DATA_FIN is at snd_nxt */
+	u64 start;		/* DSN of the stream's first byte (MPTCP_INFO's counts) */
+	u64 snd_nxt;		/* DSN of the next new byte */
+	u64 bytes_sent;		/* every byte sent, again ones included (MPTCP_INFO) */
+	struct list_head chunks;	/* struct msk_tx_chunk, in DSN order, from snd_una */
+	u64 rtx_una;		/* snd_una when the reinjection timer last saw it move ... */
+	unsigned long rtx_stamp;	/* ... and when */
+	/* Writers of the first subflow's own (before the take-over, or plain TCP). */
+	atomic_t direct_writers;
+	/* Wake-ups of the msk's writer so far (one between looking and sleeping counts). */
+	atomic_t wakes;
+	/* Under lock (BH): the peer's acknowledgements, as its subflows bring them. */
+	spinlock_t lock;
+	u64 snd_una;		/* highest DATA_ACK */
+	u64 wnd_end;		/* right edge of the connection-level window */
+	/* Sends again what is not acknowledged in time (holds the msk while pending). */
+	struct delayed_work retrans;
+};
+
 /* An msk: see msk.c. */
 struct mptcp_rs_sock {
 	/* First: inet_create() and generic code treat the object as an inet socket. */
@@ -77,6 +104,8 @@ struct mptcp_rs_sock {
 	void (*sf_error_report)(struct sock *ssk);
 	/* Asks the peer for the connection-level window a writer waits for (tx.c). */
 	struct mptcp_rs_window_probe window_probe;
+	/* The stream's bytes sent and not yet acknowledged at the connection level. */
+	struct msk_tx tx;
 	/* What the subflows received, in the connection's stream (rx.c). */
 	struct mptcp_rs_msk_rx rx;
 	/* In mptcp_rs_msks while the first subflow is attached; serial orders the list. */
@@ -144,5 +173,40 @@ void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info);
 void msk_pm_stop(struct sock *sk);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
+
+/* msk_tx.c: a new msk's sending side. */
+void msk_tx_init(struct sock *sk);
+/*
+ * msk_tx.c: sendmsg() once the msk places its stream itself; false (nothing done) while the
+ * first subflow writes on its own (tx.c): before the connection is fully established, or
+ * plain TCP.
+ */
+bool msk_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t len, int *ret);
+/* msk_tx.c: a direct writer (msk_tx_sendmsg() returned false) is done. */
+void msk_tx_direct_done(struct sock *sk);
+/* msk_tx.c: the msk's sending side ends at snd_nxt (shutdown or close); msk locked. */
+void msk_tx_shutdown(struct sock *sk);
+/* msk_tx.c: no more reinjections (close). */
+void msk_tx_stop(struct sock *sk);
+/* msk_tx.c: the sending side is over (destroy) or starts afresh (disconnect). */
+void msk_tx_reset(struct sock *sk);
+/* msk_tx.c: poll()'s EPOLLOUT once the msk places its stream itself. */
+bool msk_tx_writable(struct sock *sk);
+/* msk_tx.c: MPTCP_INFO's sending-side numbers, once the msk places its stream itself. */
+void msk_tx_fill_info(struct sock *sk, struct mptcp_info *info);
+/* msk_tx.c: a subflow of @sk closed: what it held goes on the others at once. */
+void msk_tx_subflow_closed(struct sock *sk);
+/* msk_tx.c: a subflow's write space wakes the msk's writer too (sk_callback_lock held). */
+void msk_tx_hook_write_space(struct sock *ssk);
+void msk_tx_unhook_write_space(struct sock *ssk);
+
+/*
+ * The msk of the subflow @ssk, while attached: the caller holds @ssk's sk_callback_lock for
+ * reading (detaching takes it for writing), which keeps the msk alive.
+ */
+static inline struct sock *msk_of_subflow(struct sock *ssk)
+{
+	return __rcu_dereference_sk_user_data_with_flags(ssk, SK_USER_DATA_NOCOPY);
+}
 
 #endif /* _MPTCP_RS_MSK_H */

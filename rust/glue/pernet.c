@@ -36,6 +36,8 @@ struct mptcp_pernet {
 	unsigned int add_addr_timeout;
 	u8 add_addr_v6_port_drop_ts;
 	u8 allow_join_initial_addr_port;
+	/* retransmission timeouts without progress before a subflow counts as stale */
+	unsigned int stale_loss_cnt;
 	void *pm;	/* the path manager's endpoints and limits (rust/pm.rs) */
 	struct mptcp_rs_port_listeners port_listeners;	/* pm_listen.c */
 };
@@ -124,6 +126,16 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.extra1 = SYSCTL_ZERO,
 		.extra2 = SYSCTL_ONE,
 	},
+	{
+		/*
+		 * Retransmission timeouts in a row after which a subflow is stale: new data
+		 * avoids it and what it holds is sent again elsewhere. As upstream (default 4).
+		 */
+		.procname = "stale_loss_cnt",
+		.maxlen = sizeof(unsigned int),
+		.mode = 0644,
+		.proc_handler = proc_douintvec_minmax,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
@@ -154,6 +166,11 @@ unsigned int mptcp_glue_add_addr_timeout(const struct net *net)
 bool mptcp_glue_allow_join_id0(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->allow_join_initial_addr_port);
+}
+
+unsigned int mptcp_glue_stale_loss_cnt(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->stale_loss_cnt);
 }
 
 bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net)
@@ -207,6 +224,7 @@ static int mptcp_pernet_init(struct net *net)
 	pernet->add_addr_timeout = TCP_RTO_MAX;
 	pernet->add_addr_v6_port_drop_ts = 1;
 	pernet->allow_join_initial_addr_port = 1;
+	pernet->stale_loss_cnt = 4;
 	mutex_init(&pernet->port_listeners.lock);
 	INIT_LIST_HEAD(&pernet->port_listeners.list);
 
@@ -229,6 +247,7 @@ static int mptcp_pernet_init(struct net *net)
 	table[4].data = &pernet->add_addr_timeout;
 	table[5].data = &pernet->add_addr_v6_port_drop_ts;
 	table[6].data = &pernet->allow_join_initial_addr_port;
+	table[7].data = &pernet->stale_loss_cnt;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

@@ -263,8 +263,14 @@ static bool rx_check_eof(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *stat
 	u64 fin;
 
 	spin_lock_bh(&sk->sk_receive_queue.lock);
+	/*
+	 * The DATA_FIN may have come over another subflow, before the bytes this one just
+	 * moved: the stream knows it, and ends once they are in.
+	 */
 	if (state && mptcp_rs_rx_data_fin(state, &fin))
 		eof |= mptcp_rs_stream_fin(&rx->stream, fin);
+	else
+		eof |= mptcp_rs_stream_take_eof(&rx->stream);
 	spin_unlock_bh(&sk->sk_receive_queue.lock);
 	if (!eof || (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
 		return false;
@@ -525,7 +531,9 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled) &&
 			    !READ_ONCE(rx->multipath))
 				break;
-			if (ssk->sk_state == TCP_CLOSE) {
+			/* Likewise a first subflow closed both ways: others may still bring bytes. */
+			if (ssk->sk_state == TCP_CLOSE &&
+			    !(sock_flag(ssk, SOCK_DONE) && READ_ONCE(rx->multipath))) {
 				copied = -ENOTCONN;
 				break;
 			}

@@ -244,6 +244,8 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 		mptcp_glue_msk_data_ready(sk);
 		fallthrough;
 	default:
+		/* The msk learns the peer's acknowledgements (msk_tx.c). */
+		mptcp_glue_msk_snd_level(sk, state);
 		/* The connection-level window opened for a writer waiting on it (tx.c). */
 		if (mptcp_rs_snd_wakeup(state, tcp_sk(sk)->write_seq))
 			sk->sk_write_space(sk);

@@ -84,7 +84,7 @@ static bool window_probe(struct mptcp_rs_window_probe *wp)
 {
 	void *state = mptcp_glue_subflow_state(wp->ssk);
 
-	if (!state || !mptcp_rs_snd_blocked(state)) {
+	if (!READ_ONCE(wp->msk_blocked) && (!state || !mptcp_rs_snd_blocked(state))) {
 		wp->interval = MPTCP_RS_WINDOW_PROBE_INTERVAL;
 		return false;
 	}
@@ -131,6 +131,14 @@ static void window_probe_arm(struct mptcp_rs_window_probe *wp)
 {
 	if (wp->ssk && !timer_pending(&wp->timer))
 		mod_timer(&wp->timer, jiffies + wp->interval);
+}
+
+void mptcp_glue_window_probe_blocked(struct mptcp_rs_window_probe *wp, bool blocked)
+{
+	if (READ_ONCE(wp->msk_blocked) != blocked)
+		WRITE_ONCE(wp->msk_blocked, blocked);
+	if (blocked)
+		window_probe_arm(wp);
 }
 
 bool mptcp_glue_tx_window_open(struct sock *ssk, struct mptcp_rs_window_probe *wp)

@@ -30,12 +30,17 @@ use super::{
     remove_addr::RemoveAddr,
     seq::{before64, expand},
     signal::{Announcement, Received, Signals},
+    tx_offsets::{Assign, TxOffsets},
 };
 
 /// Mappings kept for retransmission: with TSO each covers up to 64 KiB, so the table spans a
 /// window of megabytes; without, about 90 KiB (past that, segments are mapped exactly and a
 /// retransmission that splits one could be refused by the peer).
 pub const TX_MAPPINGS: usize = 64;
+
+/// Runs of the msk's stream a subflow may still (re)send, each where the scheduler switched
+/// subflows ([`TxOffsets`]); with none free the scheduler picks another subflow.
+pub const TX_RUNS: usize = 32;
 
 /// Received mappings kept until the reader has consumed their data. Contiguous mappings merge
 /// (up to 64 KiB each), so a bulk transfer's unread data takes one entry per 64 KiB.
@@ -440,6 +445,12 @@ pub struct Conn {
     /// third ACK's echo of it is taken as ours (the cookie already proved the handshake).
     key_from_third_ack: bool,
     tx: TxMappings<TX_MAPPINGS>,
+    /// Where the msk placed the bytes this subflow sends in its stream.
+    tx_runs: TxOffsets<TX_RUNS>,
+    /// The DSN of our DATA_FIN, once the msk (which placed data on several subflows) closed
+    /// its sending side: it goes on every segment until acknowledged. `None`: the first
+    /// subflow's FIN carries it after its last byte, as with one subflow.
+    snd_data_fin: Option<u64>,
     /// An additional subflow (MP_JOIN) rather than the first (MP_CAPABLE).
     join: Option<JoinRole>,
     /// The initiator's third-ACK option (its HMAC computed once), repeated until acknowledged.
@@ -500,6 +511,8 @@ impl Conn {
             fail_dsn: None,
             key_from_third_ack: false,
             tx: TxMappings::new(),
+            tx_runs: TxOffsets::new(),
+            snd_data_fin: None,
             join: None,
             join_ack: None,
             signals: Signals::NONE,
@@ -611,6 +624,76 @@ impl Conn {
     /// when upstream's path manager starts ("fully established").
     pub const fn fully_established(&self) -> bool {
         matches!(self.phase, Phase::Established) && self.peer_has_keys
+    }
+
+    /// Whether the msk may give this subflow data to send: MPTCP established, and past the
+    /// handshake's repeated option (the first subflow's keys, a join's third ACK), so every
+    /// data segment carries a DSS.
+    pub fn tx_ready(&self) -> bool {
+        match self.join {
+            None => self.fully_established(),
+            Some(JoinRole::Refused(_)) => false,
+            Some(_) => self.phase == Phase::Established && !self.handshake_repeating(0),
+        }
+    }
+
+    /// The DSN the subflow's next byte (at `write_seq`) carries if nothing else is said: the
+    /// run the msk's last bytes continue, or the first subflow's implicit one. `None` on a
+    /// join the msk gave nothing yet, or before the keys.
+    pub fn tx_next_dsn(&self, write_seq: u32) -> Option<u64> {
+        if self.phase != Phase::Established {
+            return None;
+        }
+        let rel32 = write_seq.wrapping_sub(self.isn);
+        match self.tx_runs.locate(rel32) {
+            Some((dsn, _)) => Some(dsn),
+            None if self.join.is_none() => Some(self.snd_dsn(expand(self.snd_rel, rel32))),
+            None => None,
+        }
+    }
+
+    /// The msk queues bytes carrying DSN `dsn` onwards at `write_seq`, the subflow's next
+    /// byte (`snd_una` its first unacknowledged one). [`Assign::NewRun`]: the glue must keep
+    /// the bytes queued before out of the skb these go in; [`Assign::Full`]: not recorded,
+    /// send them elsewhere.
+    pub fn tx_assign(&mut self, write_seq: u32, snd_una: u32, dsn: u64) -> Assign {
+        if !self.tx_ready() {
+            return Assign::Full;
+        }
+        // An idle subflow sends nothing that would purge its runs (`established_options`).
+        self.tx_runs.purge(snd_una.wrapping_sub(self.isn));
+        let implicit = if self.join.is_none() {
+            self.tx_next_dsn(write_seq)
+        } else {
+            None
+        };
+        let rel32 = write_seq.wrapping_sub(self.isn);
+        self.tx_runs.assign(rel32, dsn, implicit)
+    }
+
+    /// The msk's stream ends at `dsn`: the DATA_FIN goes on this subflow's segments (alone
+    /// on pure ACKs, after the last byte when that is `dsn - 1`) until acknowledged.
+    pub fn set_data_fin(&mut self, dsn: u64) {
+        if self.phase == Phase::Established {
+            self.snd_data_fin = Some(dsn);
+        }
+    }
+
+    /// The peer's DATA_ACK and the right edge of its connection-level window, as seen on
+    /// this subflow: `None` before the keys, or not MPTCP.
+    pub const fn snd_level(&self) -> Option<(u64, u64)> {
+        match (self.phase, self.snd_wnd_end) {
+            (Phase::Established, Some(end)) => Some((self.snd_data_acked, end)),
+            _ => None,
+        }
+    }
+
+    /// The DSN of our stream's first byte (IDSN + 1), once the keys are known; 0 before.
+    pub const fn snd_stream_start(&self) -> u64 {
+        match self.phase {
+            Phase::Established => self.snd_dsn(1),
+            _ => 0,
+        }
     }
 
     /// An additional subflow (MP_JOIN), not the first.
@@ -924,23 +1007,43 @@ impl Conn {
         }
         let buf = &mut buf[..keep];
         if let Some(role) = self.join {
-            return self.join_options(role, buf);
+            if let Some(len) = self.join_options(role, buf) {
+                return len;
+            }
         }
         let rel32 = seg.seq.wrapping_sub(self.isn);
         self.snd_rel = expand(self.snd_rel, rel32);
-        self.tx.purge_acked(seg.snd_una.wrapping_sub(self.isn));
+        let una = seg.snd_una.wrapping_sub(self.isn);
+        self.tx.purge_acked(una);
+        self.tx_runs.purge(una);
         let data_ack = self.data_ack();
 
         // Until the peer shows it has our key, the segments at the third ACK's position (the
         // ACK itself, and the first data segment if the ACK was lost) repeat both keys. It is
         // relative position 1 even after Fast Open SYN data (see `syn_ack`).
-        if !self.peer_has_keys && rel32 == 1 && !seg.fin {
+        if self.join.is_none() && !self.peer_has_keys && rel32 == 1 && !seg.fin {
             if let Some(len) = self.mpc_ack_options(seg, payload_sum, buf) {
                 return len;
             }
         }
-        let mapping = self.mapping_for(seg, rel32, payload_sum);
+        let mapping = self
+            .mapping_for(seg, rel32, payload_sum)
+            .or_else(|| self.data_fin_alone());
         write_dss(Some(data_ack), mapping, buf)
+    }
+
+    /// The DATA_FIN the msk asked for, on a segment without a mapping of its own, until the
+    /// peer acknowledged it (upstream sends it the same way, on pure ACKs).
+    fn data_fin_alone(&self) -> Option<Mapping> {
+        let dsn = self.snd_data_fin?;
+        if !before64(self.snd_data_acked, dsn.wrapping_add(1)) {
+            return None;
+        }
+        let mut fin = Mapping::data_fin_only(dsn, None);
+        if self.checksums {
+            fin.checksum = Some(csum::checksum(&fin, 0));
+        }
+        Some(fin)
     }
 
     /// Whether a segment at `seq` repeats a handshake option, which a signal must not
@@ -1065,16 +1168,16 @@ impl Conn {
         self.signals.take_received()
     }
 
-    /// An established join's options: the third ACK's MP_JOIN until the responder
-    /// acknowledged it, then a DSS with the DATA_ACK. It carries no data of ours yet (the
-    /// msk sends on its first subflow), so no mapping and no DATA_FIN.
-    fn join_options(&self, role: JoinRole, buf: &mut [u8]) -> usize {
+    /// An established join's third-ACK MP_JOIN, repeated until the responder acknowledged
+    /// it; `None` after that: a DSS as on the first subflow, mapping only what the msk gave
+    /// this subflow (no implicit mapping).
+    fn join_options(&self, role: JoinRole, buf: &mut [u8]) -> Option<usize> {
         if let (JoinRole::Initiator(initiator), Some(ack)) = (role, self.join_ack) {
             if initiator.phase() == InitiatorPhase::AwaitAck {
-                return write_padded(&MptcpOption::MpJoin(ack), buf);
+                return Some(write_padded(&MptcpOption::MpJoin(ack), buf));
             }
         }
-        write_dss(Some(self.data_ack()), None, buf)
+        None
     }
 
     /// A Fast Open child whose key is known may send data before the third ACK brings the
@@ -1168,7 +1271,11 @@ impl Conn {
                 return None;
             }
             // A DATA_FIN alone: SSN 0, length 1, the DSN right after the last data byte.
-            let dsn = self.snd_dsn(self.snd_rel);
+            let dsn = match self.snd_data_fin {
+                Some(dsn) => dsn,
+                None if self.join.is_none() => self.snd_dsn(self.snd_rel),
+                None => return None,
+            };
             let mut fin = Mapping::data_fin_only(dsn, None);
             if self.checksums {
                 fin.checksum = Some(csum::checksum(&fin, 0));
@@ -1178,11 +1285,20 @@ impl Conn {
         if let Some(known) = self.tx.freeze(rel32) {
             return Some(*known);
         }
-        let payload = u16::try_from(seg.payload).unwrap_or(u16::MAX);
-        let mut mapping = Mapping::new(self.snd_dsn(self.snd_rel), rel32, payload);
-        // The DATA_FIN rides after the last byte when the whole payload is mapped and the
-        // length field has room for it.
-        if seg.fin && u32::from(payload) == seg.payload && payload < u16::MAX {
+        // Within the run the segment starts in (the glue never lets a segment span two).
+        let (dsn, run) = match self.tx_runs.locate(rel32) {
+            Some(found) => found,
+            None if self.join.is_none() => (self.snd_dsn(self.snd_rel), u32::MAX),
+            None => return None,
+        };
+        let payload = u16::try_from(seg.payload.min(run)).unwrap_or(u16::MAX);
+        let mut mapping = Mapping::new(dsn, rel32, payload);
+        let ends_stream = self
+            .snd_data_fin
+            .is_none_or(|fin| fin == dsn.wrapping_add(u64::from(payload)));
+        // The DATA_FIN rides after the last byte when the whole payload is mapped, the length
+        // field has room for it and (with several subflows) the stream ends there.
+        if seg.fin && u32::from(payload) == seg.payload && payload < u16::MAX && ends_stream {
             mapping.data_fin = true;
             mapping.data_len = payload.saturating_add(1);
         }
@@ -1529,7 +1645,9 @@ impl Conn {
     fn data_ack_received(&mut self, ack: dss::SeqNum, wnd: u32) {
         let ack = match ack {
             dss::SeqNum::Full(v) => v,
-            dss::SeqNum::Short(v) => expand(self.snd_dsn(self.snd_rel), v),
+            // Acknowledgements move forward from the last one (on a join the subflow's own
+            // position says nothing about the stream's).
+            dss::SeqNum::Short(v) => expand(self.snd_data_acked, v),
         };
         if before64(self.snd_data_acked, ack) {
             self.snd_data_acked = ack;
@@ -1560,6 +1678,9 @@ impl Conn {
         }
         let first = seq.wrapping_sub(self.isn);
         let last = first.wrapping_add(total.wrapping_sub(1));
+        if !self.tx_runs.within_one_run(first, total) {
+            return false;
+        }
         match self.tx.lookup(first) {
             Some(mapping) => mapping.covers(last),
             None => self.tx.lookup(last).is_none(),

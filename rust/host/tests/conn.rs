@@ -21,6 +21,7 @@ use mptcp_proto::{
     option::{MptcpOption, SegmentCtx},
     signal::Announcement,
     stream_rx::{Placement, StreamRx},
+    tx_offsets::Assign,
 };
 
 const CLIENT_KEY: u64 = 0x0123_4567_89ab_cdef;
@@ -580,6 +581,59 @@ fn reinjected_data_overlapping_the_stream_delivers_only_the_new_part() {
         [Moved::Skip(100), Moved::Deliver(200)]
     );
     assert_eq!(server_data_ack(&mut p), next.wrapping_add(200));
+}
+
+#[test]
+fn the_msk_places_its_bytes_anywhere_in_the_stream() {
+    let (mut p, next) = established_with_data();
+    assert!(p.client.tx_ready());
+    // Continuing the stream at the subflow's next byte: the implicit run, nothing recorded.
+    assert_eq!(p.client.tx_next_dsn(p.c_seq), Some(next));
+    assert_eq!(
+        p.client.tx_assign(p.c_seq, p.c_seq, next),
+        Assign::Contiguous
+    );
+    // Another subflow took `next .. next + 500`: this one goes on after it.
+    let run = p.c_seq;
+    assert_eq!(p.client.tx_assign(run, run, next + 500), Assign::NewRun);
+    assert_eq!(p.client.tx_next_dsn(run), Some(next + 500));
+    // TCP may not merge across the run's start: the DSS could not map both sides.
+    assert!(!p.client.tx_can_merge(run.wrapping_sub(10), 10, 10));
+    assert!(p.client.tx_can_merge(run, 10, 10));
+    let (opts, verdict) = p.client_sends(300, false);
+    assert_eq!(verdict, Verdict::Accept);
+    let m = only_dss(&opts).mapping.expect("mapped");
+    assert_eq!(m.dsn, SeqNum::Full(next + 500));
+    assert_eq!(
+        (m.subflow_seq, m.data_len),
+        (run.wrapping_sub(CLIENT_ISN), 300)
+    );
+    // The receiver keeps them until the hole is filled.
+    assert_eq!(read_sent(&mut p, run), [Moved::Ahead(300)]);
+    // The stream ends at next + 800: the DATA_FIN goes alone on pure ACKs until acknowledged.
+    p.client.set_data_fin(next + 800);
+    let (opts, _) = p.client_sends(0, false);
+    let dss = only_dss(&opts);
+    assert!(dss.data_fin);
+    let m = dss.mapping.expect("DATA_FIN mapping");
+    assert_eq!(
+        (m.dsn, m.subflow_seq, m.data_len),
+        (SeqNum::Full(next + 800), 0, 1)
+    );
+}
+
+#[test]
+fn a_segment_ending_before_the_streams_end_does_not_carry_the_data_fin() {
+    let (mut p, next) = established_with_data();
+    // This subflow's last bytes are next .. next + 100; another carried up to next + 400.
+    p.client.set_data_fin(next + 400);
+    let (opts, _) = p.client_sends(100, true);
+    let dss = only_dss(&opts);
+    assert!(!dss.data_fin, "the DATA_FIN is not right after these bytes");
+    assert_eq!(dss.mapping.map(|m| m.data_len), Some(100));
+    // ... so it follows alone.
+    let (opts, _) = p.client_sends(0, false);
+    assert!(only_dss(&opts).data_fin);
 }
 
 #[test]
