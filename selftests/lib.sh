@@ -138,6 +138,13 @@ grown() {
 	echo $(($(counter "$1" "$2") - _before))
 }
 
+# grew NS COUNTER: COUNTER of NS rose since its snap (by any amount).
+grew() {
+	_up=$(grown "$1" "$2")
+	echo "$1 $2: +$_up"
+	[ "$_up" -gt 0 ]
+}
+
 # rose NS COUNTER N...: each COUNTER of NS rose by exactly N since its snap (pairs repeat).
 rose() {
 	_ns=$1

@@ -667,7 +667,7 @@ static int mptcp_rs_shutdown(struct socket *sock, int how)
 	struct socket *first = first_of(sock);
 
 	/* SHUT_WR or SHUT_RDWR: the DATA_FIN follows the msk's last byte, wherever it went. */
-	if ((how + 1) & SEND_SHUTDOWN && inet_sk_state_load(first->sk) != TCP_LISTEN) {
+	if ((how == SHUT_WR || how == SHUT_RDWR) && inet_sk_state_load(first->sk) != TCP_LISTEN) {
 		lock_sock(sock->sk);
 		msk_tx_shutdown(sock->sk);
 		release_sock(sock->sk);

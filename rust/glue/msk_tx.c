@@ -17,7 +17,8 @@
  * until a subflow has room and the peer's connection-level window is open, as TCP's would.
  *
  * Locking: the msk's socket lock for the chunks and the cursor, subflow socket locks inside
- * it one at a time; tx.lock (BH) for what subflows report of the peer's acknowledgements.
+ * it one at a time (nested, as rx.c takes them); tx.lock (BH) for what subflows report of the
+ * peer's acknowledgements.
  */
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -32,6 +33,8 @@
 #define MSK_TX_CHUNK	(16384 - sizeof(struct msk_tx_chunk))
 /* Bytes handed to one subflow per scheduling decision, and per reinjection. */
 #define MSK_TX_BURST	(64 * 1024)
+/* Bytes sent again per round of the reinjection timer, at most. */
+#define MSK_TX_REINJECT_MAX	(4 * 1024 * 1024)
 /* Subflows the scheduler looks at (the first, then joins). */
 #define MSK_TX_SUBFLOWS	16
 /* How long the DATA_ACK may stand still with bytes outstanding before they go again. */
@@ -45,6 +48,11 @@ struct msk_tx_chunk {
 	struct list_head node;
 	u64 dsn;	/* of data[0] */
 	u32 len;
+	/*
+	 * The subflow it was last sent on, compared only, never dereferenced (a new subflow
+	 * at the same address would be taken for it: its bytes then wait for the stall).
+	 */
+	const struct sock *sent_on;
 	u8 data[];
 };
 
@@ -248,7 +256,7 @@ static void tx_subflows_get(struct sock *sk, struct tx_subflows *subs)
 	for (i = 0; subs->n < MSK_TX_SUBFLOWS && (ssk = msk_join_get(sk, i)); i++)
 		subs->ssk[subs->n++] = ssk;
 	for (i = 0; i < subs->n; i++) {
-		lock_sock(subs->ssk[i]);
+		lock_sock_nested(subs->ssk[i], SINGLE_DEPTH_NESTING);
 		describe(sk, subs->ssk[i], &subs->c[i]);
 		release_sock(subs->ssk[i]);
 	}
@@ -332,7 +340,7 @@ static int tx_send_new(struct sock *sk, struct sock *ssk, struct msghdr *msg, si
 	size_t done = 0;
 	int err = 0;
 
-	lock_sock(ssk);
+	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
 	while (done < budget) {
 		size_t n = min_t(size_t, budget - done, MSK_TX_CHUNK);
 		struct msk_tx_chunk *c;
@@ -349,6 +357,7 @@ static int tx_send_new(struct sock *sk, struct sock *ssk, struct msghdr *msg, si
 			break;
 		}
 		c->dsn = tx->snd_nxt;
+		c->sent_on = ssk;
 		sent = tx_push(ssk, c->dsn, c->data, n);
 		if (sent <= 0) {
 			iov_iter_revert(&msg->msg_iter, n);
@@ -391,7 +400,7 @@ static bool tx_take_over(struct sock *sk)
 	 * between reading its view of the acknowledgements and the flag that makes each report
 	 * to the msk. (Joins report too, but carry none of our data yet.)
 	 */
-	lock_sock(first);
+	lock_sock_nested(first, SINGLE_DEPTH_NESTING);
 	state = mptcp_glue_subflow_state(first);
 	if (state && mptcp_rs_tx_ready(state) &&
 	    mptcp_rs_tx_next_dsn(state, tcp_sk(first)->write_seq, &next) &&
@@ -463,7 +472,7 @@ static bool tx_fell_back(struct sock *sk)
 	else if (first) {
 		void *state;
 
-		lock_sock(first);
+		lock_sock_nested(first, SINGLE_DEPTH_NESTING);
 		state = mptcp_glue_subflow_state(first);
 		fell = !state || !mptcp_rs_subflow_is_mptcp(state);
 		release_sock(first);
@@ -547,28 +556,52 @@ void msk_tx_direct_done(struct sock *sk)
 
 /* ---- sending again ---- */
 
+/* Whether @ssk (a chunk's sender) is among @subs and usable: if not, its bytes go again. */
+static bool sender_ok(const struct tx_subflows *subs, const struct sock *ssk)
+{
+	unsigned int i;
+
+	for (i = 0; i < subs->n; i++)
+		if (subs->ssk[i] == ssk)
+			return subs->c[i].usable;
+	return false;	/* closed and gone */
+}
+
 /*
- * Sends again, on another subflow if there is one, the oldest bytes not acknowledged at the
- * connection level (up to a burst), or the DATA_FIN alone. msk locked.
+ * Sends again, on the subflow the scheduler picks for it, what the subflows that cannot
+ * deliver it hold: every chunk whose sender went stale or closed, and, once the DATA_ACK
+ * stood still for @stalled, whatever the sender of the oldest unacknowledged chunk holds.
+ * With nothing but the DATA_FIN outstanding, it goes again on an ACK. msk locked.
  */
-static void tx_reinject(struct sock *sk)
+static void tx_reinject(struct sock *sk, bool stalled)
 {
 	struct msk_tx *tx = &msk_of(sk)->tx;
 	u64 una = tx_snd_una(tx), from = una;
-	struct msk_tx_chunk *c;
+	const struct sock *suspect = NULL;
 	struct sock *ssk;
-	size_t budget = MSK_TX_BURST;
+	struct tx_subflows subs;
+	struct msk_tx_chunk *c;
+	size_t budget = MSK_TX_REINJECT_MAX, again = 0;
+	int pick;
 
-	ssk = tx_schedule(sk, true);
-	if (!ssk)
+	tx_subflows_get(sk, &subs);
+	pick = mptcp_rs_sched_pick(subs.c, subs.n, true);
+	if (pick < 0 || pick >= subs.n) {
+		tx_subflows_put(&subs, NULL);
 		return;
-	lock_sock(ssk);
+	}
+	ssk = subs.ssk[pick];
+	c = list_first_entry_or_null(&tx->chunks, struct msk_tx_chunk, node);
+	if (stalled && c && c->sent_on != ssk)
+		suspect = c->sent_on;
+	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
 	list_for_each_entry(c, &tx->chunks, node) {
 		u64 end = c->dsn + c->len;
 		u32 off, n;
 		int sent;
 
-		if (!after64(end, from))
+		if (!after64(end, from) || c->sent_on == ssk ||
+		    (c->sent_on != suspect && sender_ok(&subs, c->sent_on)))
 			continue;
 		off = after64(from, c->dsn) ? from - c->dsn : 0;
 		n = min_t(size_t, c->len - off, budget);
@@ -576,19 +609,22 @@ static void tx_reinject(struct sock *sk)
 		if (sent <= 0)
 			break;
 		tx->bytes_sent += sent;
+		again += sent;
 		budget -= sent;
 		from = c->dsn + off + sent;
 		if (sent < n || !budget)
 			break;
+		/* Sent whole: its new sender is the one to watch. */
+		c->sent_on = ssk;
 	}
-	if (from != una)
+	if (again)
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_TX_REINJECTED);
-	/* Nothing but the DATA_FIN outstanding: it goes on an ACK. */
-	else if (tx->fin && !after64(tx->snd_nxt, una) && subflow_can_send(ssk,
-		 mptcp_glue_subflow_state(ssk)))
+	else if (stalled && tx->fin && !after64(tx->snd_nxt, una) &&
+		 subflow_can_send(ssk, mptcp_glue_subflow_state(ssk)))
+		/* Nothing but the DATA_FIN outstanding: it goes on an ACK. */
 		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
 	release_sock(ssk);
-	sock_put(ssk);
+	tx_subflows_put(&subs, NULL);
 }
 
 static void msk_tx_retrans_work(struct work_struct *work)
@@ -596,6 +632,7 @@ static void msk_tx_retrans_work(struct work_struct *work)
 	struct msk_tx *tx = container_of(to_delayed_work(work), struct msk_tx, retrans);
 	struct mptcp_rs_sock *msk = container_of(tx, struct mptcp_rs_sock, tx);
 	struct sock *sk = &msk->icsk.icsk_inet.sk;
+	bool stalled;
 	u64 una;
 
 	lock_sock(sk);
@@ -610,10 +647,11 @@ static void msk_tx_retrans_work(struct work_struct *work)
 	/* All acknowledged, the DATA_FIN too if sent: nothing to watch. */
 	if (!after64(tx->snd_nxt + tx->fin, una))
 		goto out;
-	if (time_after_eq(jiffies, tx->rtx_stamp + MSK_TX_STALL)) {
-		tx_reinject(sk);
+	/* Every tick: what stale or closed subflows hold; after a stall, the oldest's sender. */
+	stalled = time_after_eq(jiffies, tx->rtx_stamp + MSK_TX_STALL);
+	tx_reinject(sk, stalled);
+	if (stalled)
 		tx->rtx_stamp = jiffies;
-	}
 	tx_retrans_arm(sk, MSK_TX_TICK);
 out:
 	release_sock(sk);
@@ -626,8 +664,7 @@ void msk_tx_subflow_closed(struct sock *sk)
 
 	if (!READ_ONCE(tx->active))
 		return;
-	/* What it held is due again now rather than after the stall time. */
-	tx->rtx_stamp = jiffies - MSK_TX_STALL;
+	/* What it held goes again now (its sender is no longer usable: tx_reinject()). */
 	sock_hold(sk);
 	if (!mod_delayed_work(system_wq, &tx->retrans, 0))
 		return;	/* was pending: it already held the msk */
@@ -647,7 +684,7 @@ void msk_tx_shutdown(struct sock *sk)
 	for (i = 0; i < subs.n; i++) {
 		void *state;
 
-		lock_sock(subs.ssk[i]);
+		lock_sock_nested(subs.ssk[i], SINGLE_DEPTH_NESTING);
 		state = mptcp_glue_subflow_state(subs.ssk[i]);
 		if (state)
 			mptcp_rs_tx_set_data_fin(state, tx->snd_nxt);
@@ -685,7 +722,7 @@ static bool subflow_writable(struct sock *sk, struct sock *ssk)
 {
 	struct mptcp_rs_sched_candidate c;
 
-	lock_sock(ssk);
+	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
 	describe(sk, ssk, &c);
 	release_sock(ssk);
 	return c.usable && c.room;

@@ -243,16 +243,28 @@ static bool rx_take(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *state,
  * retransmissions on a join; they are skipped), so any piece starting at or before it
  * counts. (That is bounded: what waits out of order came in under the limit. Read without
  * the queue lock: the piece is placed under it.)
+ *
+ * Nor is a piece refused that lies within the connection-level window we offered (the
+ * subflows' TCP windows count from the DATA_ACK, RFC 8684 section 3.3.4; twice this one's,
+ * for another's may be larger): the limit counts truesize, the window payload, and a piece
+ * left in its subflow blocks those behind it, which may be the ones that fill the hole (a
+ * sender's reinjection after a path failed). Bounded by the windows we advertised.
  */
 static bool rx_no_room(struct sock *sk, const struct sock *ssk, struct mptcp_rs_msk_rx *rx,
 		       int place, u64 dsn)
 {
 	int limit = max(READ_ONCE(sk->sk_rcvbuf), READ_ONCE(ssk->sk_rcvbuf));
+	u64 ack_seq, window;
 
 	if (atomic_read(&sk->sk_rmem_alloc) < limit)
 		return false;
-	return !(place == MPTCP_RS_PLACE_STREAM && READ_ONCE(rx->stream.started) &&
-		 dsn <= READ_ONCE(rx->stream.ack_seq) && !skb_queue_empty_lockless(&rx->ooo));
+	if (place != MPTCP_RS_PLACE_STREAM || !READ_ONCE(rx->stream.started))
+		return true;
+	ack_seq = READ_ONCE(rx->stream.ack_seq);
+	if (dsn <= ack_seq)
+		return skb_queue_empty_lockless(&rx->ooo);
+	window = 2 * (u64)max_t(u32, READ_ONCE(tcp_sk(ssk)->rcv_wnd), limit);
+	return dsn - ack_seq >= window;
 }
 
 /* The stream's end, once reached: readers get 0 after the data. Queue lock taken. */
