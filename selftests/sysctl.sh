@@ -2,7 +2,7 @@
 # net.mptcp.* sysctls: upstream's names, per network namespace, range-checked.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 13
+tap_plan 14
 
 load_module
 en=/proc/sys/net/mptcp/enabled
@@ -64,6 +64,15 @@ on_knobs() {
 }
 check "allow_join_initial_addr_port and add_addr_v6_port_drop_ts: default 1, accept 0..1 only" \
 	on_knobs
+# stale_loss_cnt: upstream's unsigned int, default 4
+stale_loss() {
+	f=/proc/sys/net/mptcp/stale_loss_cnt
+	[ "$(cat $f)" = 4 ] || { echo "default is $(cat $f)"; return 1; }
+	echo 1 >$f && [ "$(cat $f)" = 1 ] || { echo "1 not accepted"; return 1; }
+	! sh -c "echo -1 >$f" 2>/dev/null || { echo "-1 accepted"; return 1; }
+	echo 4 >$f
+}
+check "stale_loss_cnt: default 4, takes an unsigned count" stale_loss
 check "they are per namespace too" \
 	sh -c "echo 1 >/proc/sys/net/mptcp/transparent; v=\$(ip netns exec sysB cat /proc/sys/net/mptcp/transparent); echo 0 >/proc/sys/net/mptcp/transparent; [ \$v = 0 ]"
 

@@ -43,7 +43,9 @@ counter() {
 # (MPCapableSYNACKRX: the handshake was MPTCP; MPCapableFallbackSYNACK: it fell back)
 # A line "netem ..." switches both guests' link to that netem setting from there on (or off:
 # "netem off"); a line "sysctl K=V" sets K on both sides; "on SIDE COMMAND..." runs COMMAND on
-# SIDE (ours, upstream or both).
+# SIDE (ours, upstream or both); "later SIDE SECONDS COMMAND..." runs COMMAND on SIDE that many
+# seconds into the next case (a path cut mid-transfer: the link is one, so a path is cut by
+# dropping what one address pair sends).
 cases="
 tcp-to-ours 5001 4 ours TCP TCP -
 tcp-to-upstream 5002 4 upstream TCP TCP -
@@ -79,6 +81,14 @@ on ours ip mptcp endpoint add $net4.4 dev $dev signal
 on upstream ip mptcp limits set add_addr_accepted 1 subflows 2
 mptcp-ours-announces-to-upstream 5018 4 ours MPTCP MPTCP MPJoinSynAckRx EchoAdd
 on ours ip mptcp endpoint flush
+on ours ip mptcp endpoint add $net4.4 dev $dev subflow
+later upstream 4 iptables -A INPUT -s $net4.4 -j DROP
+mptcp-ours-join-path-fails 5019 4 upstream MPTCP MPTCP MPTCPRetrans
+on upstream iptables -F INPUT
+later upstream 4 iptables -A INPUT -s $net4.1 -j DROP
+mptcp-ours-first-path-fails 5020 4 upstream MPTCP MPTCP SubflowStale
+on upstream iptables -F INPUT
+on ours ip mptcp endpoint flush
 netem off
 "
 # Can our side create MPTCP sockets at all? (Not until the data plane lands.)
@@ -105,8 +115,13 @@ barrier() {
 }
 
 i=0
+later=
 echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 	[ -n "$name" ] || continue
+	if [ "$name" = later ]; then
+		[ "$port" = both ] || [ "$port" = "$side" ] && later="$family $server $ssock $csock $ctr $sctr"
+		continue
+	fi
 	if [ "$name" = netem ]; then
 		if [ "$port" = off ]; then
 			tc qdisc del dev "$dev" root 2>/dev/null
@@ -129,13 +144,14 @@ echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 	if [ "$server" = "$side" ]; then mine_ctr=${sctr:--}; else mine_ctr=$ctr; fi
 	i=$((i + 1))
 	# MPTCP_INTEROP_ONLY (a shell pattern) runs only the cases whose name matches.
-	case $name in ${MPTCP_INTEROP_ONLY:-*}) ;; *) continue ;; esac
+	case $name in ${MPTCP_INTEROP_ONLY:-*}) ;; *) later=; continue ;; esac
 	if [ "$server" = "$side" ]; then role=server mine=$ssock; else role=client mine=$csock; fi
 	verdict=go
 	[ "$side" = ours ] && [ "$mine" = MPTCP ] && [ $our_mptcp = no ] && verdict=skip
 	verdict=$(barrier $verdict $((6000 + i)))
 	if [ "$verdict" != go ]; then
 		echo "CASE $name $role $verdict - -"
+		later=
 		continue
 	fi
 	if [ "$family" = 6 ]; then
@@ -151,12 +167,17 @@ echo "$cases" | while read -r name port family server ssock csock ctr sctr; do
 	# Join cases keep the server's listener open for the joins (upstream's helper closes it
 	# after accept() otherwise, now and then).
 	extra=
-	case $name in *joins* | *announces*) extra=-j ;; esac
+	case $name in *joins* | *announces* | *fails*) extra=-j ;; esac
 	# MPTCP_INTEROP_TCPDUMP=1: the case's SYN, FIN and RST segments, printed after it.
 	if [ "${MPTCP_INTEROP_TCPDUMP:-0}" = 1 ]; then
 		timeout 300 tcpdump -lnvi "$dev" -c 40 "tcp port $port and tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0" >$tmp/td 2>&1 &
 		tdpid=$!
 		sleep 1
+	fi
+	if [ -n "$later" ]; then
+		# shellcheck disable=SC2086 # a command line from the case list
+		(sleep ${later%% *}; ${later#* }) &
+		later=
 	fi
 	if [ $role = server ]; then
 		timeout 300 "$helper" $v $extra -l -p "$port" -s "$ssock" -t 60 $any <$tmp/send.bin >$tmp/recv.bin 2>$tmp/err

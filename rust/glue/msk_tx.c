@@ -619,11 +619,32 @@ static void tx_reinject(struct sock *sk, bool stalled)
 	}
 	if (again)
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_TX_REINJECTED);
-	else if (stalled && tx->fin && !after64(tx->snd_nxt, una) &&
-		 subflow_can_send(ssk, mptcp_glue_subflow_state(ssk)))
-		/* Nothing but the DATA_FIN outstanding: it goes on an ACK. */
-		__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
 	release_sock(ssk);
+	tx_subflows_put(&subs, NULL);
+}
+
+/*
+ * Nothing but the DATA_FIN outstanding, and not acknowledged in time: it goes again on an ACK
+ * of every subflow that can still send one (a FIN sent does not stop ACKs). msk locked.
+ */
+static void tx_data_fin_again(struct sock *sk)
+{
+	struct tx_subflows subs;
+	unsigned int i;
+
+	tx_subflows_get(sk, &subs);
+	for (i = 0; i < subs.n; i++) {
+		struct sock *ssk = subs.ssk[i];
+		int st;
+
+		lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
+		st = ssk->sk_state;
+		if (mptcp_glue_subflow_state(ssk) &&
+		    (1 << st) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 |
+				 TCPF_CLOSE_WAIT | TCPF_CLOSING | TCPF_LAST_ACK))
+			__tcp_send_ack(ssk, tcp_sk(ssk)->rcv_nxt, 0);
+		release_sock(ssk);
+	}
 	tx_subflows_put(&subs, NULL);
 }
 
@@ -649,7 +670,10 @@ static void msk_tx_retrans_work(struct work_struct *work)
 		goto out;
 	/* Every tick: what stale or closed subflows hold; after a stall, the oldest's sender. */
 	stalled = time_after_eq(jiffies, tx->rtx_stamp + MSK_TX_STALL);
-	tx_reinject(sk, stalled);
+	if (after64(tx->snd_nxt, una))
+		tx_reinject(sk, stalled);
+	else if (stalled)
+		tx_data_fin_again(sk);
 	if (stalled)
 		tx->rtx_stamp = jiffies;
 	tx_retrans_arm(sk, MSK_TX_TICK);

@@ -203,6 +203,7 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	};
 	void *state = mptcp_glue_subflow_state(sk);
 	bool signalled;
+	u64 data_fin;
 	int verdict;
 
 	if (!state)
@@ -246,6 +247,12 @@ static bool mptcp_rs_hook_incoming(struct sock *sk, struct sk_buff *skb)
 	default:
 		/* The msk learns the peer's acknowledgements (msk_tx.c). */
 		mptcp_glue_msk_snd_level(sk, state);
+		/*
+		 * A DATA_FIN alone on a pure ACK: the msk learns it now, as nothing else may
+		 * come over this subflow (the bytes before it may have come over another).
+		 */
+		if (!seg.payload && !th->fin && mptcp_rs_rx_data_fin(state, &data_fin))
+			mptcp_glue_msk_data_ready(sk);
 		/* The connection-level window opened for a writer waiting on it (tx.c). */
 		if (mptcp_rs_snd_wakeup(state, tcp_sk(sk)->write_seq))
 			sk->sk_write_space(sk);
