@@ -289,6 +289,12 @@ bool mptcp_glue_rx_unread(struct sock *sk, struct mptcp_rs_msk_rx *rx);
  * False if it has no msk (a listener's child before accept()).
  */
 bool mptcp_glue_msk_data_ready(struct sock *ssk);
+/*
+ * Whether the msk @sk lives on over its joins whatever becomes of its first subflow (one
+ * joined, and one can still carry data both ways): the first subflow's reset or close is
+ * then a path failing, not the connection's end. Any context.
+ */
+bool mptcp_glue_msk_lives_on(struct sock *sk);
 
 /*
  * While a writer waits for the connection-level window, the peer is asked for it now and
@@ -613,14 +619,23 @@ bool mptcp_rs_tx_next_dsn(void *state, u32 write_seq, u64 *dsn);
  * tail skb must be closed first) or -1 (no room to record it: send elsewhere).
  */
 int mptcp_rs_tx_assign(void *state, u32 write_seq, u32 snd_una, u64 dsn);
+/* Whether the subflow could record bytes at @write_seq carrying @dsn now (a run free). */
+bool mptcp_rs_tx_room_for(void *state, u32 write_seq, u32 snd_una, u64 dsn);
 /* The msk's stream ends at @dsn: the DATA_FIN goes on this subflow until acknowledged. */
 void mptcp_rs_tx_set_data_fin(void *state, u64 dsn);
 /* The peer's DATA_ACK and window edge as this subflow saw them; false if unknown. */
 bool mptcp_rs_tx_snd_level(void *state, u64 *acked, u64 *wnd_end);
 /* The DSN of our stream's first byte (IDSN + 1); 0 before the keys. */
 u64 mptcp_rs_tx_stream_start(void *state);
-/* The subflow is (not) stale now: whether that changed. */
-bool mptcp_rs_tx_set_stale(void *state, bool stale);
+/*
+ * One reinjection-timer period: loss periods counted as upstream does (data @outstanding and
+ * nothing received since the last, @rcv_tstamp); progress clears them and a stale subflow
+ * recovers (@recovered). Returns the count.
+ */
+u8 mptcp_rs_tx_loss_tick(void *state, bool outstanding, u32 rcv_tstamp, bool *recovered);
+/* Marks the subflow stale; true if it was not. */
+bool mptcp_rs_tx_mark_stale(void *state);
+bool mptcp_rs_tx_stale(void *state);
 /*
  * The subflow @ssk (locked) received a segment: the peer's acknowledgements it carried reach
  * its msk, whose writer wakes if the window opened (msk_tx.c).

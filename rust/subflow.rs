@@ -55,8 +55,12 @@ pub(crate) struct Subflow {
     join_token: u32,
     /// A join's `MPTCP_EVENT_SUB_ESTABLISHED` went out.
     join_announced: bool,
-    /// The msk's scheduler last found it stale (`rust/tx.rs`).
+    /// Stale: new data avoids it, what it holds goes again elsewhere (`rust/tx.rs`).
     pub(crate) tx_stale: bool,
+    /// Reinjection-timer periods in a row it had data outstanding and received nothing,
+    /// and the receive timestamp they compare with (upstream's stale_count).
+    pub(crate) tx_loss_count: u8,
+    pub(crate) tx_loss_stamp: u32,
 }
 
 /// `MPTCP_EVENT_CREATED`, then `MPTCP_EVENT_ESTABLISHED`: each goes out once, in this order.
@@ -241,6 +245,8 @@ unsafe fn init_state(
         addr_of_mut!((*p).join_token).write(0);
         addr_of_mut!((*p).join_announced).write(false);
         addr_of_mut!((*p).tx_stale).write(false);
+        addr_of_mut!((*p).tx_loss_count).write(0);
+        addr_of_mut!((*p).tx_loss_stamp).write(0);
     }
     /// Names every field of `Subflow`, with no `..`: adding one breaks the build here, next
     /// to the writes above that must then be extended.
@@ -257,6 +263,8 @@ unsafe fn init_state(
             join_token: _,
             join_announced: _,
             tx_stale: _,
+            tx_loss_count: _,
+            tx_loss_stamp: _,
         } = sf;
     }
 }

@@ -73,6 +73,25 @@ unsafe extern "C" fn mptcp_rs_tx_assign(
     }
 }
 
+/// Whether the subflow would take bytes carrying `dsn` at `write_seq` now (a run to record
+/// them). See `Conn::tx_room_for`.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_tx_room_for(
+    state: *mut c_void,
+    write_seq: u32,
+    snd_una: u32,
+    dsn: u64,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }
+        .conn
+        .tx_room_for(write_seq, snd_una, dsn)
+}
+
 /// The msk's stream ends at `dsn`. See `Conn::set_data_fin`.
 ///
 /// # Safety
@@ -172,17 +191,59 @@ unsafe extern "C" fn mptcp_rs_tx_stream_start(state: *mut c_void) -> u64 {
     unsafe { subflow(state) }.conn.snd_stream_start()
 }
 
-/// Records whether the scheduler found the subflow stale; true if that changed (counted by
-/// the caller as `SubflowStale` / `SubflowRecover`).
+/// One period of the msk's reinjection timer, as upstream counts loss periods: with data
+/// `outstanding` and the same receive timestamp `rcv_tstamp` as the last period, one more;
+/// with progress, none (and a stale subflow recovers: `*recovered`). Returns the count.
+///
+/// # Safety
+///
+/// As [`subflow`]; `recovered` writable.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_tx_loss_tick(
+    state: *mut c_void,
+    outstanding: bool,
+    rcv_tstamp: u32,
+    recovered: *mut bool,
+) -> u8 {
+    // SAFETY: Per the function's contract.
+    let sf = unsafe { subflow(state) };
+    let mut back = false;
+    if outstanding {
+        if sf.tx_loss_count == 0 {
+            sf.tx_loss_stamp = rcv_tstamp;
+            sf.tx_loss_count = 1;
+        } else if sf.tx_loss_stamp == rcv_tstamp {
+            sf.tx_loss_count = sf.tx_loss_count.saturating_add(1);
+        } else {
+            sf.tx_loss_count = 0;
+            back = sf.tx_stale;
+            sf.tx_stale = false;
+        }
+    }
+    // SAFETY: `recovered` is writable (contract).
+    unsafe { *recovered = back };
+    sf.tx_loss_count
+}
+
+/// Marks the subflow stale; true if it was not.
 ///
 /// # Safety
 ///
 /// As [`subflow`].
 #[no_mangle]
-unsafe extern "C" fn mptcp_rs_tx_set_stale(state: *mut c_void, stale: bool) -> bool {
+unsafe extern "C" fn mptcp_rs_tx_mark_stale(state: *mut c_void) -> bool {
     // SAFETY: Per the function's contract.
     let sf = unsafe { subflow(state) };
-    let changed = sf.tx_stale != stale;
-    sf.tx_stale = stale;
-    changed
+    !core::mem::replace(&mut sf.tx_stale, true)
+}
+
+/// Whether the subflow is stale.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_tx_stale(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.tx_stale
 }

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Path failure: two namespaces running our module, joined by two links; the client's in-kernel
 # path manager opens a second subflow, and the msk's scheduler sends on both. One link goes
-# down mid-transfer (the join's, then the first subflow's): the bytes the dead subflow held go
-# again over the other (MPTCP-level reinjection), and the transfer arrives intact both ways.
+# down mid-transfer (the join's, then the first subflow's), or the first subflow is reset: the
+# bytes the dead subflow held go again over the other (MPTCP-level reinjection), and the
+# transfer arrives intact both ways.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 8
+tap_plan 11
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -18,13 +19,13 @@ sent_from() {
 		sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# cut_after NS_SIDE IF MIN_BYTES: once both of the client's subflows carried MIN_BYTES, the
-# link IF in NS_SIDE goes down (polled every 0.1 s, 60 s at most); records what each carried.
+# cut_after CMD MIN_BYTES: once both of the client's subflows carried MIN_BYTES, CMD runs
+# (polled every 0.1 s, 60 s at most); records what each carried.
 cut_after() {
 	for _ in $(seq 600); do
 		a=$(sent_from fo-c 10.34.1.1) b=$(sent_from fo-c 10.34.2.1)
-		if [ "$a" -ge "$3" ] && [ "$b" -ge "$3" ]; then
-			ip -n "$1" link set "$2" down
+		if [ "$a" -ge "$2" ] && [ "$b" -ge "$2" ]; then
+			eval "$1"
 			echo "$a $b" >"$tmp_cut"
 			return 0
 		fi
@@ -33,28 +34,33 @@ cut_after() {
 	return 1
 }
 
-# transfer_with_cut IF: a 16 MiB transfer both ways, the server's link IF going down once
-# each client subflow carried 1 MiB; the link comes back afterwards.
+# transfer_with_cut CUT UNDO PORT: a 16 MiB transfer both ways, CUT run once each client
+# subflow carried 1 MiB, UNDO afterwards.
 transfer_with_cut() {
 	: >"$tmp_cut"
-	ip netns exec fo-s $peer server mptcp 4 "$2" &
+	ip netns exec fo-s $peer server mptcp 4 "$3" &
 	spid=$!
-	wait_listen fo-s "$2" $spid || return 1
-	cut_after fo-s "$1" 1048576 &
+	wait_listen fo-s "$3" $spid || return 1
+	cut_after "$1" 1048576 &
 	cpid=$!
-	out=$(ip netns exec fo-c $peer client mptcp 10.34.1.2 "$2" 16777216)
+	out=$(ip netns exec fo-c $peer client mptcp 10.34.1.2 "$3" 16777216)
 	rc=$?
 	wait $cpid
 	wait $spid || { echo "server failed"; rc=1; }
-	ip -n fo-s link set "$1" up
+	eval "$2"
 	echo "$out; carried before the cut (first, join): $(cat "$tmp_cut")"
 	[ $rc -eq 0 ] && [ -s "$tmp_cut" ]
+}
+
+# link_cut IF: the server's end of link IF goes down (and UNDO brings it up).
+link_cut() {
+	transfer_with_cut "ip -n fo-s link set $1 down" "ip -n fo-s link set $1 up" "$2"
 }
 
 tmp_cut=$(mktemp)
 snap fo-c fo-s
 check "the join's link cut mid-transfer: 16 MiB arrive intact both ways" \
-	transfer_with_cut fveth2s 7201
+	link_cut fveth2s 7201
 check "both subflows carried the client's data before the cut" test -s "$tmp_cut"
 check "what the dead join held went again over the first subflow (MPTCPRetrans)" \
 	grew fo-c MPTCPRetrans
@@ -65,8 +71,22 @@ check "no subflow was reset for a broken mapping" \
 # stale, and its bytes go over the join).
 snap fo-c fo-s
 check "the first subflow's link cut mid-transfer: 16 MiB arrive intact both ways" \
-	transfer_with_cut fveth1s 7202
+	link_cut fveth1s 7202
 check "the client found its first subflow stale (SubflowStale)" grew fo-c SubflowStale
+check "what it held went again over the join (MPTCPRetrans)" grew fo-c MPTCPRetrans
+check "no subflow was reset for a broken mapping" \
+	sh -c "[ $(counter fo-s DSSNotMatching) -eq 0 ] && [ $(counter fo-c DSSNotMatching) -eq 0 ]"
+
+# The first subflow reset mid-transfer (the server's namespace answers what the client's
+# first subflow sends with a RST, and the client's end, gone, resets the server's): neither
+# msk takes the reset as its own end.
+reset_first() {
+	transfer_with_cut \
+		"ip netns exec fo-s iptables -A INPUT -s 10.34.1.1 -p tcp -j REJECT --reject-with tcp-reset" \
+		"ip netns exec fo-s iptables -F INPUT" 7203
+}
+snap fo-c fo-s
+check "the first subflow reset mid-transfer: 16 MiB arrive intact both ways" reset_first
 check "what it held went again over the join (MPTCPRetrans)" grew fo-c MPTCPRetrans
 check "no subflow was reset for a broken mapping" \
 	sh -c "[ $(counter fo-s DSSNotMatching) -eq 0 ] && [ $(counter fo-c DSSNotMatching) -eq 0 ]"

@@ -91,6 +91,8 @@ static void join_state_change(struct sock *ssk)
 		msk_pm_join_closed(sk);
 		/* What it held goes on the other subflows now. */
 		msk_tx_subflow_closed(sk);
+		/* The last way the connection had left, its first subflow gone before. */
+		msk_join_gone(sk);
 	}
 	read_unlock_bh(&ssk->sk_callback_lock);
 }
@@ -207,6 +209,22 @@ bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
 	}
 	kfree(join);
 	return false;
+}
+
+bool msk_has_live_join(struct sock *sk)
+{
+	struct mptcp_rs_join *join;
+	bool live = false;
+
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	list_for_each_entry(join, &msk_of(sk)->joins, node) {
+		live = (1 << inet_sk_state_load(join->ssk)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT) &&
+		       !READ_ONCE(join->ssk->sk_err);
+		if (live)
+			break;
+	}
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	return live;
 }
 
 /* The @n-th joined subflow of @sk, held; NULL past the last. */

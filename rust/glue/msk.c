@@ -182,9 +182,32 @@ bool mptcp_glue_msk_data_ready(struct sock *ssk)
 	return sk;
 }
 
+bool mptcp_glue_msk_lives_on(struct sock *sk)
+{
+	return READ_ONCE(msk_of(sk)->rx.multipath) && msk_has_live_join(sk);
+}
+
+void msk_join_gone(struct sock *sk)
+{
+	struct sock *first = mptcp_glue_msk_first_get(sk);
+	int err;
+
+	if (!first)
+		return;
+	err = READ_ONCE(first->sk_err);
+	if ((err || inet_sk_state_load(first) == TCP_CLOSE) && !mptcp_glue_msk_lives_on(sk) &&
+	    inet_sk_state_load(sk) != TCP_CLOSE) {
+		WRITE_ONCE(sk->sk_err, err ?: ECONNRESET);
+		msk_set_state(sk, TCP_CLOSE);
+		sk_error_report(sk);
+	}
+	sock_put(first);
+}
+
 /*
  * Subflow callbacks: keep the msk's state and pending error in step with its subflow, for
- * generic code that reads the msk (sk_getsockopt(SO_ERROR), SO_ACCEPTCONN, diag). Wake-ups
+ * generic code that reads the msk (sk_getsockopt(SO_ERROR), SO_ACCEPTCONN, diag), unless
+ * the connection lives on over its joins (the first subflow's path failed). Wake-ups
  * need no relaying: the subflow's sk_wq is the msk socket's (attach_first()), so TCP's own
  * wake-ups reach poll, blocking calls and O_ASYNC owners of the msk. sk_user_data points to
  * the msk while it is attached; the msk outlives the attachment (detach_first()).
@@ -196,7 +219,12 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = msk_of_subflow(ssk);
-	if (sk) {
+	if (sk && READ_ONCE(ssk->sk_err) && inet_sk_state_load(ssk) == TCP_CLOSE &&
+	    mptcp_glue_msk_lives_on(sk)) {
+		/* Reset: what it held goes on the joins. */
+		msk_tx_subflow_closed(sk);
+		chained = msk_of(sk)->sf_state_change;
+	} else if (sk) {
 		msk_set_state(sk, inet_sk_state_load(ssk));
 		/* An active open completed: the SYN/ACK said whether it is MPTCP. */
 		if (inet_sk_state_load(ssk) == TCP_ESTABLISHED) {
@@ -220,7 +248,10 @@ static void mptcp_rs_sf_error_report(struct sock *ssk)
 
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = msk_of_subflow(ssk);
-	if (sk) {
+	if (sk && mptcp_glue_msk_lives_on(sk)) {
+		msk_tx_subflow_closed(sk);
+		chained = msk_of(sk)->sf_error_report;
+	} else if (sk) {
 		WRITE_ONCE(sk->sk_err, READ_ONCE(ssk->sk_err));
 		msk_set_state(sk, inet_sk_state_load(ssk));
 		chained = msk_of(sk)->sf_error_report;
@@ -611,9 +642,8 @@ static __poll_t mptcp_rs_poll(struct file *file, struct socket *sock, poll_table
 	 * closed both ways) keeps TCP's answer, so the reader finds out; but once others joined,
 	 * a first subflow closed both ways is not the end (only the DATA_FIN is).
 	 */
-	if ((mask & EPOLLHUP) && !(mask & EPOLLERR) && sock_flag(ssk, SOCK_DONE) &&
-	    READ_ONCE(msk_of(sk)->rx.multipath))
-		mask &= ~EPOLLHUP;
+	if ((mask & (EPOLLERR | EPOLLHUP)) && mptcp_glue_msk_lives_on(sk))
+		mask &= ~(EPOLLERR | EPOLLHUP);
 	if (!(mask & (EPOLLERR | EPOLLHUP))) {
 		mask &= ~(EPOLLIN | EPOLLRDNORM | EPOLLRDHUP);
 		if (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)
@@ -671,6 +701,10 @@ static int mptcp_rs_shutdown(struct socket *sock, int how)
 		lock_sock(sock->sk);
 		msk_tx_shutdown(sock->sk);
 		release_sock(sock->sk);
+		/* A first subflow reset while joins carry on: the DATA_FIN goes over those. */
+		if (inet_sk_state_load(first->sk) == TCP_CLOSE &&
+		    mptcp_glue_msk_lives_on(sock->sk))
+			return 0;
 	}
 	return READ_ONCE(first->ops)->shutdown(first, how);
 }

@@ -171,6 +171,10 @@ struct mptcp_info;
 void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info);
 /* pm_kernel.c: the path manager's timers stop (close, disconnect). */
 void msk_pm_stop(struct sock *sk);
+/* join.c: whether a join of @sk can still carry data both ways (any context). */
+bool msk_has_live_join(struct sock *sk);
+/* msk.c: a join of @sk closed: if it was the last way left, the connection fails. */
+void msk_join_gone(struct sock *sk);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
 

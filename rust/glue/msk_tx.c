@@ -214,25 +214,28 @@ static bool subflow_can_send(struct sock *ssk, void *state)
 	       mptcp_rs_tx_ready(state);
 }
 
-/* Describes @ssk (locked) for the scheduler; counts it going stale or recovering. */
+/* Describes @ssk (locked) for the scheduler. */
 static void describe(struct sock *sk, struct sock *ssk, struct mptcp_rs_sched_candidate *c)
 {
 	void *state = mptcp_glue_subflow_state(ssk);
 	const struct tcp_sock *tp = tcp_sk(ssk);
-	bool ours = false, peer = false, stale;
+	bool ours = false, peer = false;
 	u8 retrans = inet_csk(ssk)->icsk_retransmits;
 
 	memset(c, 0, sizeof(*c));
 	if (!subflow_can_send(ssk, state))
 		return;
-	stale = retrans >= mptcp_glue_stale_loss_cnt(sock_net(sk)) &&
-		mptcp_glue_stale_loss_cnt(sock_net(sk));
-	if (mptcp_rs_tx_set_stale(state, stale))
-		mptcp_rs_mib_pm_event(sock_net(sk), stale ? MPTCP_RS_TX_SUBFLOW_STALE :
-					   MPTCP_RS_TX_SUBFLOW_RECOVER);
 	mptcp_rs_subflow_backup(state, &ours, &peer);
-	c->usable = !stale;
-	c->room = sk_stream_memory_free(ssk);
+	c->usable = !mptcp_rs_tx_stale(state);
+	/*
+	 * Room: TCP's, a run to record the msk's next bytes, and not more queued than two
+	 * congestion windows (and a burst): deeper queues only delay the DATA_ACK and leave
+	 * more to send again if the path fails.
+	 */
+	c->room = sk_stream_memory_free(ssk) &&
+		  tp->write_seq - tp->snd_una < 2 * tcp_snd_cwnd(tp) * tp->mss_cache + MSK_TX_BURST &&
+		  mptcp_rs_tx_room_for(state, tp->write_seq, tp->snd_una,
+				       READ_ONCE(msk_of(sk)->tx.snd_nxt));
 	/* As tcp_poll() does: TCP calls sk_write_space once room comes back. */
 	if (!c->room)
 		set_bit(SOCK_NOSPACE, &ssk->sk_socket->flags);
@@ -243,7 +246,7 @@ static void describe(struct sock *sk, struct sock *ssk, struct mptcp_rs_sched_ca
 	c->srtt_us = tp->srtt_us >> 3;
 }
 
-/* The msk's subflows, held and described (each locked in turn). msk locked. */
+/* The msk's subflows, held and described (each locked in turn; the msk need not be). */
 static void tx_subflows_get(struct sock *sk, struct tx_subflows *subs)
 {
 	struct sock *ssk;
@@ -624,6 +627,54 @@ static void tx_reinject(struct sock *sk, bool stalled)
 }
 
 /*
+ * One period of the reinjection timer, as upstream's: a subflow with data outstanding that
+ * received nothing for more than stale_loss_cnt periods is stale, if another subflow can
+ * carry on (it then loses fewer periods); one that receives again recovers. msk locked.
+ */
+static void tx_check_stale(struct sock *sk)
+{
+	unsigned int limit = mptcp_glue_stale_loss_cnt(sock_net(sk)), i, j;
+	u8 lost[MSK_TX_SUBFLOWS] = {};
+	bool busy[MSK_TX_SUBFLOWS] = {};
+	struct tx_subflows subs;
+
+	tx_subflows_get(sk, &subs);
+	for (i = 0; i < subs.n; i++) {
+		struct sock *ssk = subs.ssk[i];
+		void *state;
+		bool back;
+
+		lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
+		state = mptcp_glue_subflow_state(ssk);
+		if (state && subflow_can_send(ssk, state)) {
+			busy[i] = !tcp_rtx_and_write_queues_empty(ssk);
+			lost[i] = mptcp_rs_tx_loss_tick(state, busy[i], tcp_sk(ssk)->rcv_tstamp,
+							&back);
+			if (back)
+				mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_TX_SUBFLOW_RECOVER);
+		}
+		release_sock(ssk);
+	}
+	for (i = 0; limit && i < subs.n; i++) {
+		bool alternative = false;
+
+		if (!busy[i] || lost[i] <= limit)
+			continue;
+		for (j = 0; j < subs.n && !alternative; j++)
+			alternative = j != i && subs.c[j].usable &&
+				      lost[j] < max_t(unsigned int, limit - 1, 1);
+		if (!alternative)
+			continue;
+		lock_sock_nested(subs.ssk[i], SINGLE_DEPTH_NESTING);
+		if (mptcp_glue_subflow_state(subs.ssk[i]) &&
+		    mptcp_rs_tx_mark_stale(mptcp_glue_subflow_state(subs.ssk[i])))
+			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_TX_SUBFLOW_STALE);
+		release_sock(subs.ssk[i]);
+	}
+	tx_subflows_put(&subs, NULL);
+}
+
+/*
  * Nothing but the DATA_FIN outstanding, and not acknowledged in time: it goes again on an ACK
  * of every subflow that can still send one (a FIN sent does not stop ACKs). msk locked.
  */
@@ -669,6 +720,7 @@ static void msk_tx_retrans_work(struct work_struct *work)
 	if (!after64(tx->snd_nxt + tx->fin, una))
 		goto out;
 	/* Every tick: what stale or closed subflows hold; after a stall, the oldest's sender. */
+	tx_check_stale(sk);
 	stalled = time_after_eq(jiffies, tx->rtx_stamp + MSK_TX_STALL);
 	if (after64(tx->snd_nxt, una))
 		tx_reinject(sk, stalled);
@@ -741,35 +793,19 @@ void msk_tx_reset(struct sock *sk)
 
 /* ---- what others read ---- */
 
-/* Whether @ssk would take new bytes now (as describe() and the scheduler would see it). */
-static bool subflow_writable(struct sock *sk, struct sock *ssk)
-{
-	struct mptcp_rs_sched_candidate c;
-
-	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
-	describe(sk, ssk, &c);
-	release_sock(ssk);
-	return c.usable && c.room;
-}
-
 bool msk_tx_writable(struct sock *sk)
 {
 	struct msk_tx *tx = &msk_of(sk)->tx;
-	struct sock *ssk;
-	unsigned int i;
-	bool room;
+	struct tx_subflows subs;
+	int pick;
 
 	if (!after64(tx_wnd_end(tx), READ_ONCE(tx->snd_nxt)))
 		return false;
-	ssk = mptcp_glue_msk_first_get(sk);
-	room = ssk && subflow_writable(sk, ssk);
-	if (ssk)
-		sock_put(ssk);
-	for (i = 0; !room && (ssk = msk_join_get(sk, i)); i++) {
-		room = subflow_writable(sk, ssk);
-		sock_put(ssk);
-	}
-	return room;
+	/* Exactly when sendmsg() would find a subflow: EAGAIN after EPOLLOUT fails some apps. */
+	tx_subflows_get(sk, &subs);
+	pick = mptcp_rs_sched_pick(subs.c, subs.n, false);
+	tx_subflows_put(&subs, NULL);
+	return pick >= 0;
 }
 
 void msk_tx_fill_info(struct sock *sk, struct mptcp_info *info)

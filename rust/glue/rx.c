@@ -471,6 +471,17 @@ static int rx_copy(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct msghdr *m
 }
 
 /*
+ * The first subflow @ssk failed or closed, and that is the reader's end: unless the
+ * connection lives on over its joins (mptcp_glue_msk_lives_on()).
+ */
+static bool rx_first_over(struct sock *sk, struct sock *ssk)
+{
+	if (!READ_ONCE(ssk->sk_err) && inet_sk_state_load(ssk) != TCP_CLOSE)
+		return false;
+	return !mptcp_glue_msk_lives_on(sk);
+}
+
+/*
  * Sleeps until more than @seen bytes were ever queued (what the caller read up to), the
  * stream ends, or the subflow fails or closes. The mover wakes the msk; the subflow's own
  * wake-ups reach the same wait queue. Unlike sk_wait_data(), which compares the queue's tail
@@ -486,8 +497,7 @@ static void rx_wait(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct sock *ss
 	sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
 	sk_wait_event(sk, timeo,
 		      READ_ONCE(rx->queued) != seen ||
-		      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || READ_ONCE(ssk->sk_err) ||
-		      inet_sk_state_load(ssk) == TCP_CLOSE, &wait);
+		      (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN) || rx_first_over(sk, ssk), &wait);
 	sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
 	remove_wait_queue(sk_sleep(sk), &wait);
 }
@@ -525,13 +535,13 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 		if (copied >= target)
 			break;
 		if (copied) {
-			if (!timeo || ssk->sk_err || ssk->sk_state == TCP_CLOSE ||
+			if (!timeo || rx_first_over(sk, ssk) ||
 			    (sk->sk_shutdown & RCV_SHUTDOWN) || signal_pending(current))
 				break;
 		} else {
 			if (sk->sk_shutdown & RCV_SHUTDOWN)
 				break;
-			if (ssk->sk_err) {
+			if (ssk->sk_err && rx_first_over(sk, ssk)) {
 				copied = sock_error(ssk);
 				break;
 			}
@@ -543,9 +553,8 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled) &&
 			    !READ_ONCE(rx->multipath))
 				break;
-			/* Likewise a first subflow closed both ways: others may still bring bytes. */
-			if (ssk->sk_state == TCP_CLOSE &&
-			    !(sock_flag(ssk, SOCK_DONE) && READ_ONCE(rx->multipath))) {
+			/* Likewise a first subflow closed or reset while joins carry on. */
+			if (ssk->sk_state == TCP_CLOSE && rx_first_over(sk, ssk)) {
 				copied = -ENOTCONN;
 				break;
 			}

@@ -40,7 +40,7 @@ pub const TX_MAPPINGS: usize = 64;
 
 /// Runs of the msk's stream a subflow may still (re)send, each where the scheduler switched
 /// subflows ([`TxOffsets`]); with none free the scheduler picks another subflow.
-pub const TX_RUNS: usize = 32;
+pub const TX_RUNS: usize = 64;
 
 /// Received mappings kept until the reader has consumed their data. Contiguous mappings merge
 /// (up to 64 KiB each), so a bulk transfer's unread data takes one entry per 64 KiB.
@@ -669,6 +669,22 @@ impl Conn {
         };
         let rel32 = write_seq.wrapping_sub(self.isn);
         self.tx_runs.assign(rel32, dsn, implicit)
+    }
+
+    /// Whether [`Conn::tx_assign`] would record bytes carrying `dsn` at `write_seq` now
+    /// (`snd_una` the first unacknowledged byte): the scheduler's view of the subflow's room.
+    pub fn tx_room_for(&mut self, write_seq: u32, snd_una: u32, dsn: u64) -> bool {
+        if !self.tx_ready() {
+            return false;
+        }
+        self.tx_runs.purge(snd_una.wrapping_sub(self.isn));
+        let implicit = if self.join.is_none() {
+            self.tx_next_dsn(write_seq)
+        } else {
+            None
+        };
+        self.tx_runs
+            .has_room(write_seq.wrapping_sub(self.isn), dsn, implicit)
     }
 
     /// The msk's stream ends at `dsn`: the DATA_FIN goes on this subflow's segments (alone

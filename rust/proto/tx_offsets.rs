@@ -123,6 +123,14 @@ impl<const N: usize> TxOffsets<N> {
         Assign::NewRun
     }
 
+    /// Whether bytes at `rel` carrying `dsn` could be recorded now (see [`Self::assign`]).
+    pub fn has_room(&self, rel: u32, dsn: u64, implicit: Option<u64>) -> bool {
+        let current = self.locate(rel).map(|(d, _)| d).or(implicit);
+        current == Some(dsn)
+            || self.len < N
+            || self.live().last().is_some_and(|last| last.rel == rel)
+    }
+
     /// Forgets the runs wholly before `una` (the subflow's first unacknowledged byte): the
     /// run covering it stays, with the implicit run before it gone for good.
     pub fn purge(&mut self, una: u32) {
@@ -185,6 +193,8 @@ mod tests {
         assert_eq!(t.assign(1, 200, None), Assign::NewRun);
         assert_eq!(t.locate(1), Some((200, u32::MAX)));
         assert_eq!(t.assign(5, 300, None), Assign::NewRun);
+        assert!(!t.has_room(9, 900, None));
+        assert!(t.has_room(9, 304, None), "continuing the last run needs no entry");
         assert_eq!(t.assign(9, 900, None), Assign::Full);
         // The table is unchanged by a refusal.
         assert_eq!(t.locate(9), Some((304, u32::MAX)));
