@@ -295,6 +295,8 @@ bool mptcp_glue_msk_data_ready(struct sock *ssk);
  * then a path failing, not the connection's end. Any context.
  */
 bool mptcp_glue_msk_lives_on(struct sock *sk);
+/* The largest TCP window any subflow of @sk (@ssk among them) advertises now. Any context. */
+u32 mptcp_glue_msk_max_rcv_wnd(struct sock *sk, const struct sock *ssk);
 
 /*
  * While a writer waits for the connection-level window, the peer is asked for it now and

@@ -187,6 +187,25 @@ bool mptcp_glue_msk_lives_on(struct sock *sk)
 	return READ_ONCE(msk_of(sk)->rx.multipath) && msk_has_live_join(sk);
 }
 
+u32 mptcp_glue_msk_max_rcv_wnd(struct sock *sk, const struct sock *ssk)
+{
+	u32 wnd = READ_ONCE(tcp_sk(ssk)->rcv_wnd);
+	struct sock *other;
+	unsigned int n;
+
+	other = mptcp_glue_msk_first_get(sk);
+	if (other) {
+		wnd = max(wnd, READ_ONCE(tcp_sk(other)->rcv_wnd));
+		sock_put(other);
+	}
+	/* Bounded by the subflow limit, as every walk of the joins. */
+	for (n = 0; (other = msk_join_get(sk, n)); n++) {
+		wnd = max(wnd, READ_ONCE(tcp_sk(other)->rcv_wnd));
+		sock_put(other);
+	}
+	return wnd;
+}
+
 void msk_join_gone(struct sock *sk)
 {
 	struct sock *first = mptcp_glue_msk_first_get(sk);

@@ -244,9 +244,10 @@ static bool rx_take(struct sock *sk, struct mptcp_rs_msk_rx *rx, void *state,
  * counts. (That is bounded: what waits out of order came in under the limit. Read without
  * the queue lock: the piece is placed under it.)
  *
- * Nor is a piece refused that lies within the connection-level window we offered (the
- * subflows' TCP windows count from the DATA_ACK, RFC 8684 section 3.3.4; twice this one's,
- * for another's may be larger): the limit counts truesize, the window payload, and a piece
+ * Nor is a piece refused that lies within the connection-level window we offered (each
+ * subflow's TCP window counts from the DATA_ACK, RFC 8684 section 3.3.4, and the peer may
+ * send on one subflow up to the edge another advertised: twice the largest, for the edge
+ * is from an older DATA_ACK): the limit counts truesize, the window payload, and a piece
  * left in its subflow blocks those behind it, which may be the ones that fill the hole (a
  * sender's reinjection after a path failed). Bounded by the windows we advertised.
  */
@@ -263,7 +264,7 @@ static bool rx_no_room(struct sock *sk, const struct sock *ssk, struct mptcp_rs_
 	ack_seq = READ_ONCE(rx->stream.ack_seq);
 	if (dsn <= ack_seq)
 		return skb_queue_empty_lockless(&rx->ooo);
-	window = 2 * (u64)max_t(u32, READ_ONCE(tcp_sk(ssk)->rcv_wnd), limit);
+	window = 2 * (u64)max_t(u32, mptcp_glue_msk_max_rcv_wnd(sk, ssk), limit);
 	return dsn - ack_seq >= window;
 }
 

@@ -194,7 +194,10 @@ mod tests {
         assert_eq!(t.locate(1), Some((200, u32::MAX)));
         assert_eq!(t.assign(5, 300, None), Assign::NewRun);
         assert!(!t.has_room(9, 900, None));
-        assert!(t.has_room(9, 304, None), "continuing the last run needs no entry");
+        assert!(
+            t.has_room(9, 304, None),
+            "continuing the last run needs no entry"
+        );
         assert_eq!(t.assign(9, 900, None), Assign::Full);
         // The table is unchanged by a refusal.
         assert_eq!(t.locate(9), Some((304, u32::MAX)));
