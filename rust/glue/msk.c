@@ -12,7 +12,9 @@
  * itself (SO_ERROR, SO_ACCEPTCONN). Receiving is the msk's own: the subflow's bytes are moved
  * into the msk's queues as they arrive, placed in the connection's stream by the mappings the
  * peer sent (rx.c), and recvmsg, poll and SIOCINQ read those. splice reads through recvmsg (no
- * .splice_read). Sending still goes straight into the subflow (tx.c).
+ * .splice_read). Sending is the msk's once the connection is fully established: it schedules
+ * its stream over the subflows and sends again what a failed path held (msk_tx.c); before
+ * that, and after a fallback to TCP, the first subflow writes it (tx.c).
  *
  * Additional subflows (MP_JOIN) and the path manager that opens them are in join.c; the
  * msk's object is shared with it through msk.h.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Writing an MPTCP connection's stream into its subflow.
+ * Writing an MPTCP connection's stream into its first subflow directly: until the
+ * connection is fully established, and for good after a fallback to TCP (msk_tx.c takes over
+ * otherwise). The window probes below serve both.
  *
  * What we send is mapped at a fixed offset (DSN = IDSN + relative subflow sequence number,
  * rust/proto/conn.rs), so the receive window the peer advertises for the connection (its
