@@ -81,67 +81,66 @@ transfer "unmodified socat, MPTCP through transparent mode (net.mptcp.transparen
 	TCP TCP-LISTEN 5002
 echo "  (MPCapable* counters: the handshake was MPTCP on both ends)"
 
-# The server announces its path-2 address; the client's path manager joins it. Path 1 at
-# 10 Mbit/s makes the transfer last a few seconds, long enough to look at its subflows.
-ip netns exec client tc qdisc add dev c1 root netem rate 10mbit
+# Several subflows: an application that asks for MPTCP itself (selftests/msk_peer.py:
+# socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP), 16 MiB to the server, which sends it back
+# with its SHA-256). In transparent mode the joins do not come up yet (the join's SYN is
+# counted but never reaches the server; not understood, see the README).
+for ns in client server; do ip netns exec $ns sysctl -qw net.mptcp.transparent=0; done
+peer="python3 $MPTCP_REPO/selftests/msk_peer.py"
 ip -n server mptcp endpoint add 10.0.2.2 dev s2 signal
 ip -n client mptcp limits set add_addr_accepted 1 subflows 2
+ip netns exec client tc qdisc add dev c1 root netem rate 20mbit
+ip netns exec client tc qdisc change dev c2 root netem delay 5ms rate 20mbit
 # subflows NS PORT: the namespace's TCP subflows on PORT with their byte counts.
 subflows() {
 	ip netns exec "$1" ss -Htni "( sport = :$2 or dport = :$2 )" | awk '
 		/^[A-Z]/ { conn = $4 " -> " $5 }
-		/bytes_/ { s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^bytes_(sent|received):/) s = s " " $i
+		/bytes_/ { s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^bytes_(acked|received):/) s = s " " $i
 			print "    " conn s }'
 }
-step "the server announces 10.0.2.2 (ADD_ADDR); the client joins it (MP_JOIN)"
-head -c 4194304 /dev/urandom >/tmp/demo.in
-ip netns exec server socat -u "TCP-LISTEN:5003,bind=10.0.1.2,reuseaddr" OPEN:/tmp/demo.out,creat,trunc &
-srv=$!
-for _ in $(seq 50); do ip netns exec server ss -Htln "sport = :5003" | grep -q . && break; sleep 0.1; done
-ip netns exec client socat -u OPEN:/tmp/demo.in TCP:10.0.1.2:5003 &
-cli=$!
-for _ in $(seq 100); do
-	ip netns exec server ss -Htn state established "( sport = :5003 )" | grep -qF " 10.0.2.2:" && break
-	sleep 0.1
-done
-echo "  the server's subflows during the transfer:"
-subflows server 5003
-wait $cli
-wait $srv
-report
-
 # Both paths carry data (the msk's scheduler); then path 1, the first subflow's, is cut:
-# what it held goes again over path 2 (MPTCP-level reinjection) and the file arrives intact.
-step "both paths in use, then path 1 cut mid-transfer (16 MiB, SHA-256 compared)"
-ip netns exec client tc qdisc change dev c1 root netem rate 20mbit
-ip netns exec client tc qdisc change dev c2 root netem delay 5ms rate 20mbit
-head -c 16777216 /dev/urandom >/tmp/demo.in
-ip netns exec server socat -u "TCP-LISTEN:5004,bind=10.0.1.2,reuseaddr" OPEN:/tmp/demo.out,creat,trunc &
+# what it held goes again over path 2 (MPTCP-level reinjection) and the data arrives intact.
+step "the server announces 10.0.2.2, the client joins it; both paths carry data, then path 1 is cut"
+ip netns exec server $peer server mptcp 4 5004 &
 srv=$!
 for _ in $(seq 50); do ip netns exec server ss -Htln "sport = :5004" | grep -q . && break; sleep 0.1; done
-ip netns exec client socat -u OPEN:/tmp/demo.in TCP:10.0.1.2:5004 &
+ip netns exec client $peer client mptcp 10.0.1.2 5004 16777216 >/tmp/demo.result &
 cli=$!
 # Cut once each path carried 2 MiB (polled, 60 s at most).
+cut=no
 for _ in $(seq 600); do
 	sent=$(ip netns exec client ss -Htni "( dport = :5004 )" |
 		sed -n 's/.*bytes_acked:\([0-9]*\).*/\1/p' | sort -n | head -n1)
 	n=$(ip netns exec client ss -Htn "( dport = :5004 )" | wc -l)
-	[ "$n" -ge 2 ] && [ "${sent:-0}" -ge 2097152 ] && break
+	[ "$n" -ge 2 ] && [ "${sent:-0}" -ge 2097152 ] && cut=yes && break
 	sleep 0.1
 done
 echo "  the client's subflows before the cut:"
 subflows client 5004
-ip -n server link set s1 down
-echo "  path 1 is down (ip link set s1 down in the server's namespace)"
-sleep 3
-echo "  the client's subflows 3 s after the cut (path 1's stalled, path 2's carrying on):"
-subflows client 5004
+if [ $cut = yes ]; then
+	ip -n server link set s1 down
+	echo "  path 1 is down (ip link set s1 down in the server's namespace)"
+	sleep 3
+	echo "  the client's subflows 3 s after the cut (path 1's stalled, path 2's carrying on):"
+	subflows client 5004
+else
+	echo "  NOT CUT: the second subflow did not come up (or carried too little) in time"
+fi
 wait $cli
 wait $srv
-report
+echo "  16 MiB each way: $(cat /tmp/demo.result) (sha-ok echo-ok: intact both ways)"
+echo "  client counters:$(counters client)"
+echo "  server counters:$(counters server)"
 ip -n server link set s1 up
 
 step "unload"
 ip netns del client
 ip netns del server
-rmmod mptcp && echo "  mptcp.ko unloaded; net.mptcp present afterwards: $([ -e /proc/sys/net/mptcp ] && echo yes || echo no)"
+# The cut path's subflow may linger a while (retransmitting its FIN into a link that was
+# down): each socket holds the module, so unloading waits for them (60 s at most).
+for _ in $(seq 60); do
+	rmmod mptcp 2>/dev/null && break
+	sleep 1
+done
+lsmod | grep -q '^mptcp ' && echo "  mptcp.ko still in use after 60 s" && exit 1
+echo "  mptcp.ko unloaded; net.mptcp present afterwards: $([ -e /proc/sys/net/mptcp ] && echo yes || echo no)"
