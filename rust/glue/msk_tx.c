@@ -73,24 +73,25 @@ void msk_tx_init(struct sock *sk)
 	INIT_DELAYED_WORK(&tx->retrans, msk_tx_retrans_work);
 }
 
-static u64 tx_snd_una(struct msk_tx *tx)
+/* One of what the subflows reported (&tx->snd_una or &tx->wnd_end), read under its lock. */
+static u64 tx_reported(struct msk_tx *tx, const u64 *field)
 {
-	u64 una;
+	u64 v;
 
 	spin_lock_bh(&tx->lock);
-	una = tx->snd_una;
+	v = *field;
 	spin_unlock_bh(&tx->lock);
-	return una;
+	return v;
+}
+
+static u64 tx_snd_una(struct msk_tx *tx)
+{
+	return tx_reported(tx, &tx->snd_una);
 }
 
 static u64 tx_wnd_end(struct msk_tx *tx)
 {
-	u64 end;
-
-	spin_lock_bh(&tx->lock);
-	end = tx->wnd_end;
-	spin_unlock_bh(&tx->lock);
-	return end;
+	return tx_reported(tx, &tx->wnd_end);
 }
 
 /* What a subflow saw of the peer's acknowledgements: the msk keeps the highest. */
