@@ -83,8 +83,8 @@ echo "  (MPCapable* counters: the handshake was MPTCP on both ends)"
 
 # Several subflows: an application that asks for MPTCP itself (selftests/msk_peer.py:
 # socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP), 16 MiB to the server, which sends it back
-# with its SHA-256). In transparent mode the joins do not come up yet (the join's SYN is
-# counted but never reaches the server; not understood, see the README).
+# with its SHA-256; its server keeps listening, which joins need: socat closes its listener
+# after accept(), and a join to a port nobody listens on is reset, as with upstream).
 for ns in client server; do ip netns exec $ns sysctl -qw net.mptcp.transparent=0; done
 peer="python3 $MPTCP_REPO/selftests/msk_peer.py"
 ip -n server mptcp endpoint add 10.0.2.2 dev s2 signal
