@@ -311,6 +311,11 @@ struct mptcp_rs_window_probe {
 void mptcp_glue_window_probe_start(struct mptcp_rs_window_probe *wp, struct sock *ssk);
 /* Process context; no probe runs or is pending afterwards. */
 void mptcp_glue_window_probe_stop(struct mptcp_rs_window_probe *wp);
+/*
+ * Whether a writer of @sk (locked) may sleep with @timeo left: 0, or the error to return
+ * (pending error, shut down, non-blocking, signal), as TCP's writers check (tx.c).
+ */
+int mptcp_glue_tx_may_wait(struct sock *sk, long timeo);
 /* The msk's own writer waits (@blocked) for the window, or no longer does. */
 void mptcp_glue_window_probe_blocked(struct mptcp_rs_window_probe *wp, bool blocked);
 /*

@@ -434,15 +434,10 @@ static int tx_wait(struct sock *sk, long *timeo, int seen)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long wait_for, left;
+	int err = mptcp_glue_tx_may_wait(sk, *timeo);
 
-	if (sk->sk_err)
-		return sock_error(sk);
-	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
-		return -EPIPE;
-	if (!*timeo)
-		return -EAGAIN;
-	if (signal_pending(current))
-		return sock_intr_errno(*timeo);
+	if (err)
+		return err;
 	wait_for = min_t(long, *timeo, MSK_TX_WAIT);
 	left = wait_for;
 	add_wait_queue(sk_sleep(sk), &wait);

@@ -55,21 +55,28 @@ static int tx_chunk(struct sock *ssk, struct msghdr *msg, size_t chunk)
 	return ret;
 }
 
+int mptcp_glue_tx_may_wait(struct sock *sk, long timeo)
+{
+	if (sk->sk_err)
+		return sock_error(sk);
+	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+		return -EPIPE;
+	if (!timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(timeo);
+	return 0;
+}
+
 /* Sleeps (socket lock released) until woken, or for the interval; 0 or -errno. */
 static int tx_wait_window(struct sock *ssk, long *timeo)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	long wait_for, left;
+	int err = mptcp_glue_tx_may_wait(ssk, *timeo);
 
-	if (ssk->sk_err)
-		return sock_error(ssk);
-	if (READ_ONCE(ssk->sk_shutdown) & SEND_SHUTDOWN)
-		return -EPIPE;
-	if (!*timeo)
-		return -EAGAIN;
-	if (signal_pending(current))
-		return sock_intr_errno(*timeo);
-
+	if (err)
+		return err;
 	wait_for = min_t(long, *timeo, MPTCP_RS_WINDOW_PROBE_INTERVAL);
 	left = wait_for;
 	add_wait_queue(sk_sleep(ssk), &wait);
