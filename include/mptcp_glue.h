@@ -343,6 +343,8 @@ struct mptcp_rs_join_keys {
 	u64 remote_key;
 	bool checksums;
 	u16 local_port;	/* the connection's own (its msk's), 0 if it has no msk yet */
+	/* The connection's initial local address (its msk's), family 0 if it has no msk yet. */
+	struct mptcp_rs_endpoint local_addr;
 };
 /* The connection's keys, once both are known: joins to it can be answered. */
 void mptcp_glue_token_set_keys(struct mptcp_rs_token *t, u64 local_key, u64 remote_key,
@@ -381,6 +383,23 @@ int mptcp_glue_token_park_join(const struct net *net, u32 token, struct mptcp_rs
  * -ENOENT. Its subflow limit is applied at the third ACK, as upstream does. Any context.
  */
 int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_join_keys *keys);
+/*
+ * Whether the connection @token names takes one more join now (a join through a SYN cookie
+ * is refused at its SYN when it does not, as upstream does: nothing is kept to refuse it
+ * with later). Any context.
+ */
+bool mptcp_glue_join_has_room(const struct net *net, u32 token);
+struct request_sock;
+/*
+ * A join request answered with a SYN cookie (@req->syncookie, its words recorded): its words
+ * kept, by cookie, for the child the third ACK makes (token.c). Softirq.
+ */
+void mptcp_glue_join_cookie_save(const struct net *net, const struct request_sock *req);
+/*
+ * A SYN cookie's request @req (its words all zero): the words of the join request its
+ * cookie answered, if kept, into @req; whether there were. Softirq.
+ */
+bool mptcp_glue_join_cookie_restore(const struct net *net, struct request_sock *req);
 /*
  * The listener's join child @ssk (locked, softirq) passed its third ACK: it becomes a subflow
  * of the msk @token names, which closes it at its own close. False if it cannot take it.
@@ -525,11 +544,14 @@ enum mptcp_rs_place {
 
 unsigned int mptcp_rs_syn_options(void *state, const struct net *net, u32 isn, u8 *buf,
 				  unsigned int remaining);
-/* @local: the address the SYN reached (read with @syn_opts only). */
+/*
+ * @local: the address the SYN reached (read with @syn_opts only); @syncookie: the request is
+ * answered with a SYN cookie (not kept).
+ */
 unsigned int mptcp_rs_synack_options(const struct net *net, u64 *req_words,
 				     const u8 *syn_opts, unsigned int syn_len,
-				     const struct mptcp_rs_endpoint *local, u8 *buf,
-				     unsigned int remaining);
+				     const struct mptcp_rs_endpoint *local, bool syncookie,
+				     u8 *buf, unsigned int remaining);
 unsigned int mptcp_rs_established_options(void *state, const struct net *net,
 					  const struct mptcp_rs_out_seg *seg,
 					  const struct sk_buff *skb, u8 *buf,

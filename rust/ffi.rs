@@ -38,6 +38,8 @@ pub(crate) struct JoinKeys {
     pub(crate) checksums: bool,
     /// The connection's local port (its msk's), 0 before it has one.
     pub(crate) local_port: u16,
+    /// The connection's initial local address (its msk's; no family before it has one).
+    pub(crate) local_addr: crate::pm::RawEndpoint,
 }
 
 extern "C" {
@@ -84,6 +86,14 @@ extern "C" {
     /// `net` must be a live namespace; `keys` valid for writes.
     pub(crate) fn mptcp_glue_join_lookup(net: *const Net, token: u32, keys: *mut JoinKeys)
         -> c_int;
+
+    /// Whether the connection `token` names in `net` takes one more join now (checked at the
+    /// SYN of a join answered with a SYN cookie). Any context.
+    ///
+    /// # Safety
+    ///
+    /// `net` must be a live namespace.
+    pub(crate) fn mptcp_glue_join_has_room(net: *const Net, token: u32) -> bool;
 
     /// `net.mptcp.enabled` of `net`.
     ///

@@ -90,6 +90,7 @@ unsafe fn of<'a>(net: *const ffi::Net) -> &'a PathManager {
 
 /// An endpoint as the netlink glue and Rust exchange it (`struct mptcp_rs_endpoint`).
 #[repr(C)]
+#[derive(Default)]
 pub(crate) struct RawEndpoint {
     id: u8,
     /// `AF_INET`, `AF_INET6`, or `AF_UNSPEC` when the request named none.

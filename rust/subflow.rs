@@ -556,12 +556,20 @@ unsafe fn join_lookup(net: *const ffi::Net, token: u32) -> Result<ffi::JoinKeys,
 }
 
 /// The request words for a SYN with MP_JOIN `opt`: answered (with a fresh nonce) if the
-/// connection its token names takes one more subflow, refused otherwise.
+/// connection its token names exists, refused otherwise. One answered with a SYN cookie
+/// (`syncookie`) is refused already if the connection takes no more subflows: nothing is
+/// kept to refuse it with at the third ACK (upstream drops that SYN; we answer without
+/// MP_JOIN, which the peer resets).
 ///
 /// # Safety
 ///
 /// `net` must be a live namespace.
-unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin, local: &RawEndpoint) -> [u64; 2] {
+unsafe fn join_request_words(
+    net: *const ffi::Net,
+    opt: &MpJoin,
+    local: &RawEndpoint,
+    syncookie: bool,
+) -> [u64; 2] {
     let mut counters = NetCounters(net);
     let MpJoin::Syn { token, backup, .. } = *opt else {
         return conn::PLAIN_REQUEST_WORDS;
@@ -574,9 +582,7 @@ unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin, local: &RawEndp
     match unsafe { join_lookup(net, token) } {
         Ok(keys) => {
             let port = local.port_number();
-            // Our address id and backup flag: those of the endpoint of the address (and
-            // port) the SYN reached, else 0 (the connection's initial address, or one no
-            // endpoint names).
+            // The endpoint of the address (and port) the SYN reached, if any.
             let ours = local
                 .address()
                 // SAFETY: `net` is live (contract).
@@ -590,10 +596,21 @@ unsafe fn join_request_words(net: *const ffi::Net, opt: &MpJoin, local: &RawEndp
                 }
                 counters.event(Event::JoinPortSynRx);
             }
+            // SAFETY: `net` is live (contract).
+            if syncookie && !unsafe { ffi::mptcp_glue_join_has_room(net, token) } {
+                counters.event(Event::JoinRejected);
+                return join::refused_request_words(reason::PROHIBITED);
+            }
             // SAFETY: No preconditions; any context.
             let nonce = unsafe { ffi::get_random_u32() };
+            // Our address id: 0 for the connection's initial address (RFC 8684 section
+            // 3.2, as upstream answers even when an endpoint names it), else its endpoint's,
+            // else 0 (no endpoint names it). The backup flag is the endpoint's either way.
+            let initial =
+                keys.local_addr.address().is_some() && keys.local_addr.address() == local.address();
             let (id, backup) = ours.map_or((0, false), |ep| {
-                (ep.id, ep.flags & endpoints::flags::BACKUP != 0)
+                let id = if initial { 0 } else { ep.id };
+                (id, ep.flags & endpoints::flags::BACKUP != 0)
             });
             JoinRequest::from_syn(opt, nonce, id, backup)
                 .map_or(conn::PLAIN_REQUEST_WORDS, JoinRequest::to_words)
@@ -636,7 +653,8 @@ unsafe fn join_child(net: *const ffi::Net, words: [u64; 2], isn: u32, irs: u32) 
 ///
 /// `net` the listener's namespace; `words` two writable words; `syn_opts` readable for
 /// `syn_len` bytes or NULL, and with it `local` (the address the SYN reached) readable;
-/// `buf` writable for `remaining` bytes.
+/// `buf` writable for `remaining` bytes. `syncookie`: the request is answered with a SYN
+/// cookie and not kept.
 #[no_mangle]
 unsafe extern "C" fn mptcp_rs_synack_options(
     net: *const ffi::Net,
@@ -644,6 +662,7 @@ unsafe extern "C" fn mptcp_rs_synack_options(
     syn_opts: *const u8,
     syn_len: c_uint,
     local: *const RawEndpoint,
+    syncookie: bool,
     buf: *mut u8,
     remaining: c_uint,
 ) -> c_uint {
@@ -655,7 +674,7 @@ unsafe extern "C" fn mptcp_rs_synack_options(
         let recorded = match conn::find_join_syn(syn) {
             // SAFETY: `net` is live (contract).
             // SAFETY: `local` is readable with the SYN (contract).
-            Some(opt) => unsafe { join_request_words(net, &opt, &*local) },
+            Some(opt) => unsafe { join_request_words(net, &opt, &*local, syncookie) },
             // SAFETY: `net` is live (contract).
             None => unsafe { request_words(net, syn, checksums) },
         };

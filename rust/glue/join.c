@@ -168,6 +168,24 @@ int mptcp_glue_join_lookup(const struct net *net, u32 token, struct mptcp_rs_joi
 	return 0;
 }
 
+bool mptcp_glue_join_has_room(const struct net *net, u32 token)
+{
+	struct mptcp_rs_join_keys keys;
+	unsigned int parked = 0;
+	struct sock *sk = mptcp_glue_token_join(net, token, &keys, &parked);
+	int err;
+
+	if (IS_ERR(sk))
+		return false;
+	if (!sk)
+		return parked < subflows_limit(net);
+	spin_lock_bh(&msk_of(sk)->joins_lock);
+	err = msk_join_room(sk);
+	spin_unlock_bh(&msk_of(sk)->joins_lock);
+	sock_put(sk);
+	return !err;
+}
+
 bool mptcp_glue_msk_attach_join(struct sock *ssk, u32 token)
 {
 	struct mptcp_rs_join_keys keys;

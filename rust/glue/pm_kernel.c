@@ -303,10 +303,14 @@ static bool msk_pm_c_flag_case(struct sock *sk, struct sock *first)
 	return unused && !accepted_max;
 }
 
-/* A subflow of a connection as the fullmesh manager sees it: its two ends. */
+/*
+ * A subflow of a connection as the fullmesh manager sees it: its two ends, and whether the
+ * peer's id for its address is known (a join still connecting has none yet).
+ */
 struct subflow_pair {
 	struct mptcp_rs_endpoint local;
 	struct mptcp_rs_endpoint remote;	/* with the peer's id for its address */
+	bool remote_id_known;
 };
 
 /*
@@ -321,6 +325,7 @@ static unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first,
 
 	subflow_address(first, false, &pairs[n].local);
 	subflow_address(first, true, &pairs[n].remote);
+	pairs[n].remote_id_known = true;
 	n++;
 	/* Bounded by the subflow limit and by @max. */
 	for (i = 0; n < max && (ssk = msk_join_get(sk, i)); i++) {
@@ -329,17 +334,31 @@ static unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first,
 		subflow_address(ssk, false, &pairs[n].local);
 		subflow_address(ssk, true, &pairs[n].remote);
 		sock_put(ssk);
-		if (id < 0)
-			continue;
-		pairs[n].remote.id = id;
+		pairs[n].remote_id_known = id >= 0;
+		pairs[n].remote.id = id >= 0 ? id : 0;
 		n++;
 	}
 	return n;
 }
 
+/* Whether one of the @n @pairs goes from @local to @remote's address and port already. */
+static bool subflow_pair_exists(const struct subflow_pair *pairs, unsigned int n,
+				const struct mptcp_rs_endpoint *local,
+				const struct mptcp_rs_endpoint *remote)
+{
+	unsigned int j;
+
+	for (j = 0; j < n; j++)
+		if (same_address(&pairs[j].local, local) &&
+		    same_address(&pairs[j].remote, remote) && pairs[j].remote.port == remote->port)
+			return true;
+	return false;
+}
+
 /*
  * A "fullmesh" subflow endpoint @ep: a subflow from it to each address of the peer that a
- * subflow already goes to (each address id once), unless one from @ep goes there already, as
+ * subflow already goes to (each address id once), unless one from @ep goes there already
+ * (or is still connecting there: the peer's announcement may have been joined first), as
  * upstream's fill_remote_addresses_fullmesh(). -EPERM once the subflow limit is reached.
  */
 static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
@@ -357,13 +376,13 @@ static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
 	n = msk_subflow_pairs(sk, first, pairs, max);
 	for (i = 0; i < n && err != -EPERM; i++) {
 		const struct mptcp_rs_endpoint *remote = &pairs[i].remote;
-		bool taken = remote->family != ep->family || (deny_id0 && !remote->id);
+		bool taken = !pairs[i].remote_id_known || remote->family != ep->family ||
+			     (deny_id0 && !remote->id);
 
 		/* One subflow per peer address id from here; the first pair of each id. */
-		for (j = 0; j < n && !taken; j++)
-			taken = pairs[j].remote.id == remote->id &&
-				(j < i || same_address(&pairs[j].local, ep));
-		if (!taken)
+		for (j = 0; j < i && !taken; j++)
+			taken = pairs[j].remote_id_known && pairs[j].remote.id == remote->id;
+		if (!taken && !subflow_pair_exists(pairs, n, ep, remote))
 			err = msk_join_connect(sk, first, ep, remote);
 	}
 	kfree(pairs);

@@ -77,6 +77,17 @@ static void mptcp_subflow_ulp_clone(const struct request_sock *req, struct sock 
 
 	/* The child keeps the ULP ops, and tcp_cleanup_ulp() will put this reference. */
 	__module_get(THIS_MODULE);
+	/*
+	 * A SYN cookie's child (no SYN/ACK of ours recorded words) may be a join's, kept by
+	 * cookie. The request is this child's own (the cookie's, never hashed): its words and
+	 * ext_drop_req (which keeps the join from accept()) are ours to set.
+	 */
+	if (!treq->ext_data[0] && !treq->ext_data[1]) {
+		struct request_sock *own = (struct request_sock *)req;
+
+		if (mptcp_glue_join_cookie_restore(sock_net(newsk), own))
+			tcp_rsk(own)->ext_drop_req = true;
+	}
 	state = mptcp_rs_subflow_clone(sock_net(newsk), treq->ext_data, treq->snt_isn,
 				       treq->rcv_isn);
 	rcu_assign_pointer(inet_csk(newsk)->icsk_ulp_data, state);

@@ -91,11 +91,15 @@ static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 	request_local_address(req, &local);
 	len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data,
 				      th ? (const u8 *)(th + 1) : NULL,
-				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, &local, buf,
-				      remaining);
+				      th ? __tcp_hdrlen(th) - sizeof(*th) : 0, &local,
+				      req->syncookie, buf, remaining);
 	/* A join's child belongs to the msk it joins (or to nobody): never to accept(). */
-	if (mptcp_rs_req_is_join(tcp_rsk(req)->ext_data))
+	if (mptcp_rs_req_is_join(tcp_rsk(req)->ext_data)) {
 		tcp_rsk(req)->ext_drop_req = true;
+		/* Freed once this SYN/ACK is out: the third ACK's cookie finds the words again. */
+		if (syn_skb && req->syncookie)
+			mptcp_glue_join_cookie_save(sock_net(sk), req);
+	}
 	/*
 	 * Next to a Fast Open cookie (a cookie request answered) MP_CAPABLE fits only without
 	 * timestamps; upstream leaves them out too (subflow_prep_synack()). The request is
@@ -103,7 +107,7 @@ static unsigned int mptcp_rs_hook_synack_options(const struct sock *sk,
 	 */
 	if (!len && ts_room) {
 		len = mptcp_rs_synack_options(sock_net(sk), tcp_rsk(req)->ext_data, NULL, 0,
-					      &local, buf, remaining + ts_room);
+					      &local, req->syncookie, buf, remaining + ts_room);
 		*drop_ts = len != 0;
 	}
 	/* For a Fast Open SYN the SYN/ACK is sent by the child itself, not the listener. */

@@ -12,13 +12,18 @@
  * second connection without an entry, which only makes it unreachable for MP_JOIN.
  */
 #include <linux/hashtable.h>
+#include <linux/jhash.h>
+#include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
+#include <net/netns/hash.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "mptcp_glue.h"
+#include "msk.h"
 
 struct mptcp_rs_token {
 	struct hlist_node node;
@@ -152,6 +157,9 @@ struct sock *mptcp_glue_token_join(const struct net *net, u32 token,
 		keys->checksums = t->checksums;
 		/* Not known before accept(): joins then go unchecked, as to the port. */
 		keys->local_port = msk ? ntohs(inet_sk(msk)->inet_sport) : 0;
+		memset(&keys->local_addr, 0, sizeof(keys->local_addr));
+		if (msk)
+			subflow_address(msk, false, &keys->local_addr);
 		*parked = t->nparked;
 	}
 	spin_unlock_bh(&mptcp_rs_tokens_lock);
@@ -204,3 +212,72 @@ int mptcp_glue_test_token_table(void)
 	return err;
 }
 #endif
+
+/*
+ * Joins answered with a SYN cookie: the listener keeps no request socket, so the request's
+ * words wait here, by cookie, until the third ACK brings the cookie back (upstream's
+ * join_entries). One entry per slot; a newer request in the same slot overwrites an older
+ * one, whose third ACK then finds nothing and is refused, as if the SYN had been lost. The
+ * join's HMAC, checked at the third ACK, is what authenticates it; the entry only carries
+ * the nonces and ids.
+ */
+#define JOIN_COOKIE_SLOTS 1024
+
+struct join_cookie {
+	const struct net *net;	/* compared only, never dereferenced */
+	u32 rcv_isn;		/* the SYN's sequence number */
+	u32 snt_isn;		/* the cookie */
+	__be16 rmt_port;
+	u16 loc_port;
+	bool valid;
+	u64 words[2];
+};
+
+static struct join_cookie join_cookies[JOIN_COOKIE_SLOTS];
+static DEFINE_SPINLOCK(join_cookies_lock);
+static u32 join_cookie_secret __read_mostly;
+
+static u32 join_cookie_slot(const struct net *net, const struct request_sock *req)
+{
+	net_get_random_once(&join_cookie_secret, sizeof(join_cookie_secret));
+	return jhash_3words(tcp_rsk(req)->rcv_isn, tcp_rsk(req)->snt_isn, net_hash_mix(net),
+			    join_cookie_secret) % JOIN_COOKIE_SLOTS;
+}
+
+static bool join_cookie_matches(const struct join_cookie *c, const struct net *net,
+				const struct request_sock *req)
+{
+	return c->valid && c->net == net && c->rcv_isn == tcp_rsk(req)->rcv_isn &&
+	       c->snt_isn == tcp_rsk(req)->snt_isn && c->rmt_port == inet_rsk(req)->ir_rmt_port &&
+	       c->loc_port == inet_rsk(req)->ir_num;
+}
+
+void mptcp_glue_join_cookie_save(const struct net *net, const struct request_sock *req)
+{
+	struct join_cookie *c = &join_cookies[join_cookie_slot(net, req)];
+
+	spin_lock_bh(&join_cookies_lock);
+	c->net = net;
+	c->rcv_isn = tcp_rsk(req)->rcv_isn;
+	c->snt_isn = tcp_rsk(req)->snt_isn;
+	c->rmt_port = inet_rsk(req)->ir_rmt_port;
+	c->loc_port = inet_rsk(req)->ir_num;
+	memcpy(c->words, tcp_rsk(req)->ext_data, sizeof(c->words));
+	c->valid = true;
+	spin_unlock_bh(&join_cookies_lock);
+}
+
+bool mptcp_glue_join_cookie_restore(const struct net *net, struct request_sock *req)
+{
+	struct join_cookie *c = &join_cookies[join_cookie_slot(net, req)];
+	bool found;
+
+	spin_lock_bh(&join_cookies_lock);
+	found = join_cookie_matches(c, net, req);
+	if (found) {
+		memcpy(tcp_rsk(req)->ext_data, c->words, sizeof(c->words));
+		c->valid = false;
+	}
+	spin_unlock_bh(&join_cookies_lock);
+	return found;
+}
