@@ -230,6 +230,16 @@ struct mptcp_rs_port_listeners *mptcp_glue_port_listeners(const struct net *net)
 /* Whether the SYN's options (@len bytes at @opts) carry MP_JOIN (rust/subflow.rs). */
 bool mptcp_rs_syn_is_join(const u8 *opts, unsigned int len);
 /*
+ * A SYN that TCP is about to answer with a SYN cookie reached an MPTCP listener in @net:
+ * false if it must be dropped (rust/subflow.rs).
+ */
+bool mptcp_rs_cookie_syn_admit(const struct net *net, const u8 *opts, unsigned int len);
+/*
+ * The msk listener's subflow @ssk (not listening yet) drops join SYNs it could only refuse
+ * too late (pm_listen.c). Process context.
+ */
+void mptcp_glue_msk_listener_set_ops(struct sock *ssk);
+/*
  * Reset the subflow @sk with MP_TCPRST (its state must be in the reset phase), from a work
  * item: callers may hold the socket lock or run in softirq (tcp_ext.c).
  */

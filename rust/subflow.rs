@@ -1121,6 +1121,35 @@ unsafe extern "C" fn mptcp_rs_syn_is_join(opts: *const u8, len: c_uint) -> bool 
     conn::find_join_syn(unsafe { bytes(opts, len) }).is_some()
 }
 
+/// A SYN that TCP is about to answer with a SYN cookie reached an MPTCP listener in `net`
+/// (options `len` bytes at `opts`): false if it must be dropped, a join to a connection that
+/// takes no more subflows (a cookie keeps nothing to refuse it with at the third ACK),
+/// counted as upstream's subflow_check_req() counts it. Softirq.
+///
+/// # Safety
+///
+/// `net` must be a live namespace; `opts` readable for `len` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_cookie_syn_admit(
+    net: *const ffi::Net,
+    opts: *const u8,
+    len: c_uint,
+) -> bool {
+    // SAFETY: Per the function's contract.
+    let Some(MpJoin::Syn { token, .. }) = conn::find_join_syn(unsafe { bytes(opts, len) }) else {
+        return true;
+    };
+    // SAFETY: `net` is live (contract).
+    let full =
+        unsafe { join_lookup(net, token).is_ok() && !ffi::mptcp_glue_join_has_room(net, token) };
+    if full {
+        let mut counters = NetCounters(net);
+        counters.event(Event::JoinSynRx);
+        counters.event(Event::JoinRejected);
+    }
+    !full
+}
+
 /// Whether the request `words` are a join's (answered or refused): its child must not reach
 /// `accept()` (the listener sets `ext_drop_req`).
 ///

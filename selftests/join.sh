@@ -5,7 +5,7 @@
 # rate-limited (as upstream's mptcp_join.sh does) so the transfer outlives the handshake.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 10
+tap_plan 13
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -104,6 +104,32 @@ check "a join reset at its SYN is replaced by the next endpoint's, transfer inta
 	next_endpoint
 check "... whose join from 10.32.2.11 the server had established during the transfer" \
 	grep -q up "$tmp_joined"
+: with SYN cookies forced on the server, the join request is kept by cookie until its third ACK
+# (no request socket); with no room for it, its SYN is dropped, as upstream does.
+cookie_join() {
+	ip netns exec join-s iptables -F INPUT &&
+		ip netns exec join-s sysctl -qw net.ipv4.tcp_syncookies=2 || return 1
+	: >"$tmp_joined"
+	c0=$(counter join-c MPJoinSynAckRx) s0=$(counter join-s MPJoinAckRx)
+	transfer 8388608 7105 || return 1
+	c1=$(counter join-c MPJoinSynAckRx) s1=$(counter join-s MPJoinAckRx)
+	echo "client MPJoinSynAckRx +$((c1 - c0)), server MPJoinAckRx +$((s1 - s0))"
+	[ $((c1 - c0)) -eq 1 ] && [ $((s1 - s0)) -eq 1 ]
+}
+check "a join answered with a SYN cookie is checked at its third ACK, transfer intact" \
+	cookie_join
+check "... and the server had it established during the transfer" \
+	grep -q up "$tmp_joined"
+cookie_full() {
+	ip -n join-s mptcp limits set subflows 0 add_addr_accepted 0 || return 1
+	c0=$(counter join-c MPJoinSynAckRx) r0=$(counter join-s MPJoinRejected)
+	transfer 4194304 7106 || return 1
+	c1=$(counter join-c MPJoinSynAckRx) r1=$(counter join-s MPJoinRejected)
+	echo "client MPJoinSynAckRx +$((c1 - c0)), server MPJoinRejected +$((r1 - r0))"
+	[ $((c1 - c0)) -eq 0 ] && [ $((r1 - r0)) -ge 1 ]
+}
+check "with SYN cookies and no room, the join's SYN is dropped (MPJoinRejected), transfer intact" \
+	cookie_full
 rm -f "$tmp_joined"
 
 print_counters join-c join-s

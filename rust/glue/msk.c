@@ -563,6 +563,7 @@ static int mptcp_rs_listen(struct socket *sock, int backlog)
 	int err;
 
 	sf_callbacks_restore(sock->sk, first->sk);
+	mptcp_glue_msk_listener_set_ops(first->sk);
 	err = READ_ONCE(first->ops)->listen(first, backlog);
 	if (err) {
 		sf_callbacks_set(sock->sk, first->sk);

@@ -14,6 +14,11 @@
  * subflow_specific wraps ipv4_specific); children inherit the copy, which differs from the
  * original in conn_request only, which only listeners call.
  *
+ * The listener of an msk (listen() on an IPPROTO_MPTCP socket) gets such a copy too, whose
+ * conn_request only drops a join's SYN that TCP would answer with a SYN cookie when the
+ * connection takes no more subflows (upstream's subflow_check_req() does the same): the
+ * cookie keeps nothing to refuse the join with at its third ACK.
+ *
  * Locking: each namespace's list under its mutex (process context: netlink, namespace exit).
  */
 #include <linux/module.h>
@@ -35,15 +40,56 @@ struct port_listener {
 	struct socket *sock;
 };
 
-/* The listeners' af_ops per family (0: IPv4, 1: IPv6), made from the first socket's. */
-static DEFINE_MUTEX(port_listener_ops_lock);
-static struct inet_connection_sock_af_ops port_listener_ops[2];
-static const struct inet_connection_sock_af_ops *port_listener_orig[2];
+enum listener_kind {
+	LISTENER_MSK,		/* an msk's (IPPROTO_MPTCP) */
+	LISTENER_PORT,		/* an endpoint port's: joins only */
+};
+
+/* The family's own af_ops (0: IPv4, 1: IPv6), which the listeners' wrap. */
+static const struct inet_connection_sock_af_ops *family_ops(int i)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (i)
+		return &ipv6_specific;
+#endif
+	return &ipv4_specific;
+}
+
+/* The listeners' af_ops per kind and family, made at first use. */
+static DEFINE_MUTEX(listener_ops_lock);
+static struct inet_connection_sock_af_ops listener_ops[2][2];
+static bool listener_ops_made[2];
+
+/* Whether TCP will answer the SYN @skb on the listener @sk with a SYN cookie (as tcp_conn_request() decides). */
+static bool syn_gets_cookie(const struct sock *sk, const struct sk_buff *skb)
+{
+#ifdef CONFIG_SYN_COOKIES
+	u8 syncookies = READ_ONCE(sock_net(sk)->ipv4.sysctl_tcp_syncookies);
+
+	/* A SYN that matched a TIME_WAIT socket skips the cookie checks. */
+	if (TCP_SKB_CB(skb)->tcp_tw_isn)
+		return false;
+	return syncookies == 2 || (syncookies && inet_csk_reqsk_queue_is_full(sk));
+#else
+	return false;
+#endif
+}
+
+static int msk_listener_conn_request(struct sock *sk, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	/* Dropped: TCP ignores what this returns and frees the SYN. */
+	if (syn_gets_cookie(sk, skb) &&
+	    !mptcp_rs_cookie_syn_admit(sock_net(sk), (const u8 *)(th + 1),
+				       __tcp_hdrlen(th) - sizeof(*th)))
+		return -EPERM;
+	return family_ops(sk->sk_family == AF_INET6)->conn_request(sk, skb);
+}
 
 static int port_listener_conn_request(struct sock *sk, struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
-	int i = sk->sk_family == AF_INET6;
 
 	if (!mptcp_rs_syn_is_join((const u8 *)(th + 1), __tcp_hdrlen(th) - sizeof(*th))) {
 		/* TCP ignores what this returns: the reset is ours to send, as upstream's is. */
@@ -57,22 +103,37 @@ static int port_listener_conn_request(struct sock *sk, struct sk_buff *skb)
 		tcp_request_sock_ops.send_reset(sk, skb, SK_RST_REASON_MPTCP_RST_EPROHIBIT);
 		return -EPERM;
 	}
-	return port_listener_orig[i]->conn_request(sk, skb);
+	return msk_listener_conn_request(sk, skb);
 }
 
-/* @sk (a fresh, locked, unbound socket) takes the join-only conn_request. */
-static void port_listener_set_ops(struct sock *sk)
+/*
+ * @sk (a locked TCP socket, not listening yet, with its family's own af_ops) takes @kind's
+ * conn_request.
+ */
+static void listener_set_ops(struct sock *sk, enum listener_kind kind)
 {
 	int i = sk->sk_family == AF_INET6;
 
-	mutex_lock(&port_listener_ops_lock);
-	if (!port_listener_orig[i]) {
-		port_listener_ops[i] = *inet_csk(sk)->icsk_af_ops;
-		port_listener_ops[i].conn_request = port_listener_conn_request;
-		port_listener_orig[i] = inet_csk(sk)->icsk_af_ops;
+	mutex_lock(&listener_ops_lock);
+	if (!listener_ops_made[i]) {
+		listener_ops[LISTENER_MSK][i] = *family_ops(i);
+		listener_ops[LISTENER_MSK][i].conn_request = msk_listener_conn_request;
+		listener_ops[LISTENER_PORT][i] = *family_ops(i);
+		listener_ops[LISTENER_PORT][i].conn_request = port_listener_conn_request;
+		listener_ops_made[i] = true;
 	}
-	mutex_unlock(&port_listener_ops_lock);
-	inet_csk(sk)->icsk_af_ops = &port_listener_ops[i];
+	mutex_unlock(&listener_ops_lock);
+	inet_csk(sk)->icsk_af_ops = &listener_ops[kind][i];
+}
+
+void mptcp_glue_msk_listener_set_ops(struct sock *ssk)
+{
+	lock_sock(ssk);
+	/* Not a listener already, nor an IPv6 socket left with the IPv4-mapped ops. */
+	if (ssk->sk_state == TCP_CLOSE &&
+	    inet_csk(ssk)->icsk_af_ops == family_ops(ssk->sk_family == AF_INET6))
+		listener_set_ops(ssk, LISTENER_MSK);
+	release_sock(ssk);
 }
 
 static int port_listener_open(struct net *net, const struct mptcp_rs_endpoint *ep,
@@ -101,7 +162,7 @@ static int port_listener_open(struct net *net, const struct mptcp_rs_endpoint *e
 		len = sizeof(*sin6);
 	}
 	lock_sock(sock->sk);
-	port_listener_set_ops(sock->sk);
+	listener_set_ops(sock->sk, LISTENER_PORT);
 	release_sock(sock->sk);
 	if (ep->ifindex)
 		sock->sk->sk_bound_dev_if = ep->ifindex;
