@@ -305,6 +305,8 @@ bool mptcp_glue_msk_data_ready(struct sock *ssk);
  * then a path failing, not the connection's end. Any context.
  */
 bool mptcp_glue_msk_lives_on(struct sock *sk);
+/* Whether the first subflow of @sk no longer carries the connection (msk.h). */
+bool mptcp_glue_msk_first_path_closed(const struct sock *sk);
 /* The largest TCP window any subflow of @sk (@ssk among them) advertises now. Any context. */
 u32 mptcp_glue_msk_max_rcv_wnd(struct sock *sk, const struct sock *ssk);
 
@@ -651,6 +653,7 @@ bool mptcp_rs_tx_can_merge(void *state, u32 seq, u32 len, u32 next_len);
 
 /* May the msk give this subflow data now? */
 bool mptcp_rs_tx_ready(void *state);
+void mptcp_rs_subflow_close_path_only(void *state);
 /* The DSN the subflow's byte at @write_seq carries unless told otherwise; false if none. */
 bool mptcp_rs_tx_next_dsn(void *state, u32 write_seq, u64 *dsn);
 /*

@@ -14,6 +14,18 @@ use crate::{
 };
 use core::ffi::{c_int, c_void};
 
+/// The path manager closes this subflow while joins carry the connection: its FIN is not
+/// the stream's end (`Conn::close_path_only`).
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_close_path_only(state: *mut c_void) {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.conn.close_path_only();
+}
+
 /// Whether the msk may give the subflow data now. See `Conn::tx_ready`.
 ///
 /// # Safety

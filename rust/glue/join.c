@@ -28,6 +28,7 @@ void msk_joins_init(struct sock *sk)
 	INIT_LIST_HEAD(&msk_of(sk)->joins);
 	msk_of(sk)->njoins = 0;
 	msk_of(sk)->joins_closed = false;
+	msk_of(sk)->first_path_closed = false;
 	msk_pm_init(sk);
 }
 

@@ -216,13 +216,62 @@ void msk_join_gone(struct sock *sk)
 	if (!first)
 		return;
 	err = READ_ONCE(first->sk_err);
-	if ((err || inet_sk_state_load(first) == TCP_CLOSE) && !mptcp_glue_msk_lives_on(sk) &&
-	    inet_sk_state_load(sk) != TCP_CLOSE) {
-		WRITE_ONCE(sk->sk_err, err ?: ECONNRESET);
+	if ((err || inet_sk_state_load(first) == TCP_CLOSE ||
+	     READ_ONCE(msk_of(sk)->first_path_closed)) &&
+	    !mptcp_glue_msk_lives_on(sk) && inet_sk_state_load(sk) != TCP_CLOSE) {
+		/* No error once the stream has ended: the paths closed after the DATA_FIN. */
+		if (err || !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN))
+			WRITE_ONCE(sk->sk_err, err ?: ECONNRESET);
 		msk_set_state(sk, TCP_CLOSE);
 		sk_error_report(sk);
 	}
 	sock_put(first);
+}
+
+bool mptcp_glue_msk_first_path_closed(const struct sock *sk)
+{
+	return READ_ONCE(msk_of(sk)->first_path_closed);
+}
+
+bool msk_close_first_path(struct sock *sk, struct sock *first)
+{
+	void *state;
+
+	if (!mptcp_glue_msk_lives_on(sk))
+		return false;
+	WRITE_ONCE(msk_of(sk)->first_path_closed, true);
+	lock_sock(first);
+	state = mptcp_glue_subflow_state(first);
+	if (state)
+		mptcp_rs_subflow_close_path_only(state);
+	release_sock(first);
+	/* shutdown(SHUT_WR): the peer still gets what TCP queued, and may still send. */
+	if (first->sk_socket &&
+	    (1 << inet_sk_state_load(first)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		kernel_sock_shutdown(first->sk_socket, SHUT_WR);
+	msk_tx_subflow_closed(sk);
+	return true;
+}
+
+/*
+ * Whether the first subflow @ssk's new state is not the msk's: the connection lives on over
+ * its joins and the first subflow was closed by the path manager, was reset, or the peer
+ * closed it before the stream's end (then it is marked so for good).
+ */
+static bool first_path_over(struct sock *sk, struct sock *ssk)
+{
+	if (READ_ONCE(msk_of(sk)->first_path_closed))
+		return true;
+	if (!mptcp_glue_msk_lives_on(sk))
+		return false;
+	if (READ_ONCE(ssk->sk_err) && inet_sk_state_load(ssk) == TCP_CLOSE)
+		return true;
+	if (inet_sk_state_load(ssk) == TCP_CLOSE_WAIT &&
+	    !(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN)) {
+		WRITE_ONCE(msk_of(sk)->first_path_closed, true);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -240,10 +289,10 @@ static void mptcp_rs_sf_state_change(struct sock *ssk)
 
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = msk_of_subflow(ssk);
-	if (sk && READ_ONCE(ssk->sk_err) && inet_sk_state_load(ssk) == TCP_CLOSE &&
-	    mptcp_glue_msk_lives_on(sk)) {
-		/* Reset: what it held goes on the joins. */
-		msk_tx_subflow_closed(sk);
+	if (sk && first_path_over(sk, ssk)) {
+		/* Reset or closed: what it held goes on the joins. */
+		if (inet_sk_state_load(ssk) == TCP_CLOSE)
+			msk_tx_subflow_closed(sk);
 		chained = msk_of(sk)->sf_state_change;
 	} else if (sk) {
 		msk_set_state(sk, inet_sk_state_load(ssk));
@@ -269,7 +318,7 @@ static void mptcp_rs_sf_error_report(struct sock *ssk)
 
 	read_lock_bh(&ssk->sk_callback_lock);
 	sk = msk_of_subflow(ssk);
-	if (sk && mptcp_glue_msk_lives_on(sk)) {
+	if (sk && (READ_ONCE(msk_of(sk)->first_path_closed) || mptcp_glue_msk_lives_on(sk))) {
 		msk_tx_subflow_closed(sk);
 		chained = msk_of(sk)->sf_error_report;
 	} else if (sk) {
@@ -723,8 +772,9 @@ static int mptcp_rs_shutdown(struct socket *sock, int how)
 		lock_sock(sock->sk);
 		msk_tx_shutdown(sock->sk);
 		release_sock(sock->sk);
-		/* A first subflow reset while joins carry on: the DATA_FIN goes over those. */
-		if (inet_sk_state_load(first->sk) == TCP_CLOSE &&
+		/* A first subflow reset or closed while joins carry on: the DATA_FIN goes over those. */
+		if ((inet_sk_state_load(first->sk) == TCP_CLOSE ||
+		     READ_ONCE(msk_of(sock->sk)->first_path_closed)) &&
 		    mptcp_glue_msk_lives_on(sock->sk))
 			return 0;
 	}

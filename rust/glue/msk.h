@@ -123,6 +123,13 @@ struct mptcp_rs_sock {
 	struct list_head joins;
 	unsigned int njoins;
 	bool joins_closed;
+	/*
+	 * The first subflow no longer carries the connection, its joins do: the path manager
+	 * closed it (REMOVE_ADDR of address id 0, ours or the peer's), or the peer closed it
+	 * before the stream's end (a FIN without DATA_FIN: it removed that path). Its state is
+	 * no longer the msk's from then on. Set once.
+	 */
+	bool first_path_closed;
 	/* The in-kernel path manager's work for this connection (opening subflows). */
 	struct work_struct pm_work;
 	/* What the path manager does next (pm_kernel.c), under joins_lock. */
@@ -175,6 +182,12 @@ void msk_pm_stop(struct sock *sk);
 bool msk_has_live_join(struct sock *sk);
 /* msk.c: a join of @sk closed: if it was the last way left, the connection fails. */
 void msk_join_gone(struct sock *sk);
+/*
+ * msk.c: the path manager closes @sk's first subflow @first while joins carry the
+ * connection (a FIN on it; what it held goes again over the joins). False, and nothing done,
+ * without a live join. Process context.
+ */
+bool msk_close_first_path(struct sock *sk, struct sock *first);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
 

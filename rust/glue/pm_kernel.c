@@ -243,7 +243,8 @@ static int join_peer_id(struct sock *ssk)
 
 /*
  * The peer withdrew its address @id (REMOVE_ADDR): the joins to it close, and their places
- * count no more. Counted once per id (RmAddr), as upstream does. Process context.
+ * count no more; id 0 is its initial address, the first subflow's, which closes too if joins
+ * carry the connection. Counted once per id (RmAddr), as upstream does. Process context.
  */
 static void msk_pm_address_removed(struct sock *sk, u8 id)
 {
@@ -261,6 +262,14 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 			n--;
 		}
 		sock_put(ssk);
+	}
+	if (!id) {
+		struct sock *first = mptcp_glue_msk_first_get(sk);
+
+		if (first) {
+			msk_close_first_path(sk, first);
+			sock_put(first);
+		}
 	}
 	/* An announcement acted upon is gone: another may be taken (upstream does the same). */
 	spin_lock_bh(&msk_of(sk)->joins_lock);
@@ -838,12 +847,34 @@ static void msk_pm_removals(struct sock *sk)
 }
 
 /*
+ * Our address id 0 withdrawn (DEL_ADDR of id 0 with the address @ep): if it is the first
+ * subflow's and joins carry the connection, the peer is told (REMOVE_ADDR of id 0) and the
+ * first subflow closes (RmSubflow), as upstream's mptcp_nl_remove_id_zero_address().
+ */
+static void msk_pm_first_address_gone(struct sock *sk, struct sock *first,
+				      const struct mptcp_rs_endpoint *ep)
+{
+	struct mptcp_rs_endpoint local;
+
+	subflow_address(first, false, &local);
+	if (!same_address(&local, ep) ||
+	    (ep->port && ep->port != ntohs(inet_sk(first)->inet_sport)) ||
+	    !mptcp_glue_msk_lives_on(sk))
+		return;
+	local.id = 0;
+	/* On the first subflow itself: the peer sees it before that subflow's FIN. */
+	subflow_signal(first, SIGNAL_WITHDRAW, &local);
+	if (msk_close_first_path(sk, first))
+		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
+}
+
+/*
  * Our endpoints removed (DEL_ADDR, FLUSH_ADDRS): the joins leaving from their addresses close
  * (RmSubflow each), and the peer is told (REMOVE_ADDR) if it was announced the address or,
  * unless flushed, had subflows from it: upstream's mptcp_nl_remove_subflow_and_signal_addr()
- * and mptcp_pm_flush_addrs_and_subflows(). The first subflow stays: the connection lives on
- * it. A "subflow" endpoint whose fullmesh flag changed only has its subflows closed and
- * opened again as the flag now says (upstream's mptcp_pm_nl_fullmesh()).
+ * and mptcp_pm_flush_addrs_and_subflows(). The first subflow stays, unless its address is
+ * withdrawn as id 0 (above). A "subflow" endpoint whose fullmesh flag changed only has its
+ * subflows closed and opened again as the flag now says (upstream's mptcp_pm_nl_fullmesh()).
  */
 static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 {
@@ -862,6 +893,8 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 			how = pm->gone[0].how;
 			pm->ngone--;
 			memmove(&pm->gone[0], &pm->gone[1], pm->ngone * sizeof(pm->gone[0]));
+		}
+		if (take && ep.id) {
 			__clear_bit(ep.id, pm->used);
 			if (how != MSK_PM_RECREATED) {
 				announced = __test_and_clear_bit(ep.id, pm->announced);
@@ -874,6 +907,10 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			return;
+		if (!ep.id) {
+			msk_pm_first_address_gone(sk, first, &ep);
+			continue;
+		}
 		closed = msk_close_joins_from(sk, &ep);
 		if (how != MSK_PM_RECREATED &&
 		    (announced || (closed && how == MSK_PM_DELETED &&

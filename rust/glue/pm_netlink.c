@@ -232,12 +232,14 @@ static int mptcp_pm_del_addr_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	/*
-	 * Id 0 is each connection's initial address, never an endpoint: upstream removes it from
-	 * the connections using the address and reports success. No connection has a second
-	 * subflow to keep yet, so there is nothing to do.
+	 * Id 0 is each connection's initial address, never an endpoint: upstream withdraws it
+	 * from the connections using the address and reports success.
 	 */
-	if (!ep.id)
+	if (!ep.id) {
+		if (ep.family != AF_UNSPEC)
+			mptcp_glue_pm_endpoint_removed(genl_info_net(info), &ep, false);
 		return 0;
+	}
 	/* What the connections using it need to know; the table's lock is not held across. */
 	if (!mptcp_rs_pm_get(genl_info_net(info), ep.id, &gone))
 		memset(&gone, 0, sizeof(gone));

@@ -472,12 +472,13 @@ static int rx_copy(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct msghdr *m
 }
 
 /*
- * The first subflow @ssk failed or closed, and that is the reader's end: unless the
- * connection lives on over its joins (mptcp_glue_msk_lives_on()).
+ * The first subflow @ssk failed or closed (or the path manager closed it), and that is the
+ * reader's end: unless the connection lives on over its joins (mptcp_glue_msk_lives_on()).
  */
 static bool rx_first_over(struct sock *sk, struct sock *ssk)
 {
-	if (!READ_ONCE(ssk->sk_err) && inet_sk_state_load(ssk) != TCP_CLOSE)
+	if (!READ_ONCE(ssk->sk_err) && inet_sk_state_load(ssk) != TCP_CLOSE &&
+	    !mptcp_glue_msk_first_path_closed(sk))
 		return false;
 	return !mptcp_glue_msk_lives_on(sk);
 }
@@ -554,9 +555,12 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled) &&
 			    !READ_ONCE(rx->multipath))
 				break;
-			/* Likewise a first subflow closed or reset while joins carry on. */
-			if (ssk->sk_state == TCP_CLOSE && rx_first_over(sk, ssk)) {
-				copied = -ENOTCONN;
+			/*
+			 * Likewise a first subflow closed or reset while joins carried on, and
+			 * the last of them is gone too (msk_join_gone() set the msk's error).
+			 */
+			if (rx_first_over(sk, ssk)) {
+				copied = sock_error(sk) ?: -ENOTCONN;
 				break;
 			}
 			if (!timeo) {

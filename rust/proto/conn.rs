@@ -449,8 +449,12 @@ pub struct Conn {
     tx_runs: TxOffsets<TX_RUNS>,
     /// The DSN of our DATA_FIN, once the msk (which placed data on several subflows) closed
     /// its sending side: it goes on every segment until acknowledged. `None`: the first
-    /// subflow's FIN carries it after its last byte, as with one subflow.
+    /// subflow's FIN carries it after its last byte, as with one subflow (unless
+    /// `fin_closes_path`).
     snd_data_fin: Option<u64>,
+    /// This subflow's FIN closes its path only (the path manager closed the first subflow
+    /// while joins carry the connection): no DATA_FIN rides on it unless `snd_data_fin`.
+    fin_closes_path: bool,
     /// An additional subflow (MP_JOIN) rather than the first (MP_CAPABLE).
     join: Option<JoinRole>,
     /// The initiator's third-ACK option (its HMAC computed once), repeated until acknowledged.
@@ -513,6 +517,7 @@ impl Conn {
             tx: TxMappings::new(),
             tx_runs: TxOffsets::new(),
             snd_data_fin: None,
+            fin_closes_path: false,
             join: None,
             join_ack: None,
             signals: Signals::NONE,
@@ -693,6 +698,12 @@ impl Conn {
         if self.phase == Phase::Established {
             self.snd_data_fin = Some(dsn);
         }
+    }
+
+    /// The path manager closes this subflow while the connection goes on over others: its
+    /// FIN is not the stream's end.
+    pub fn close_path_only(&mut self) {
+        self.fin_closes_path = true;
     }
 
     /// The peer's DATA_ACK and the right edge of its connection-level window, as seen on
@@ -1289,7 +1300,7 @@ impl Conn {
             // A DATA_FIN alone: SSN 0, length 1, the DSN right after the last data byte.
             let dsn = match self.snd_data_fin {
                 Some(dsn) => dsn,
-                None if self.join.is_none() => self.snd_dsn(self.snd_rel),
+                None if self.join.is_none() && !self.fin_closes_path => self.snd_dsn(self.snd_rel),
                 None => return None,
             };
             let mut fin = Mapping::data_fin_only(dsn, None);
@@ -1309,9 +1320,11 @@ impl Conn {
         };
         let payload = u16::try_from(seg.payload.min(run)).unwrap_or(u16::MAX);
         let mut mapping = Mapping::new(dsn, rel32, payload);
-        let ends_stream = self
-            .snd_data_fin
-            .is_none_or(|fin| fin == dsn.wrapping_add(u64::from(payload)));
+        let ends_stream = match self.snd_data_fin {
+            Some(fin) => fin == dsn.wrapping_add(u64::from(payload)),
+            // Only the first subflow's FIN implies the stream's end, as with one subflow.
+            None => self.join.is_none() && !self.fin_closes_path,
+        };
         // The DATA_FIN rides after the last byte when the whole payload is mapped, the length
         // field has room for it and (with several subflows) the stream ends there.
         if seg.fin && u32::from(payload) == seg.payload && payload < u16::MAX && ends_stream {

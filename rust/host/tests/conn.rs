@@ -623,6 +623,25 @@ fn the_msk_places_its_bytes_anywhere_in_the_stream() {
 }
 
 #[test]
+fn a_first_subflow_closed_as_a_path_carries_no_data_fin() {
+    // With one subflow its FIN is the stream's end...
+    let (mut p, _) = established_with_data();
+    let (opts, _) = p.client_sends(100, true);
+    assert!(only_dss(&opts).data_fin);
+    // ... not once the path manager closes it while joins carry the connection.
+    let (mut p, _) = established_with_data();
+    p.client.close_path_only();
+    let (opts, _) = p.client_sends(100, true);
+    assert!(!only_dss(&opts).data_fin, "a FIN after data");
+    let (opts, _) = p.client_sends(0, true);
+    assert!(
+        opts.iter()
+            .all(|o| !matches!(o, MptcpOption::Dss(d) if d.data_fin)),
+        "a FIN alone"
+    );
+}
+
+#[test]
 fn a_segment_ending_before_the_streams_end_does_not_carry_the_data_fin() {
     let (mut p, next) = established_with_data();
     // This subflow's last bytes are next .. next + 100; another carried up to next + 400.
