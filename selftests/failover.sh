@@ -6,7 +6,7 @@
 # transfer arrives intact both ways.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 11
+tap_plan 15
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -90,6 +90,31 @@ check "the first subflow reset mid-transfer: 16 MiB arrive intact both ways" res
 check "what it held went again over the join (MPTCPRetrans)" grew fo-c MPTCPRetrans
 check "no subflow was reset for a broken mapping" \
 	sh -c "[ $(counter fo-s DSSNotMatching) -eq 0 ] && [ $(counter fo-c DSSNotMatching) -eq 0 ]"
+# The path manager withdraws address id 0 (the first subflow's) mid-transfer, on either end
+# (upstream's "remove id 0" cases): REMOVE_ADDR of id 0, the first subflow closes on both
+# ends (FINs, no reset), and the transfer goes on over the join.
+withdraw_id0() {
+	transfer_with_cut "ip -n $1 mptcp endpoint delete id 0 $2" : "$3"
+}
+# withdrawn_by NS PEER: NS closed its first subflow, PEER was told, neither sent a reset.
+withdrawn_by() {
+	rose "$1" RmSubflow 1 MPRstTx 0 && rose "$2" RmAddr 1 MPRstTx 0
+}
+snap fo-c fo-s
+check "the client withdraws address id 0 mid-transfer: 16 MiB arrive intact both ways" \
+	withdraw_id0 fo-c 10.34.1.1 7204
+check "... the client closed its first subflow (RmSubflow), the server was told (RmAddr), no reset" \
+	withdrawn_by fo-c fo-s
+# For the server's, the join must go elsewhere than to its id 0 address: to its second one,
+# which it announces (the client's own endpoint would join the server's first address).
+ip -n fo-c mptcp endpoint flush
+ip -n fo-c mptcp limits set add_addr_accepted 1 subflows 2
+ip -n fo-s mptcp endpoint add 10.34.2.2 dev fveth2s signal || echo "# endpoint setup failed"
+snap fo-c fo-s
+check "the server withdraws address id 0 mid-transfer: 16 MiB arrive intact both ways" \
+	withdraw_id0 fo-s 10.34.1.2 7205
+check "... the server closed its first subflow (RmSubflow), the client was told (RmAddr), no reset" \
+	withdrawn_by fo-s fo-c
 print_counters fo-c fo-s
 
 rm -f "$tmp_cut"

@@ -233,12 +233,15 @@ bool mptcp_glue_msk_first_path_closed(const struct sock *sk)
 	return READ_ONCE(msk_of(sk)->first_path_closed);
 }
 
-bool msk_close_first_path(struct sock *sk, struct sock *first)
+bool msk_first_path_closable(struct sock *sk)
+{
+	return mptcp_glue_msk_lives_on(sk) && msk_tx_take_over_now(sk);
+}
+
+void msk_close_first_path(struct sock *sk, struct sock *first)
 {
 	void *state;
 
-	if (!mptcp_glue_msk_lives_on(sk))
-		return false;
 	WRITE_ONCE(msk_of(sk)->first_path_closed, true);
 	lock_sock(first);
 	state = mptcp_glue_subflow_state(first);
@@ -250,7 +253,6 @@ bool msk_close_first_path(struct sock *sk, struct sock *first)
 	    (1 << inet_sk_state_load(first)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
 		kernel_sock_shutdown(first->sk_socket, SHUT_WR);
 	msk_tx_subflow_closed(sk);
-	return true;
 }
 
 /*

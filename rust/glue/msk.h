@@ -183,11 +183,15 @@ bool msk_has_live_join(struct sock *sk);
 /* msk.c: a join of @sk closed: if it was the last way left, the connection fails. */
 void msk_join_gone(struct sock *sk);
 /*
- * msk.c: the path manager closes @sk's first subflow @first while joins carry the
- * connection (a FIN on it; what it held goes again over the joins). False, and nothing done,
- * without a live join. Process context.
+ * msk.c: whether @sk's first subflow may be closed while the connection goes on (a join can
+ * carry it, and the msk sends its stream itself, msk_tx_take_over_now()). Process context.
  */
-bool msk_close_first_path(struct sock *sk, struct sock *first);
+bool msk_first_path_closable(struct sock *sk);
+/*
+ * msk.c: the path manager closes @sk's first subflow @first, msk_first_path_closable() (a
+ * FIN on it; what it held goes again over the joins). Process context.
+ */
+void msk_close_first_path(struct sock *sk, struct sock *first);
 /* join.c: the msk's joins close (abortively if @abort); none are taken afterwards. */
 void msk_close_joins(struct sock *sk, bool abort);
 
@@ -213,6 +217,12 @@ bool msk_tx_writable(struct sock *sk);
 void msk_tx_fill_info(struct sock *sk, struct mptcp_info *info);
 /* msk_tx.c: a subflow of @sk closed: what it held goes on the others at once. */
 void msk_tx_subflow_closed(struct sock *sk);
+/*
+ * msk_tx.c: the msk sends its stream itself from now on, taking over from the first subflow
+ * if it has not yet: whether it does. Before the first subflow's FIN, which would shift the
+ * next DSN the first subflow's sequence numbers imply. Process context, msk not locked.
+ */
+bool msk_tx_take_over_now(struct sock *sk);
 /* msk_tx.c: a subflow's write space wakes the msk's writer too (sk_callback_lock held). */
 void msk_tx_hook_write_space(struct sock *ssk);
 void msk_tx_unhook_write_space(struct sock *ssk);

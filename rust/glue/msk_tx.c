@@ -548,6 +548,20 @@ bool msk_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t len, int *ret)
 	return true;
 }
 
+bool msk_tx_take_over_now(struct sock *sk)
+{
+	struct msk_tx *tx = &msk_of(sk)->tx;
+	bool active;
+
+	lock_sock(sk);
+	/* Not while the first subflow writes on its own (tx.c): it may be blocked in TCP. */
+	if (!tx->active && !atomic_read(&tx->direct_writers))
+		tx_take_over(sk);
+	active = tx->active;
+	release_sock(sk);
+	return active;
+}
+
 void msk_tx_direct_done(struct sock *sk)
 {
 	atomic_dec(&msk_of(sk)->tx.direct_writers);

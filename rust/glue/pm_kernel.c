@@ -267,7 +267,8 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 		struct sock *first = mptcp_glue_msk_first_get(sk);
 
 		if (first) {
-			msk_close_first_path(sk, first);
+			if (msk_first_path_closable(sk))
+				msk_close_first_path(sk, first);
 			sock_put(first);
 		}
 	}
@@ -859,13 +860,13 @@ static void msk_pm_first_address_gone(struct sock *sk, struct sock *first,
 	subflow_address(first, false, &local);
 	if (!same_address(&local, ep) ||
 	    (ep->port && ep->port != ntohs(inet_sk(first)->inet_sport)) ||
-	    !mptcp_glue_msk_lives_on(sk))
+	    !msk_first_path_closable(sk))
 		return;
 	local.id = 0;
 	/* On the first subflow itself: the peer sees it before that subflow's FIN. */
 	subflow_signal(first, SIGNAL_WITHDRAW, &local);
-	if (msk_close_first_path(sk, first))
-		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
+	msk_close_first_path(sk, first);
+	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
 }
 
 /*
