@@ -648,6 +648,13 @@ static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
 		int err;
 
 		memcpy(&fl6.daddr, remote->addr, 16);
+		/*
+		 * A link-local address is reachable only over a named interface, which an
+		 * announcement does not give: the join leaves from the wildcard address, as
+		 * upstream's does, and its connect() fails (MPJoinSynTxConnectErr).
+		 */
+		if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+			return 0;
 		err = ip6_dst_lookup(net, NULL, &dst, &fl6);
 		if (err)
 			return err;
