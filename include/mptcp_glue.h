@@ -146,10 +146,11 @@ void mptcp_rs_pm_get_limits(const struct net *net, u32 *add_addr_accepted, u32 *
 /*
  * The next endpoint (id above @after) to open an additional subflow from, for a connection
  * whose first subflow left from @first's address: flagged "subflow", same family, another
- * address. False if none. Any context.
+ * address unless that first subflow is closed (@first_closed). False if none. Any context.
  */
 bool mptcp_rs_pm_next_subflow(const struct net *net, u8 after,
-			      const struct mptcp_rs_endpoint *first, struct mptcp_rs_endpoint *out);
+			      const struct mptcp_rs_endpoint *first, bool first_closed,
+			      struct mptcp_rs_endpoint *out);
 /*
  * The endpoint table of @net changed (join.c): every connection's path manager looks at the
  * endpoints added, and those using the removed endpoint @gone close its subflows and tell the
@@ -180,7 +181,7 @@ bool mptcp_rs_pm_next_flagged(const struct net *net, u8 after, u32 mask,
  */
 bool mptcp_rs_pm_next_signal(const struct net *net, u8 after,
 			     const struct mptcp_rs_endpoint *first, bool any_family,
-			     struct mptcp_rs_endpoint *out);
+			     bool first_closed, struct mptcp_rs_endpoint *out);
 /*
  * Our address @local for a subflow leaving from it takes its endpoint's id and flags; if none
  * is listed, a new implicit endpoint's (@implicit: else it is left as it is). A negative

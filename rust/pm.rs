@@ -238,7 +238,8 @@ unsafe extern "C" fn mptcp_rs_pm_next(
 
 /// The next endpoint (identifier above `after`) to open an additional subflow from, for a
 /// connection whose first subflow left from `first`'s address (see
-/// [`Endpoints::next_subflow_source`]); false if none. Any context.
+/// [`Endpoints::next_subflow_source`]), that address too once the first subflow is closed
+/// (`first_closed`); false if none. Any context.
 ///
 /// # Safety
 ///
@@ -248,12 +249,13 @@ unsafe extern "C" fn mptcp_rs_pm_next_subflow(
     net: *const ffi::Net,
     after: u8,
     first: *const RawEndpoint,
+    first_closed: bool,
     out: *mut RawEndpoint,
 ) -> bool {
     // SAFETY: As the caller's contract.
     unsafe {
         next_for_connection(net, first, out, |eps, first| {
-            eps.next_subflow_source(after, first)
+            eps.next_subflow_source(after, first, first_closed)
         })
     }
 }
@@ -281,7 +283,8 @@ unsafe extern "C" fn mptcp_rs_pm_next_flagged(
 }
 
 /// The next endpoint (identifier above `after`) to announce to the peer of a connection
-/// whose first subflow left from `first`'s address, of its family unless `any_family` (see
+/// whose first subflow left from `first`'s address, of its family unless `any_family`, that
+/// address too once the first subflow is closed (`first_closed`; see
 /// [`Endpoints::next_signal`]); false if none. Any context.
 ///
 /// # Safety
@@ -293,12 +296,13 @@ unsafe extern "C" fn mptcp_rs_pm_next_signal(
     after: u8,
     first: *const RawEndpoint,
     any_family: bool,
+    first_closed: bool,
     out: *mut RawEndpoint,
 ) -> bool {
     // SAFETY: As the caller's contract.
     unsafe {
         next_for_connection(net, first, out, |eps, first| {
-            eps.next_signal(after, first, any_family)
+            eps.next_signal(after, first, any_family, first_closed)
         })
     }
 }

@@ -247,6 +247,10 @@ void msk_close_first_path(struct sock *sk, struct sock *first)
 	state = mptcp_glue_subflow_state(first);
 	if (state)
 		mptcp_rs_subflow_close_path_only(state);
+	/* The path managers hear of it as of any subflow closed (once: while it is open). */
+	if ((1 << first->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+		mptcp_glue_event_sub(MPTCP_EVENT_SUB_CLOSED, first, READ_ONCE(msk_of(sk)->token),
+				     GFP_KERNEL);
 	release_sock(first);
 	/* shutdown(SHUT_WR): the peer still gets what TCP queued, and may still send. */
 	if (first->sk_socket &&

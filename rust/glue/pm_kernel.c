@@ -419,7 +419,9 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 	deny_id0 = peer_denies_join_id0(ssk);
 	subflow_address(ssk, true, &peer);
 	/* Bounded by the number of endpoint ids. */
-	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first, &ep); i++) {
+	for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(sock_net(sk), after, first,
+							  mptcp_glue_msk_first_path_closed(sk), &ep);
+	     i++) {
 		after = ep.id;
 		/* Each endpoint once per connection, even if its subflow failed or closed. */
 		if (test_bit(ep.id, msk_of(sk)->pm.used))
@@ -478,6 +480,44 @@ static int subflow_signal(struct sock *ssk, enum subflow_signal what,
 		}
 	}
 	release_sock(ssk);
+	return err;
+}
+
+/* A join of @sk that can carry a signal now, held; NULL if none. Process context. */
+static struct sock *msk_signalling_join(struct sock *sk)
+{
+	struct sock *ssk;
+	unsigned int n;
+
+	/* Bounded by the subflow limit, as every walk of the joins. */
+	for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+		if ((1 << inet_sk_state_load(ssk)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))
+			return ssk;
+		sock_put(ssk);
+	}
+	return NULL;
+}
+
+/*
+ * A signal for the peer (ADD_ADDR, REMOVE_ADDR) on the first subflow @first, or on a join once
+ * the first no longer carries the connection or cannot carry it now. As subflow_signal().
+ */
+static int msk_signal(struct sock *sk, struct sock *first, enum subflow_signal what,
+		      const struct mptcp_rs_endpoint *ep)
+{
+	struct sock *join;
+	int err = -EAGAIN;
+
+	if (!mptcp_glue_msk_first_path_closed(sk)) {
+		err = subflow_signal(first, what, ep);
+		if (err != -EAGAIN)
+			return err;
+	}
+	join = msk_signalling_join(sk);
+	if (join) {
+		err = subflow_signal(join, what, ep);
+		sock_put(join);
+	}
 	return err;
 }
 
@@ -558,7 +598,8 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 		return;
 	/* The first one not announced yet (the bitmap is this work's own). */
 	for (i = 0, after = 0; i < 256; i++, after = ep.id) {
-		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, msk_any_family(sk), &ep))
+		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, msk_any_family(sk),
+					     mptcp_glue_msk_first_path_closed(sk), &ep))
 			return;
 		if (!test_bit(ep.id, pm->announced))
 			break;
@@ -577,7 +618,7 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 	pm->retransmitted = 0;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, 0));
-	if (subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep))
+	if (msk_signal(sk, ssk, SIGNAL_ANNOUNCE, &ep))
 		msk_pm_announce_over(sk, ep.id);
 }
 
@@ -613,7 +654,7 @@ static void msk_pm_retrans_work(struct work_struct *work)
 		if (again)
 			msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, sent));
 		/* Given up on its echo (or it could not go): the next endpoint's turn. */
-		if (subflow_signal(ssk, SIGNAL_ANNOUNCE, &ep) || !again)
+		if (msk_signal(sk, ssk, SIGNAL_ANNOUNCE, &ep) || !again)
 			msk_pm_announce_over(sk, ep.id);
 	}
 	sock_put(ssk);
@@ -750,7 +791,8 @@ static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
 	if (c_flag_case && !mptcp_pm_get_endp_fullmesh_max(net) &&
 	    !mptcp_pm_get_endp_laminar_max(net)) {
 		/* From each "subflow" endpoint of its family, each then used. */
-		for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(net, after, ours, &local); i++) {
+		for (i = 0; i < 256 && mptcp_rs_pm_next_subflow(net, after, ours, false, &local);
+		     i++) {
 			int err;
 
 			after = local.id;
@@ -855,7 +897,8 @@ static void msk_pm_removals(struct sock *sk)
 }
 
 /*
- * Our address id 0 withdrawn (DEL_ADDR of id 0 with the address @ep): if it is the first
+ * Our address id 0 withdrawn (DEL_ADDR of id 0 with the address @ep, or of the endpoint of
+ * that address, which is id 0 to the peer as upstream's mpc_endpoint_id): if it is the first
  * subflow's and joins carry the connection, the peer is told (REMOVE_ADDR of id 0) and the
  * first subflow closes (RmSubflow), as upstream's mptcp_nl_remove_id_zero_address().
  */
@@ -863,6 +906,7 @@ static void msk_pm_first_address_gone(struct sock *sk, struct sock *first,
 				      const struct mptcp_rs_endpoint *ep)
 {
 	struct mptcp_rs_endpoint local;
+	struct sock *join;
 
 	subflow_address(first, false, &local);
 	if (!same_address(&local, ep) ||
@@ -870,8 +914,15 @@ static void msk_pm_first_address_gone(struct sock *sk, struct sock *first,
 	    !msk_first_path_closable(sk))
 		return;
 	local.id = 0;
-	/* On the first subflow itself: the peer sees it before that subflow's FIN. */
-	subflow_signal(first, SIGNAL_WITHDRAW, &local);
+	/*
+	 * On another subflow than the one closing, as upstream prefers (the peer then closes its
+	 * end even if the closing subflow's segments are lost); on it if none can carry it.
+	 */
+	join = msk_signalling_join(sk);
+	if (!join || subflow_signal(join, SIGNAL_WITHDRAW, &local))
+		subflow_signal(first, SIGNAL_WITHDRAW, &local);
+	if (join)
+		sock_put(join);
 	msk_close_first_path(sk, first);
 	mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
 }
@@ -920,10 +971,13 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 			continue;
 		}
 		closed = msk_close_joins_from(sk, &ep);
+		/* The endpoint of the first subflow's address: to the peer, that is address 0. */
+		if (how == MSK_PM_DELETED && !mptcp_glue_msk_first_path_closed(sk))
+			msk_pm_first_address_gone(sk, first, &ep);
 		if (how != MSK_PM_RECREATED &&
 		    (announced || (closed && how == MSK_PM_DELETED &&
 				   !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT))))
-			subflow_signal(first, SIGNAL_WITHDRAW, &ep);
+			msk_signal(sk, first, SIGNAL_WITHDRAW, &ep);
 		while (closed--)
 			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
 		if (how == MSK_PM_RECREATED) {

@@ -399,28 +399,43 @@ impl Endpoints {
 
     /// The next endpoint (smallest identifier above `after`) the in-kernel manager opens an
     /// additional subflow from, for a connection whose first subflow left from `first`: one
-    /// flagged `subflow`, of the same family, not that address (in use already).
+    /// flagged `subflow`, of the same family, not that address (in use already) unless the
+    /// first subflow is closed (`first_closed`: its address withdrawn, then listed again).
     ///
     /// IPv4-mapped addresses (of the endpoint or of the first subflow) count as the IPv4
     /// address they map, and the endpoint is returned with its address in that form.
-    pub fn next_subflow_source(&self, after: u8, first: &Address) -> Option<Endpoint> {
+    pub fn next_subflow_source(
+        &self,
+        after: u8,
+        first: &Address,
+        first_closed: bool,
+    ) -> Option<Endpoint> {
         let first = unmapped(first);
         self.next_where(after, |ep| {
-            ep.flags & flags::SUBFLOW != 0 && same_family(&ep.addr, &first) && ep.addr != first
+            ep.flags & flags::SUBFLOW != 0
+                && same_family(&ep.addr, &first)
+                && (first_closed || ep.addr != first)
         })
     }
 
     /// The next endpoint (smallest identifier above `after`) the in-kernel manager announces
     /// to the peer of a connection whose first subflow left from `first`: one flagged
-    /// `signal`, not that address (the peer knows it as address 0), of the same family
-    /// (IPv4-mapped counting as IPv4) unless `any_family` (an IPv6 socket that is not
+    /// `signal`, not that address (the peer knows it as address 0) unless the first subflow
+    /// is closed (`first_closed`: its address withdrawn, then listed again), of the same
+    /// family (IPv4-mapped counting as IPv4) unless `any_family` (an IPv6 socket that is not
     /// v6-only, whose subflows may be of either family, as upstream's).
-    pub fn next_signal(&self, after: u8, first: &Address, any_family: bool) -> Option<Endpoint> {
+    pub fn next_signal(
+        &self,
+        after: u8,
+        first: &Address,
+        any_family: bool,
+        first_closed: bool,
+    ) -> Option<Endpoint> {
         let first = unmapped(first);
         self.next_where(after, |ep| {
             ep.flags & flags::SIGNAL != 0
                 && (any_family || same_family(&ep.addr, &first))
-                && ep.addr != first
+                && (first_closed || ep.addr != first)
         })
     }
 

@@ -301,14 +301,17 @@ fn subflows_leave_from_subflow_endpoints_of_the_same_family_but_the_first_addres
     t.add(with_flags(first, flags::SUBFLOW)).unwrap(); // 4: the first subflow's own
     t.add(with_flags(v4(5), flags::SUBFLOW | flags::BACKUP))
         .unwrap(); // 5
-    let picked: Vec<u8> = std::iter::successors(t.next_subflow_source(0, &first), |ep| {
-        t.next_subflow_source(ep.id, &first)
+    let picked: Vec<u8> = std::iter::successors(t.next_subflow_source(0, &first, false), |ep| {
+        t.next_subflow_source(ep.id, &first, false)
     })
     .map(|ep| ep.id)
     .collect();
     assert_eq!(picked, [2, 5]);
-    assert_eq!(t.next_subflow_source(0, &v6).map(|ep| ep.id), None);
-    assert_eq!(t.next_subflow_source(255, &first), None);
+    // Once the first subflow is closed, its address may carry a new one.
+    let after_two = t.next_subflow_source(2, &first, true).map(|ep| ep.id);
+    assert_eq!(after_two, Some(4));
+    assert_eq!(t.next_subflow_source(0, &v6, false).map(|ep| ep.id), None);
+    assert_eq!(t.next_subflow_source(255, &first, false), None);
 
     // IPv4-mapped forms count as IPv4, on either side, and come back unmapped.
     let mapped = |v4: Address| match v4 {
@@ -320,15 +323,16 @@ fn subflows_leave_from_subflow_endpoints_of_the_same_family_but_the_first_addres
     let mut t = Endpoints::EMPTY;
     t.add(with_flags(mapped(v4(3)), flags::SUBFLOW)).unwrap();
     let ep = t
-        .next_subflow_source(0, &first)
+        .next_subflow_source(0, &first, false)
         .expect("the mapped endpoint");
     assert_eq!(ep.addr, v4(3));
     assert_eq!(
-        t.next_subflow_source(0, &mapped(first)).map(|ep| ep.addr),
+        t.next_subflow_source(0, &mapped(first), false)
+            .map(|ep| ep.addr),
         Some(v4(3))
     );
     assert_eq!(
-        t.next_subflow_source(0, &mapped(v4(3))),
+        t.next_subflow_source(0, &mapped(v4(3)), false),
         None,
         "the first's own address"
     );
@@ -384,13 +388,15 @@ fn announcements_keep_to_the_connection_s_family_unless_either_may_be_used() {
     t.add(with_flags(v4(2), flags::SUBFLOW)).unwrap(); // 3: not announced
     t.add(with_flags(v4(3), flags::SIGNAL)).unwrap(); // 4
     let announced = |any| {
-        std::iter::successors(t.next_signal(0, &first, any), |ep| {
-            t.next_signal(ep.id, &first, any)
+        std::iter::successors(t.next_signal(0, &first, any, false), |ep| {
+            t.next_signal(ep.id, &first, any, false)
         })
         .map(|ep| ep.id)
         .collect::<Vec<u8>>()
     };
     assert_eq!(announced(false), [4], "an IPv4 (or v6-only) connection");
+    let first_closed = t.next_signal(0, &first, false, true).map(|ep| ep.id);
+    assert_eq!(first_closed, Some(1), "once the first subflow is closed");
     assert_eq!(
         announced(true),
         [2, 4],
