@@ -166,7 +166,7 @@ void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_sig
 	unsigned int i, j;
 
 	spin_lock_bh(&msk_of(sk)->joins_lock);
-	if (sig->echoed && pm->announcing && sig->echo.id == pm->announcing) {
+	if (sig->echoed && pm->announcing && sig->echo.id == pm->announcing_ep.id) {
 		/* Our announcement arrived: no retransmission, the next one may go. */
 		pm->announcing = 0;
 		pm->announce_due = true;
@@ -400,6 +400,22 @@ static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
 }
 
 /*
+ * The id the peer knows our endpoint @ep by: 0 if its address is the first subflow's (@first;
+ * same port if the endpoint has one), as upstream's mptcp_endp_get_local_id() with
+ * mpc_endpoint_id; that address is announced again under id 0 once it was withdrawn.
+ */
+static u8 peer_visible_id(struct sock *first, const struct mptcp_rs_endpoint *ep)
+{
+	struct mptcp_rs_endpoint local;
+
+	subflow_address(first, false, &local);
+	if (same_address(&local, ep) &&
+	    (!ep->port || ep->port == ntohs(inet_sk(first)->inet_sport)))
+		return 0;
+	return ep->id;
+}
+
+/*
  * A subflow from each endpoint flagged "subflow" (other than the first subflow's address) to
  * the peer's address (to each known one, for a "fullmesh" endpoint), up to the namespace's
  * subflow limit, as upstream's manager opens them.
@@ -407,7 +423,7 @@ static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
 static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 				 const struct mptcp_rs_endpoint *first)
 {
-	struct mptcp_rs_endpoint ep, peer;
+	struct mptcp_rs_endpoint ep, local, peer;
 	bool deny_id0;
 	unsigned int i;
 	u8 after = 0;
@@ -426,12 +442,15 @@ static void msk_pm_open_subflows(struct sock *sk, struct sock *ssk,
 		/* Each endpoint once per connection, even if its subflow failed or closed. */
 		if (test_bit(ep.id, msk_of(sk)->pm.used))
 			continue;
+		/* Our joins carry the id the peer knows the address by. */
+		local = ep;
+		local.id = peer_visible_id(ssk, &ep);
 		if (ep.flags & MPTCP_PM_ADDR_FLAG_FULLMESH)
-			err = msk_pm_fullmesh_from(sk, ssk, &ep);
+			err = msk_pm_fullmesh_from(sk, ssk, &local);
 		else if (deny_id0)
 			err = 0;	/* used up all the same, as upstream */
 		else
-			err = msk_join_connect(sk, ssk, &ep, &peer);
+			err = msk_join_connect(sk, ssk, &local, &peer);
 		if (err == -EPERM)
 			break;
 		__set_bit(ep.id, msk_of(sk)->pm.used);
@@ -585,7 +604,7 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 			    const struct mptcp_rs_endpoint *first)
 {
 	struct msk_pm *pm = &msk_of(sk)->pm;
-	struct mptcp_rs_endpoint ep;
+	struct mptcp_rs_endpoint ep, wire;
 	unsigned int i;
 	bool due;
 	u8 after;
@@ -606,6 +625,8 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 	}
 	if (i == 256)
 		return;
+	wire = ep;
+	wire.id = peer_visible_id(ssk, &ep);
 	/*
 	 * Waiting for the echo, and its timer armed, before it can arrive: it may come back at
 	 * once, and cancels the timer (a timer armed after that would be left over, and fire
@@ -614,11 +635,11 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	__set_bit(ep.id, pm->announced);
 	pm->announcing = ep.id;
-	pm->announcing_ep = ep;
+	pm->announcing_ep = wire;
 	pm->retransmitted = 0;
 	spin_unlock_bh(&msk_of(sk)->joins_lock);
 	msk_pm_arm_retrans(sk, announce_timeout(sk, ssk, 0));
-	if (msk_signal(sk, ssk, SIGNAL_ANNOUNCE, &ep))
+	if (msk_signal(sk, ssk, SIGNAL_ANNOUNCE, &wire))
 		msk_pm_announce_over(sk, ep.id);
 }
 
@@ -711,24 +732,35 @@ static int route_source(struct net *net, const struct mptcp_rs_endpoint *remote,
 
 /*
  * Whether a subflow of @sk (the first, @first, or a join) goes to @addr (@peer) or leaves
- * from it; those on their way out (FIN sent, closed) do not count for our addresses.
+ * from it. For the peer's addresses only subflows connecting or established count, as
+ * upstream's has_subflow_daddr(): one the peer closed (its address withdrawn, then announced
+ * again) is joined anew. For ours, those on their way out (FIN sent, closed) do not count.
  */
+static bool subflow_uses_address(struct sock *ssk, const struct mptcp_rs_endpoint *addr,
+				 bool peer)
+{
+	const int active = TCPF_ESTABLISHED | TCPF_SYN_SENT | TCPF_SYN_RECV;
+	const int gone = TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_CLOSE;
+	int state = 1 << inet_sk_state_load(ssk);
+	struct mptcp_rs_endpoint ep;
+
+	if (peer ? !(state & active) : (state & gone))
+		return false;
+	subflow_address(ssk, peer, &ep);
+	return same_address(&ep, addr);
+}
+
 static bool msk_has_subflow(struct sock *sk, struct sock *first,
 			    const struct mptcp_rs_endpoint *addr, bool peer)
 {
-	const int gone = TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_CLOSE;
-	struct mptcp_rs_endpoint ep;
 	struct sock *ssk;
 	bool found;
 	unsigned int n;
 
-	subflow_address(first, peer, &ep);
-	found = same_address(&ep, addr);
+	found = !mptcp_glue_msk_first_path_closed(sk) && subflow_uses_address(first, addr, peer);
 	/* Bounded by the subflow limit. */
 	for (n = 0; !found && (ssk = msk_join_get(sk, n)); n++) {
-		subflow_address(ssk, peer, &ep);
-		found = same_address(&ep, addr) &&
-			(peer || !((1 << inet_sk_state_load(ssk)) & gone));
+		found = subflow_uses_address(ssk, addr, peer);
 		sock_put(ssk);
 	}
 	return found;
@@ -829,6 +861,16 @@ static bool msk_pm_join_remote(struct sock *sk, struct sock *first,
 	return created;
 }
 
+/* Whether the peer's address @remote is the one the connection began with (@first's). */
+static bool msk_is_initial_remote(struct sock *first, const struct mptcp_rs_endpoint *remote)
+{
+	struct mptcp_rs_endpoint peer;
+
+	subflow_address(first, true, &peer);
+	return same_address(&peer, remote) &&
+	       (!remote->port || remote->port == ntohs(inet_sk(first)->inet_dport));
+}
+
 /*
  * The peer's announcements (ADD_ADDR received, already echoed): a subflow to each, from the
  * address the routing picks, within the limits add_addr_accepted and subflows, as upstream's
@@ -844,7 +886,7 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 
 	/* Bounded: each step takes one of at most MSK_PM_REMOTES entries. */
 	for (i = 0; i < MSK_PM_REMOTES; i++) {
-		bool take, c_flag_case;
+		bool take, c_flag_case, initial;
 
 		spin_lock_bh(&msk_of(sk)->joins_lock);
 		take = pm->nremotes > 0;
@@ -860,10 +902,18 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		if ((!msk_any_family(sk) && remote.family != ours->family) ||
 		    msk_has_subflow(sk, first, &remote, true))
 			continue;
+		/*
+		 * Id 0 is the address the connection began with, announced again after it was
+		 * withdrawn: joined outside the add_addr_accepted limit, and never another address
+		 * (upstream's mptcp_pm_is_init_remote_addr()).
+		 */
+		initial = !remote.id;
+		if (initial && !msk_is_initial_remote(first, &remote))
+			continue;
 		c_flag_case = msk_pm_c_flag_case(sk, first);
 		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
 		spin_lock_bh(&msk_of(sk)->joins_lock);
-		take = (pm->accepted < accepted_max || c_flag_case) &&
+		take = (initial || pm->accepted < accepted_max || c_flag_case) &&
 		       msk_of(sk)->njoins < subflows_max;
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
@@ -875,7 +925,8 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		if (!msk_pm_join_remote(sk, first, ours, &remote, c_flag_case))
 			continue;
 		spin_lock_bh(&msk_of(sk)->joins_lock);
-		pm->accepted++;
+		if (!initial)
+			pm->accepted++;
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 	}
 }
@@ -976,8 +1027,12 @@ static void msk_pm_endpoints_gone(struct sock *sk, struct sock *first)
 			msk_pm_first_address_gone(sk, first, &ep);
 		if (how != MSK_PM_RECREATED &&
 		    (announced || (closed && how == MSK_PM_DELETED &&
-				   !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT))))
-			msk_signal(sk, first, SIGNAL_WITHDRAW, &ep);
+				   !(ep.flags & MPTCP_PM_ADDR_FLAG_IMPLICIT)))) {
+			struct mptcp_rs_endpoint withdrawn = ep;
+
+			withdrawn.id = peer_visible_id(first, &ep);
+			msk_signal(sk, first, SIGNAL_WITHDRAW, &withdrawn);
+		}
 		while (closed--)
 			mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_PM_RM_SUBFLOW);
 		if (how == MSK_PM_RECREATED) {
