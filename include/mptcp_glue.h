@@ -293,6 +293,12 @@ int mptcp_glue_rx_recvmsg(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct so
 			  struct msghdr *msg, size_t len, int flags);
 /* Bytes the reader may take now (SIOCINQ, TCP_INQ). Any context. */
 u32 mptcp_glue_rx_inq(const struct mptcp_rs_msk_rx *rx);
+/*
+ * MPTCP_INFO's receiving side from the msk's own stream (rcv_nxt, bytes_received), whichever
+ * subflows brought the bytes; left as is until the stream started.
+ */
+void mptcp_glue_rx_fill_info(struct sock *sk, struct mptcp_rs_msk_rx *rx,
+			     struct mptcp_info *info);
 /* The msk has unread data (what an abortive close throws away). */
 bool mptcp_glue_rx_unread(struct sock *sk, struct mptcp_rs_msk_rx *rx);
 /*

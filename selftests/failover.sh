@@ -35,7 +35,8 @@ cut_after() {
 }
 
 # transfer_with_cut CUT UNDO PORT: a 16 MiB transfer both ways, CUT run once each client
-# subflow carried 1 MiB, UNDO afterwards.
+# subflow carried 1 MiB, UNDO afterwards; the client's MPTCP_INFO counts every byte, whichever
+# subflows carried them.
 transfer_with_cut() {
 	: >"$tmp_cut"
 	ip netns exec fo-s $peer server mptcp 4 "$3" &
@@ -43,7 +44,7 @@ transfer_with_cut() {
 	wait_listen fo-s "$3" $spid || return 1
 	cut_after "$1" 1048576 &
 	cpid=$!
-	out=$(ip netns exec fo-c $peer client mptcp 10.34.1.2 "$3" 16777216)
+	out=$(ip netns exec fo-c $peer client mptcp 10.34.1.2 "$3" 16777216 info)
 	rc=$?
 	wait $cpid
 	wait $spid || { echo "server failed"; rc=1; }
@@ -59,7 +60,7 @@ link_cut() {
 
 tmp_cut=$(mktemp)
 snap fo-c fo-s
-check "the join's link cut mid-transfer: 16 MiB arrive intact both ways" \
+check "the join's link cut mid-transfer: 16 MiB arrive intact both ways, MPTCP_INFO counts them" \
 	link_cut fveth2s 7201
 check "both subflows carried the client's data before the cut" test -s "$tmp_cut"
 check "what the dead join held went again over the first subflow (MPTCPRetrans)" \
@@ -70,7 +71,7 @@ check "no subflow was reset for a broken mapping" \
 # The first subflow's link: the connection lives on over the join (the first subflow goes
 # stale, and its bytes go over the join).
 snap fo-c fo-s
-check "the first subflow's link cut mid-transfer: 16 MiB arrive intact both ways" \
+check "the first subflow's link cut mid-transfer: 16 MiB arrive intact both ways, MPTCP_INFO counts them" \
 	link_cut fveth1s 7202
 check "the client found its first subflow stale (SubflowStale)" grew fo-c SubflowStale
 check "what it held went again over the join (MPTCPRetrans)" grew fo-c MPTCPRetrans
@@ -86,7 +87,7 @@ reset_first() {
 		"ip netns exec fo-s iptables -F INPUT" 7203
 }
 snap fo-c fo-s
-check "the first subflow reset mid-transfer: 16 MiB arrive intact both ways" reset_first
+check "the first subflow reset mid-transfer: 16 MiB arrive intact both ways, MPTCP_INFO counts them" reset_first
 check "what it held went again over the join (MPTCPRetrans)" grew fo-c MPTCPRetrans
 check "no subflow was reset for a broken mapping" \
 	sh -c "[ $(counter fo-s DSSNotMatching) -eq 0 ] && [ $(counter fo-c DSSNotMatching) -eq 0 ]"
@@ -101,7 +102,7 @@ withdrawn_by() {
 	rose "$1" RmSubflow 1 MPRstTx 0 && rose "$2" RmAddr 1 MPRstTx 0
 }
 snap fo-c fo-s
-check "the client withdraws address id 0 mid-transfer: 16 MiB arrive intact both ways" \
+check "the client withdraws address id 0 mid-transfer: 16 MiB arrive intact both ways, MPTCP_INFO counts them" \
 	withdraw_id0 fo-c 10.34.1.1 7204
 check "... the client closed its first subflow (RmSubflow), the server was told (RmAddr), no reset" \
 	withdrawn_by fo-c fo-s
@@ -111,7 +112,7 @@ ip -n fo-c mptcp endpoint flush
 ip -n fo-c mptcp limits set add_addr_accepted 1 subflows 2
 ip -n fo-s mptcp endpoint add 10.34.2.2 dev fveth2s signal || echo "# endpoint setup failed"
 snap fo-c fo-s
-check "the server withdraws address id 0 mid-transfer: 16 MiB arrive intact both ways" \
+check "the server withdraws address id 0 mid-transfer: 16 MiB arrive intact both ways, MPTCP_INFO counts them" \
 	withdraw_id0 fo-s 10.34.1.2 7205
 check "... the server closed its first subflow (RmSubflow), the client was told (RmAddr), no reset" \
 	withdrawn_by fo-s fo-c

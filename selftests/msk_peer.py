@@ -4,8 +4,10 @@
 
   msk_peer.py server PROTO FAMILY PORT         accept one connection, read to EOF, answer with
                                                the SHA-256 of what arrived, then the same bytes
-  msk_peer.py client PROTO ADDR PORT BYTES     send BYTES random bytes, half-close, check the
-                                               answer; prints "sha-ok echo-ok"
+  msk_peer.py client PROTO ADDR PORT BYTES [info]
+                                               send BYTES random bytes, half-close, check the
+                                               answer; prints "sha-ok echo-ok" (and, with
+                                               "info", checks MPTCP_INFO's counts: "info-ok")
   msk_peer.py probe NAME [ARGS]                one socket-API check (see PROBES); prints a word
 
 PROTO is "mptcp", "tcp", or "default" (protocol 0, as most applications ask). Every blocking call has a timeout, so a hang fails instead of
@@ -58,7 +60,7 @@ def server(proto, family, port):
     ls.close()
 
 
-def client(proto, addr, port, nbytes):
+def client(proto, addr, port, nbytes, check_info=""):
     data = os.urandom(int(nbytes))
     s = socket.socket(family_of(addr), socket.SOCK_STREAM, proto_of(proto))
     s.settimeout(TIMEOUT_S)
@@ -66,11 +68,22 @@ def client(proto, addr, port, nbytes):
     s.sendall(data)
     s.shutdown(socket.SHUT_WR)
     answer = recv_all(s)
+    info_ok = True
+    if check_info:
+        # The connection's counts, whichever subflows carried the bytes: all of the answer
+        # received, all of ours acknowledged (the answer only began once the server had it).
+        ci = _mptcp_info(s)
+        info_ok = ci["bytes_received"] == len(answer) and ci["bytes_acked"] >= len(data)
     s.close()
     sha_ok = answer[:32] == hashlib.sha256(data).digest()
     echo_ok = answer[32:] == data
-    print(f"{'sha-ok' if sha_ok else 'sha-BAD'} {'echo-ok' if echo_ok else 'echo-BAD'}")
-    return 0 if sha_ok and echo_ok else 1
+    words = [f"{'sha-ok' if sha_ok else 'sha-BAD'} {'echo-ok' if echo_ok else 'echo-BAD'}"]
+    if check_info:
+        words.append("info-ok" if info_ok else
+                     f"info-BAD(received {ci['bytes_received']} of {len(answer)},"
+                     f" acked {ci['bytes_acked']} of {len(data)})")
+    print(" ".join(words))
+    return 0 if sha_ok and echo_ok and info_ok else 1
 
 
 def errname(e):
@@ -397,7 +410,7 @@ def main(argv):
         server(*argv[2:5])
         return 0
     if argv[1] == "client":
-        return client(*argv[2:6])
+        return client(*argv[2:7])
     print(PROBES[argv[2]](*argv[3:]))
     return 0
 

@@ -10,7 +10,9 @@
 #
 # The scripts and C helpers are built from the downloaded source into a scratch copy under
 # $MPTCP_CACHE (tools/selftest-helpers.sh) and run unmodified, except for the two shims
-# architecture.md section 2 names (nstat wrapper, kallsyms module-suffix strip).
+# architecture.md section 2 names (nstat wrapper, kallsyms module-suffix strip). Opt-in:
+# MPTCP_SELFTESTS_LIFT_GATES="symbol ..." also runs cases gated on upstream-internal symbols
+# (tools/upstream-selftests-guest.sh).
 # Exit status: non-zero only when the run itself breaks (build failure, guest crash, kernel
 # report); failing scripts are scored, not fatal, unless MPTCP_SELFTESTS_STRICT=1.
 set -euo pipefail
@@ -40,6 +42,8 @@ fi
 install_dir=$("$here/selftest-helpers.sh" "$kdir")
 log "upstream selftests: ${scripts[*]}"
 log "shims in use: nstat wrapper (PROC_NET_NETSTAT), kallsyms module-suffix strip in mptcp_lib.sh"
+[ -z "${MPTCP_SELFTESTS_LIFT_GATES:-}" ] ||
+	log "opt-in: kallsyms gates lifted for: $MPTCP_SELFTESTS_LIFT_GATES (cases upstream runs only on kernels with those functions)"
 
 # --- run them all in one guest boot
 out="$repo/build/upstream-selftests"

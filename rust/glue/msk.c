@@ -809,6 +809,23 @@ static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sock
 }
 
 /*
+ * The connection's last data sent and received and last ACK are its subflows' most recent
+ * (upstream keeps them in the msk): each subflow @ssk lowers the ages in @info. Lockless
+ * reads, as ss's are.
+ */
+static void info_take_recent(struct mptcp_info *info, struct sock *ssk, u32 now)
+{
+	const struct tcp_sock *tp = tcp_sk(ssk);
+	u32 sent = jiffies_to_msecs(now - READ_ONCE(tp->lsndtime));
+	u32 recv = jiffies_to_msecs(now - READ_ONCE(inet_csk(ssk)->icsk_ack.lrcvtime));
+	u32 ack = jiffies_to_msecs(now - READ_ONCE(tp->rcv_tstamp));
+
+	info->mptcpi_last_data_sent = min(info->mptcpi_last_data_sent, sent);
+	info->mptcpi_last_data_recv = min(info->mptcpi_last_data_recv, recv);
+	info->mptcpi_last_ack_recv = min(info->mptcpi_last_ack_recv, ack);
+}
+
+/*
  * struct mptcp_info of an MPTCP connection (subflow locked). False once it fell back to TCP,
  * with only MPTCP_INFO_FLAG_FALLBACK set, or when the subflow is being destroyed.
  */
@@ -839,15 +856,17 @@ static bool fill_mptcp_info(struct sock *ssk, struct mptcp_info *info)
 	info->mptcpi_bytes_acked = data.bytes_acked;
 	/* The initial one; the path manager's (msk_pm_fill_info()) are added by the caller. */
 	info->mptcpi_subflows_total = 1;
-	info->mptcpi_last_data_sent = jiffies_to_msecs(now - tp->lsndtime);
-	info->mptcpi_last_data_recv = jiffies_to_msecs(now - inet_csk(ssk)->icsk_ack.lrcvtime);
-	info->mptcpi_last_ack_recv = jiffies_to_msecs(now - tp->rcv_tstamp);
+	info->mptcpi_last_data_sent = U32_MAX;
+	info->mptcpi_last_data_recv = U32_MAX;
+	info->mptcpi_last_ack_recv = U32_MAX;
+	info_take_recent(info, ssk, now);
 	return true;
 }
 
 bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info)
 {
 	struct sock *ssk = mptcp_glue_msk_first_get(sk);
+	unsigned int n;
 	bool mptcp;
 
 	if (!ssk) {
@@ -861,6 +880,12 @@ bool mptcp_glue_msk_info(struct sock *sk, struct mptcp_info *info)
 	if (mptcp && inet_sk_state_load(sk) != TCP_LISTEN) {
 		msk_pm_fill_info(sk, info);
 		msk_tx_fill_info(sk, info);
+		mptcp_glue_rx_fill_info(sk, &msk_of(sk)->rx, info);
+		/* Bounded by the subflow limit. */
+		for (n = 0; (ssk = msk_join_get(sk, n)); n++) {
+			info_take_recent(info, ssk, tcp_jiffies32);
+			sock_put(ssk);
+		}
 	}
 	return mptcp;
 }

@@ -77,6 +77,18 @@ u32 mptcp_glue_rx_inq(const struct mptcp_rs_msk_rx *rx)
 	return min_t(u64, inq, INT_MAX);
 }
 
+void mptcp_glue_rx_fill_info(struct sock *sk, struct mptcp_rs_msk_rx *rx,
+			     struct mptcp_info *info)
+{
+	spin_lock_bh(&sk->sk_receive_queue.lock);
+	if (rx->stream.started) {
+		/* The DATA_FIN counts once reached, as upstream's msk->ack_seq. */
+		info->mptcpi_rcv_nxt = rx->stream.ack_seq + rx->stream.eof;
+		info->mptcpi_bytes_received = rx->queued;
+	}
+	spin_unlock_bh(&sk->sk_receive_queue.lock);
+}
+
 bool mptcp_glue_rx_unread(struct sock *sk, struct mptcp_rs_msk_rx *rx)
 {
 	return !skb_queue_empty_lockless(&sk->sk_receive_queue) ||
