@@ -6,7 +6,7 @@
 # transfer arrives intact both ways.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 15
+tap_plan 17
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -116,6 +116,37 @@ check "the server withdraws address id 0 mid-transfer: 16 MiB arrive intact both
 	withdraw_id0 fo-s 10.34.1.2 7205
 check "... the server closed its first subflow (RmSubflow), the client was told (RmAddr), no reset" \
 	withdrawn_by fo-s fo-c
+# Once withdrawn, the server's first address listed again goes out as address id 0 (the one
+# the connection began with), which the client joins outside its add_addr_accepted limit (1,
+# taken by the server's second address), as upstream's managers do; mid-transfer, intact.
+first_closed() {
+	[ "$(grown fo-s RmSubflow)" -ge 1 ]
+}
+rejoined() {
+	[ "$(grown fo-c MPJoinSynAckRx)" -ge 2 ]
+}
+readd_id0() {
+	transfer_with_cut "ip -n fo-s mptcp endpoint delete id 0 10.34.1.2 &&
+		wait_for 'the first subflow closed' first_closed &&
+		ip -n fo-s mptcp endpoint add 10.34.1.2 id 9 signal &&
+		wait_for 'the client joined it' rejoined" \
+		"ip -n fo-s mptcp endpoint delete id 9 2>/dev/null; true" 7206
+}
+# The client heard address id 0 announced with the first address, and joined it: two joins
+# (the second address, then the first again), two announcements.
+rejoined_id0() {
+	ev_c=$(events fo-c)
+	grep -E 'ANNOUNCED|SF_' "$ev_c"
+	[ "$(count "$ev_c" ANNOUNCED remid=0 daddr4=10.34.1.2)" -eq 1 ] &&
+		rose fo-c AddAddr 2 MPJoinSynAckRx 2 MPRstTx 0
+}
+snap fo-c fo-s
+monitor_start fo-c
+check "the server lists its withdrawn first address again mid-transfer: 16 MiB arrive intact both ways, MPTCP_INFO counts them" \
+	readd_id0
+monitor_stop
+check "... announced as address id 0, joined again by the client over its add_addr_accepted limit" \
+	rejoined_id0
 print_counters fo-c fo-s
 
 rm -f "$tmp_cut"
