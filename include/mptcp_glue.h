@@ -465,6 +465,23 @@ bool mptcp_glue_allow_join_id0(const struct net *net);
 unsigned int mptcp_glue_stale_loss_cnt(const struct net *net);
 /* net.mptcp.add_addr_v6_port_drop_ts of @net: a long ADD_ADDR may go without timestamps. */
 bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net);
+/* The path managers (rust/proto/managers.rs, enum PathManager): net.mptcp.path_manager. */
+enum {
+	MPTCP_RS_PM_KERNEL = 0,
+	MPTCP_RS_PM_FULLMESH = 1,
+	MPTCP_RS_PM_NDIFFPORTS = 2,
+};
+#define MPTCP_RS_PM_NAME_MAX		16
+#define MPTCP_RS_NDIFFPORTS_DEFAULT	2
+#define MPTCP_RS_NDIFFPORTS_MAX		8
+/* The manager net.mptcp.path_manager of @net names, for connections created now. */
+u8 mptcp_glue_path_manager(const struct net *net);
+/* net.mptcp.ndiffports_subflows of @net. */
+u8 mptcp_glue_ndiffports_subflows(const struct net *net);
+/* The manager @name (NUL-terminated) names: MPTCP_RS_PM_*, or -ENOENT. */
+int mptcp_rs_pm_manager_by_name(const char *name);
+/* The managers' names, space-separated, NUL-terminated, into @buf of @len bytes. */
+void mptcp_rs_pm_managers_available(char *buf, size_t len);
 /* Adds one to counter @index of @net. Any context. */
 void mptcp_glue_mib_inc(const struct net *net, unsigned int index);
 /* skb_checksum() of all of @skb's data (a segment's payload before its header is pushed). */
@@ -534,6 +551,10 @@ bool mptcp_rs_subflow_signal_pending(void *state);
 void mptcp_rs_subflow_cancel_echo(void *state);
 /* Whether the peer's MP_CAPABLE denied joins to its initial address (C flag). Locked. */
 bool mptcp_rs_subflow_peer_denies_join_id0(void *state);
+/* Whether the subflow is a listener's child (the connection's passive end). */
+bool mptcp_rs_subflow_server_side(void *state);
+/* How many more subflows "ndiffports" opens (rust/proto/managers.rs, ndiffports_to_open). */
+u32 mptcp_rs_ndiffports_to_open(u8 wanted, u32 joins, u32 limit);
 /* Whether our announcement was dropped for want of room since the last call. Locked. */
 bool mptcp_rs_subflow_announce_dropped(void *state);
 /* Queue an MP_PRIO (backup or regular) for the next pure ACK; false unless established. */

@@ -14,6 +14,7 @@ use crate::{
     proto::{
         add_addr::Address,
         endpoints::{flags as proto_flags, Endpoint, Endpoints, Limits, Refusal, Target},
+        managers::{self, ndiffports_to_open, PathManager as Manager},
     },
 };
 use kernel::{prelude::*, sync::SpinLockIrq};
@@ -511,3 +512,53 @@ pub(crate) fn register_netlink() -> Result<GlueRegistration> {
         )
     }
 }
+
+/// `net.mptcp.path_manager` written with `name` (NUL-terminated): the manager's number
+/// (`MPTCP_RS_PM_*`), or `-ENOENT` when the module has none of that name, as upstream answers.
+///
+/// # Safety
+///
+/// `name` points to a NUL-terminated string valid for reads.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_manager_by_name(name: *const c_char) -> c_int {
+    // SAFETY: NUL-terminated and valid for reads (caller).
+    let name = unsafe { CStr::from_char_ptr(name) };
+    match Manager::from_name(name.to_bytes()) {
+        Some(pm) => c_int::from(pm as u8),
+        None => ENOENT.to_errno(),
+    }
+}
+
+/// `net.mptcp.available_path_managers`: the names, space-separated and NUL-terminated, into
+/// `buf` of `len` bytes (nothing if `len` is 0).
+///
+/// # Safety
+///
+/// `buf` is valid for writes of `len` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_managers_available(buf: *mut u8, len: usize) {
+    if len == 0 {
+        return;
+    }
+    // SAFETY: Valid for writes of `len` bytes (caller), and not aliased meanwhile.
+    let buf = unsafe { core::slice::from_raw_parts_mut(buf, len) };
+    let end = Manager::write_available(&mut buf[..len - 1]);
+    buf[end] = 0;
+}
+
+/// How many more subflows the `ndiffports` manager opens (see [`ndiffports_to_open`]).
+#[no_mangle]
+extern "C" fn mptcp_rs_ndiffports_to_open(wanted: u8, joins: u32, limit: u32) -> u32 {
+    ndiffports_to_open(wanted, joins, limit)
+}
+
+// The C glue's copies of these values (mptcp_glue.h: MPTCP_RS_PM_*, MPTCP_RS_PM_NAME_MAX,
+// MPTCP_RS_NDIFFPORTS_*), kept in sync by hand.
+const _: () = assert!(
+    Manager::Kernel as u8 == 0
+        && Manager::Fullmesh as u8 == 1
+        && Manager::Ndiffports as u8 == 2
+        && managers::NAME_MAX == 16
+        && managers::NDIFFPORTS_DEFAULT == 2
+        && managers::NDIFFPORTS_MAX == 8
+);

@@ -952,6 +952,17 @@ unsafe extern "C" fn mptcp_rs_subflow_peer_denies_join_id0(state: *mut c_void) -
     unsafe { subflow(state) }.conn.peer_denies_join_id0()
 }
 
+/// Whether the subflow is a listener's child: the connection's passive end, not its initiator.
+///
+/// # Safety
+///
+/// As [`subflow`].
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_subflow_server_side(state: *mut c_void) -> bool {
+    // SAFETY: Per the function's contract.
+    unsafe { subflow(state) }.server_side
+}
+
 /// Whether our announcement on the subflow was dropped for want of room since the last call.
 ///
 /// # Safety

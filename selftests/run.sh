@@ -5,7 +5,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here" || exit 1
 
 if [ $# -eq 0 ]; then
-	set -- module.sh sysctl.sh kunit.sh subflow.sh hooks.sh mib.sh tcp_ext.sh msk.sh transparent.sh pm_netlink.sh diag.sh join.sh signal.sh prio.sh failover.sh
+	set -- module.sh sysctl.sh kunit.sh subflow.sh hooks.sh mib.sh tcp_ext.sh msk.sh transparent.sh pm_netlink.sh diag.sh join.sh signal.sh prio.sh failover.sh managers.sh
 fi
 failed=0
 for t in "$@"; do

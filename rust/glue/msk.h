@@ -21,9 +21,17 @@
 #define MSK_PM_REMOTES	8
 #define MSK_PM_GONE	8
 #define MSK_PM_PRIO	8
+/* Our addresses the fullmesh manager uses besides the first subflow's (pm_mesh.c). */
+#define MSK_PM_MESH	8
 
 /* The in-kernel path manager's state of one connection (pm_kernel.c). */
 struct msk_pm {
+	/* The manager the connection took at creation (MPTCP_RS_PM_*, net.mptcp.path_manager). */
+	u8 kind;
+	/* fullmesh: our interface addresses (ids 1..nmesh), taken once (pm_mesh.c). */
+	bool mesh_taken;
+	u8 nmesh;
+	struct mptcp_rs_endpoint mesh[MSK_PM_MESH];
 	/* Our announcement waiting for its echo (its endpoint id), 0: none. */
 	u8 announcing;
 	/* ... the endpoint, and how often it was sent again (pm_retrans). */
@@ -173,6 +181,41 @@ void msk_pm_start(struct sock *sk);
 void msk_pm_join_progress(struct sock *sk, struct sock *ssk);
 /* pm_kernel.c: signals the subflow @ssk (locked) received, for the path manager. Any context. */
 void msk_pm_signals(struct sock *sk, struct sock *ssk, const struct mptcp_rs_signals *sig);
+
+/*
+ * pm_kernel.c, shared with pm_mesh.c. A subflow of a connection as the fullmesh managers see
+ * it: its two ends, and whether the peer's id for its address is known (a join still
+ * connecting has none yet).
+ */
+struct subflow_pair {
+	struct mptcp_rs_endpoint local;
+	struct mptcp_rs_endpoint remote;	/* with the peer's id for its address */
+	bool remote_id_known;
+};
+unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first, struct subflow_pair *pairs,
+			       unsigned int max);
+bool subflow_pair_exists(const struct subflow_pair *pairs, unsigned int n,
+			 const struct mptcp_rs_endpoint *local,
+			 const struct mptcp_rs_endpoint *remote);
+int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
+			 const struct mptcp_rs_endpoint *ep);
+bool peer_denies_join_id0(struct sock *first);
+
+/*
+ * pm_mesh.c, called from the path manager's work (pm_kernel.c); @ours is the first subflow's
+ * address. fullmesh: our next address to announce (id above @after), subflows from our
+ * addresses to the peer's first one, and to its announced address @remote; ndiffports: its
+ * subflows over the first pair of addresses.
+ */
+bool msk_mesh_next_local(struct sock *sk, const struct mptcp_rs_endpoint *ours, u8 after,
+			 struct mptcp_rs_endpoint *ep);
+void msk_mesh_open_subflows(struct sock *sk, struct sock *first,
+			    const struct mptcp_rs_endpoint *ours);
+void msk_mesh_join_remote(struct sock *sk, struct sock *first,
+			  const struct mptcp_rs_endpoint *ours,
+			  const struct mptcp_rs_endpoint *remote);
+void msk_ndiffports_open(struct sock *sk, struct sock *first,
+			 const struct mptcp_rs_endpoint *ours);
 struct mptcp_info;
 /* pm_kernel.c: what MPTCP_INFO reports of the path manager (extra subflows, addresses, limits). */
 void msk_pm_fill_info(struct sock *sk, struct mptcp_info *info);

@@ -38,6 +38,11 @@ struct mptcp_pernet {
 	u8 allow_join_initial_addr_port;
 	/* retransmission timeouts without progress before a subflow counts as stale */
 	unsigned int stale_loss_cnt;
+	/* net.mptcp.path_manager: its name, and its number (MPTCP_RS_PM_*) new msks take */
+	char path_manager[MPTCP_RS_PM_NAME_MAX];
+	u8 pm_kind;
+	/* subflows per connection the ndiffports manager keeps, the first included */
+	u8 ndiffports_subflows;
 	void *pm;	/* the path manager's endpoints and limits (rust/pm.rs) */
 	struct mptcp_rs_port_listeners port_listeners;	/* pm_listen.c */
 };
@@ -56,7 +61,45 @@ struct mptcp_rs_port_listeners *mptcp_glue_port_listeners(const struct net *net)
 	return &mptcp_pernet(net)->port_listeners;
 }
 
+/*
+ * net.mptcp.path_manager, as upstream's: reads the name, takes any manager's name the module
+ * has (rust/proto/managers.rs), -ENOENT for others, the value unchanged.
+ */
+static int proc_path_manager(const struct ctl_table *ctl, int write, void *buffer,
+			     size_t *lenp, loff_t *ppos)
+{
+	struct mptcp_pernet *pernet = container_of(ctl->data, struct mptcp_pernet, path_manager);
+	char name[MPTCP_RS_PM_NAME_MAX];
+	const struct ctl_table tbl = { .data = name, .maxlen = sizeof(name) };
+	int kind, ret;
+
+	strscpy(name, pernet->path_manager, sizeof(name));
+	ret = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+	kind = mptcp_rs_pm_manager_by_name(name);
+	if (kind < 0)
+		return kind;
+	strscpy(pernet->path_manager, name, sizeof(pernet->path_manager));
+	WRITE_ONCE(pernet->pm_kind, kind);
+	return 0;
+}
+
+/* net.mptcp.available_path_managers (read-only): the names the one above takes. */
+static int proc_available_path_managers(const struct ctl_table *ctl, int write, void *buffer,
+					size_t *lenp, loff_t *ppos)
+{
+	char names[64];
+	const struct ctl_table tbl = { .data = names, .maxlen = sizeof(names) };
+
+	mptcp_rs_pm_managers_available(names, sizeof(names));
+	return proc_dostring(&tbl, write, buffer, lenp, ppos);
+}
+
 /* .data is filled per namespace: the template only carries names, types and ranges. */
+/* proc_dou8vec_minmax() reads its bounds as unsigned int. */
+static unsigned int ndiffports_max = MPTCP_RS_NDIFFPORTS_MAX;
+
 static const struct ctl_table mptcp_sysctl_template[] = {
 	{
 		.procname = "enabled",
@@ -136,6 +179,30 @@ static const struct ctl_table mptcp_sysctl_template[] = {
 		.mode = 0644,
 		.proc_handler = proc_douintvec_minmax,
 	},
+	{
+		/* The path manager new connections take: "kernel" (default), "fullmesh" or
+		 * "ndiffports" (available_path_managers); upstream's name. */
+		.procname = "path_manager",
+		.maxlen = MPTCP_RS_PM_NAME_MAX,
+		.mode = 0644,
+		.proc_handler = proc_path_manager,
+	},
+	{
+		.procname = "available_path_managers",
+		.maxlen = 64,
+		.mode = 0444,
+		.proc_handler = proc_available_path_managers,
+	},
+	{
+		/* Ours: subflows per connection (the first included) "ndiffports" keeps, 1..8
+		 * (multipath-tcp.org's num_subflows, default 2), within the subflows limit. */
+		.procname = "ndiffports_subflows",
+		.maxlen = sizeof(u8),
+		.mode = 0644,
+		.proc_handler = proc_dou8vec_minmax,
+		.extra1 = SYSCTL_ONE,
+		.extra2 = &ndiffports_max,
+	},
 };
 
 bool mptcp_glue_enabled(const struct net *net)
@@ -176,6 +243,16 @@ unsigned int mptcp_glue_stale_loss_cnt(const struct net *net)
 bool mptcp_glue_add_addr_v6_port_drop_ts(const struct net *net)
 {
 	return READ_ONCE(mptcp_pernet(net)->add_addr_v6_port_drop_ts);
+}
+
+u8 mptcp_glue_path_manager(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->pm_kind);
+}
+
+u8 mptcp_glue_ndiffports_subflows(const struct net *net)
+{
+	return READ_ONCE(mptcp_pernet(net)->ndiffports_subflows);
 }
 
 void *mptcp_glue_pm(const struct net *net)
@@ -225,6 +302,9 @@ static int mptcp_pernet_init(struct net *net)
 	pernet->add_addr_v6_port_drop_ts = 1;
 	pernet->allow_join_initial_addr_port = 1;
 	pernet->stale_loss_cnt = 4;
+	strscpy(pernet->path_manager, "kernel", sizeof(pernet->path_manager));
+	pernet->pm_kind = MPTCP_RS_PM_KERNEL;
+	pernet->ndiffports_subflows = MPTCP_RS_NDIFFPORTS_DEFAULT;
 	mutex_init(&pernet->port_listeners.lock);
 	INIT_LIST_HEAD(&pernet->port_listeners.list);
 
@@ -248,6 +328,9 @@ static int mptcp_pernet_init(struct net *net)
 	table[5].data = &pernet->add_addr_v6_port_drop_ts;
 	table[6].data = &pernet->allow_join_initial_addr_port;
 	table[7].data = &pernet->stale_loss_cnt;
+	table[8].data = &pernet->path_manager;
+	/* table[9], available_path_managers, has no per-namespace data. */
+	table[10].data = &pernet->ndiffports_subflows;
 
 	pernet->sysctl_header = register_net_sysctl_sz(net, MPTCP_SYSCTL_PATH, table,
 						       ARRAY_SIZE(mptcp_sysctl_template));

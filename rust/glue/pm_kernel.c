@@ -31,6 +31,7 @@ static void msk_pm_retrans_work(struct work_struct *work);
 void msk_pm_init(struct sock *sk)
 {
 	memset(&msk_of(sk)->pm, 0, sizeof(msk_of(sk)->pm));
+	msk_of(sk)->pm.kind = mptcp_glue_path_manager(sock_net(sk));
 	INIT_WORK(&msk_of(sk)->pm_work, msk_pm_work);
 	INIT_DELAYED_WORK(&msk_of(sk)->pm_retrans, msk_pm_retrans_work);
 }
@@ -72,8 +73,9 @@ void msk_pm_start(struct sock *sk)
 }
 
 /*
- * @queue(@sk, @arg) for each connection of @net whose path manager runs (under joins_lock);
- * those it queued work for (it returned true) get their work item scheduled.
+ * @queue(@sk, @arg) for each connection of @net whose path manager runs and is driven by the
+ * endpoint table ("kernel"), under joins_lock; those it queued work for (it returned true) get
+ * their work item scheduled.
  */
 static void msk_pm_each(struct net *net, bool (*queue)(struct sock *sk, const void *arg),
 			const void *arg)
@@ -86,7 +88,8 @@ static void msk_pm_each(struct net *net, bool (*queue)(struct sock *sk, const vo
 		bool act;
 
 		spin_lock_bh(&msk_of(sk)->joins_lock);
-		act = !msk_of(sk)->joins_closed && queue(sk, arg);
+		act = !msk_of(sk)->joins_closed && msk_of(sk)->pm.kind == MPTCP_RS_PM_KERNEL &&
+		      queue(sk, arg);
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (act)
 			msk_pm_schedule(sk);
@@ -281,7 +284,7 @@ static void msk_pm_address_removed(struct sock *sk, u8 id)
 }
 
 /* Whether the peer asked (its MP_CAPABLE's C flag) not to be joined at its initial address. */
-static bool peer_denies_join_id0(struct sock *first)
+bool peer_denies_join_id0(struct sock *first)
 {
 	bool deny = false;
 	void *state;
@@ -314,21 +317,11 @@ static bool msk_pm_c_flag_case(struct sock *sk, struct sock *first)
 }
 
 /*
- * A subflow of a connection as the fullmesh manager sees it: its two ends, and whether the
- * peer's id for its address is known (a join still connecting has none yet).
- */
-struct subflow_pair {
-	struct mptcp_rs_endpoint local;
-	struct mptcp_rs_endpoint remote;	/* with the peer's id for its address */
-	bool remote_id_known;
-};
-
-/*
  * The subflows of @sk (the first, @first, then the joins), at most @max, into @pairs: how
  * many. Process context (a join's peer id is read under its lock).
  */
-static unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first,
-				      struct subflow_pair *pairs, unsigned int max)
+unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first, struct subflow_pair *pairs,
+			       unsigned int max)
 {
 	unsigned int n = 0, i;
 	struct sock *ssk;
@@ -352,9 +345,9 @@ static unsigned int msk_subflow_pairs(struct sock *sk, struct sock *first,
 }
 
 /* Whether one of the @n @pairs goes from @local to @remote's address and port already. */
-static bool subflow_pair_exists(const struct subflow_pair *pairs, unsigned int n,
-				const struct mptcp_rs_endpoint *local,
-				const struct mptcp_rs_endpoint *remote)
+bool subflow_pair_exists(const struct subflow_pair *pairs, unsigned int n,
+			 const struct mptcp_rs_endpoint *local,
+			 const struct mptcp_rs_endpoint *remote)
 {
 	unsigned int j;
 
@@ -371,8 +364,8 @@ static bool subflow_pair_exists(const struct subflow_pair *pairs, unsigned int n
  * (or is still connecting there: the peer's announcement may have been joined first), as
  * upstream's fill_remote_addresses_fullmesh(). -EPERM once the subflow limit is reached.
  */
-static int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
-				const struct mptcp_rs_endpoint *ep)
+int msk_pm_fullmesh_from(struct sock *sk, struct sock *first,
+			 const struct mptcp_rs_endpoint *ep)
 {
 	const unsigned int max = 1 + 64;	/* the first subflow and the most joins */
 	bool deny_id0 = peer_denies_join_id0(first);
@@ -596,6 +589,24 @@ static void msk_pm_announce_over(struct sock *sk, u8 id)
 }
 
 /*
+ * Our next address to announce, id above @after: the next "signal" endpoint for the kernel
+ * manager, the next interface address for fullmesh; ndiffports announces none.
+ */
+static bool msk_pm_next_signal(struct sock *sk, const struct mptcp_rs_endpoint *first, u8 after,
+			       struct mptcp_rs_endpoint *ep)
+{
+	switch (msk_of(sk)->pm.kind) {
+	case MPTCP_RS_PM_KERNEL:
+		return mptcp_rs_pm_next_signal(sock_net(sk), after, first, msk_any_family(sk),
+					       mptcp_glue_msk_first_path_closed(sk), ep);
+	case MPTCP_RS_PM_FULLMESH:
+		return msk_mesh_next_local(sk, first, after, ep);
+	default:
+		return false;
+	}
+}
+
+/*
  * Announces the next "signal" endpoint (ADD_ADDR, RFC 8684 section 3.4.1) on the first
  * subflow @ssk, when due: at the start and once the peer echoed the last one (or it was sent
  * ADD_ADDR_RETRANS_MAX times more), as upstream announces them one at a time.
@@ -617,8 +628,7 @@ static void msk_pm_announce(struct sock *sk, struct sock *ssk,
 		return;
 	/* The first one not announced yet (the bitmap is this work's own). */
 	for (i = 0, after = 0; i < 256; i++, after = ep.id) {
-		if (!mptcp_rs_pm_next_signal(sock_net(sk), after, first, msk_any_family(sk),
-					     mptcp_glue_msk_first_path_closed(sk), &ep))
+		if (!msk_pm_next_signal(sk, first, after, &ep))
 			return;
 		if (!test_bit(ep.id, pm->announced))
 			break;
@@ -899,17 +909,25 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			return;
+		/* No port announced: the one of the first subflow's peer. */
+		if (!remote.port)
+			remote.port = ntohs(inet_sk(first)->inet_dport);
+		/*
+		 * Id 0 is the address the connection began with, announced again after it was
+		 * withdrawn, never another address (upstream's mptcp_pm_is_init_remote_addr()).
+		 */
+		if (!remote.id && !msk_is_initial_remote(first, &remote))
+			continue;
+		/* fullmesh joins it from each of our addresses; ndiffports takes none. */
+		if (msk_of(sk)->pm.kind == MPTCP_RS_PM_FULLMESH)
+			msk_mesh_join_remote(sk, first, ours, &remote);
+		if (msk_of(sk)->pm.kind != MPTCP_RS_PM_KERNEL)
+			continue;
 		if ((!msk_any_family(sk) && remote.family != ours->family) ||
 		    msk_has_subflow(sk, first, &remote, true))
 			continue;
-		/*
-		 * Id 0 is the address the connection began with, announced again after it was
-		 * withdrawn: joined outside the add_addr_accepted limit, and never another address
-		 * (upstream's mptcp_pm_is_init_remote_addr()).
-		 */
+		/* The initial address announced again is joined outside add_addr_accepted. */
 		initial = !remote.id;
-		if (initial && !msk_is_initial_remote(first, &remote))
-			continue;
 		c_flag_case = msk_pm_c_flag_case(sk, first);
 		mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
 		spin_lock_bh(&msk_of(sk)->joins_lock);
@@ -918,9 +936,6 @@ static void msk_pm_join_announced(struct sock *sk, struct sock *first,
 		spin_unlock_bh(&msk_of(sk)->joins_lock);
 		if (!take)
 			continue;
-		/* No port announced: the one of the first subflow's peer. */
-		if (!remote.port)
-			remote.port = ntohs(inet_sk(first)->inet_dport);
 		/* Counted once a SYN is on its way, as upstream counts it. */
 		if (!msk_pm_join_remote(sk, first, ours, &remote, c_flag_case))
 			continue;
@@ -1169,10 +1184,10 @@ static void msk_pm_flush_signals(struct sock *sk, struct sock *first)
 }
 
 /*
- * The in-kernel path manager's work for this connection, in process context (the work item
- * holds the msk): once established, subflows from the "subflow" endpoints and announcements
- * of the "signal" ones; whenever the peer signalled, joins to what it announced and closes of
- * what it withdrew.
+ * The path manager's work for this connection, in process context (the work item holds the
+ * msk): once established, the kernel manager's subflows from the "subflow" endpoints and
+ * announcements of the "signal" ones (fullmesh's and ndiffports' own, pm_mesh.c); whenever the
+ * peer signalled, joins to what it announced and closes of what it withdrew.
  */
 static void msk_pm_work(struct work_struct *work)
 {
@@ -1194,11 +1209,16 @@ static void msk_pm_work(struct work_struct *work)
 		due = msk->pm.subflows_due;
 		msk->pm.subflows_due = false;
 		spin_unlock_bh(&msk->joins_lock);
-		if (due)
+		if (due && msk->pm.kind == MPTCP_RS_PM_KERNEL)
 			msk_pm_open_subflows(sk, ssk, &ours);
+		else if (due && msk->pm.kind == MPTCP_RS_PM_FULLMESH)
+			msk_mesh_open_subflows(sk, ssk, &ours);
+		else if (due && msk->pm.kind == MPTCP_RS_PM_NDIFFPORTS)
+			msk_ndiffports_open(sk, ssk, &ours);
 	}
 	if (test_bit(MSK_PM_STARTED, &msk->counted)) {
-		msk_pm_priorities(sk, ssk, &ours);
+		if (msk->pm.kind == MPTCP_RS_PM_KERNEL)
+			msk_pm_priorities(sk, ssk, &ours);
 		msk_pm_announce(sk, ssk, &ours);
 	}
 	msk_pm_join_announced(sk, ssk, &ours);

@@ -17,6 +17,7 @@ pub mod csum;
 pub mod dss;
 pub mod endpoints;
 pub mod join;
+pub mod managers;
 pub mod mapping;
 pub mod mp_capable;
 pub mod mp_fail;
