@@ -480,6 +480,8 @@ u8 mptcp_glue_path_manager(const struct net *net);
 u8 mptcp_glue_ndiffports_subflows(const struct net *net);
 /* The manager @name (NUL-terminated) names: MPTCP_RS_PM_*, or -ENOENT. */
 int mptcp_rs_pm_manager_by_name(const char *name);
+/* The name of manager @kind (MPTCP_RS_PM_*; "" if none), NUL-terminated, into @buf. */
+void mptcp_rs_pm_manager_name(u8 kind, char *buf, size_t len);
 /* The managers' names, space-separated, NUL-terminated, into @buf of @len bytes. */
 void mptcp_rs_pm_managers_available(char *buf, size_t len);
 /* Adds one to counter @index of @net. Any context. */

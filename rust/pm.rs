@@ -562,3 +562,22 @@ const _: () = assert!(
         && managers::NDIFFPORTS_DEFAULT == 2
         && managers::NDIFFPORTS_MAX == 8
 );
+
+/// The name of the manager numbered `kind` (`MPTCP_RS_PM_*`), NUL-terminated, into `buf` of
+/// `len` bytes (cut to fit; empty for a number no manager has; nothing if `len` is 0).
+///
+/// # Safety
+///
+/// `buf` is valid for writes of `len` bytes.
+#[no_mangle]
+unsafe extern "C" fn mptcp_rs_pm_manager_name(kind: u8, buf: *mut u8, len: usize) {
+    if len == 0 {
+        return;
+    }
+    // SAFETY: Valid for writes of `len` bytes (caller), and not aliased meanwhile.
+    let buf = unsafe { core::slice::from_raw_parts_mut(buf, len) };
+    let name = Manager::from_u8(kind).map_or(&b""[..], |pm| pm.name().as_bytes());
+    let end = name.len().min(len - 1);
+    buf[..end].copy_from_slice(&name[..end]);
+    buf[end] = 0;
+}

@@ -6,7 +6,7 @@
 # addresses to each of the peer's), with no endpoint configured.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 14
+tap_plan 17
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -60,6 +60,8 @@ ndiffports_range() {
 		ip netns exec pmA sh -c "echo 8 >$nd" && [ "$(ip netns exec pmA cat $nd)" = 8 ]
 }
 check "ndiffports_subflows: 2 by default, 1..8" ndiffports_range
+check "the socket option MPTCP_RS_PATH_MANAGER: set before connect(), inherited from the listener, checked" \
+	expect_eq "$(ip netns exec pmB $peer probe path-manager 127.0.0.1 7410)" ok
 cleanup_netns
 
 two_paths mg-c mg-s mveth 10.35 || echo "# netns setup failed"
@@ -95,14 +97,16 @@ ports_seen() {
 
 tmp_pairs=$(mktemp)
 # transfer PORT WATCH: a 16 MiB transfer both ways from mg-c to mg-s, intact with the client's
-# MPTCP_INFO counting it, while WATCH (a command) succeeds.
+# MPTCP_INFO counting it, while WATCH (a command) succeeds; the client's socket asks for the
+# path manager $client_pm if set (MPTCP_RS_PATH_MANAGER).
 transfer() {
 	ip netns exec mg-s $peer server mptcp 4 "$1" &
 	spid=$!
 	wait_listen mg-s "$1" $spid || return 1
 	eval "$2" &
 	wpid=$!
-	out=$(ip netns exec mg-c $peer client mptcp 10.35.1.2 "$1" 16777216 info)
+	out=$(ip netns exec mg-c env ${client_pm:+MPTCP_PEER_PM=$client_pm} \
+		$peer client mptcp 10.35.1.2 "$1" 16777216 info)
 	rc=$?
 	wait $wpid || { echo "watch failed"; rc=1; }
 	wait $spid || { echo "server failed"; rc=1; }
@@ -119,6 +123,14 @@ check "ndiffports: 3 subflows over the first pair of addresses at once, 16 MiB i
 ndiffports_counters() {
 	rose mg-c MPJoinSynAckRx 2 AddAddr 0 && rose mg-s MPJoinAckRx 2 AddAddrTx 0
 }
+check "... two joins, no announcement" ndiffports_counters
+# The same asked for by the client's socket alone, its namespace back to "kernel".
+ip netns exec mg-c sh -c "echo kernel >$pm" || echo "# sysctl setup failed"
+snap mg-c mg-s
+client_pm=ndiffports
+check "ndiffports asked for by the socket (MPTCP_RS_PATH_MANAGER): 3 subflows, 16 MiB intact" \
+	transfer 7403 "ports_seen mg-s 7403 3"
+client_pm=
 check "... two joins, no announcement" ndiffports_counters
 
 # fullmesh on both ends, no endpoint, add_addr_accepted 0 (the kernel manager's limit, which

@@ -5,7 +5,7 @@
 # fallback), so a transfer that silently went plain TCP fails.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 24
+tap_plan 25
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -150,6 +150,8 @@ abort() {
 	[ "$out" = ok ] && [ $((tx1 - tx0)) -eq 1 ] && [ $((rx1 - rx0)) -eq 1 ]
 }
 check "closing with unread data resets the connection with MP_FASTCLOSE" abort
+check "a non-blocking writer never gets EAGAIN after POLLOUT, fills the connection, and all it wrote arrives" \
+	expect_eq "$(ip netns exec msk-a $peer probe fill-drain 127.0.0.1 7017)" ok
 check "O_ASYNC on an MPTCP socket: arriving data raises SIGIO" \
 	expect_eq "$(ip netns exec msk-a $peer probe async 127.0.0.1 7014)" ok
 # fastopen: two Fast Open connections in msk-a; the second carries data in its SYN. The first

@@ -45,10 +45,22 @@ def recv_all(sock):
         chunks.append(b)
 
 
+# include/uapi/mptcp_rs.h: the connection's path manager by name (ours).
+MPTCP_RS_PATH_MANAGER = 100
+
+
+def _with_path_manager(sock):
+    """The path manager $MPTCP_PEER_PM names, if set, for this socket's connections."""
+    name = os.environ.get("MPTCP_PEER_PM")
+    if name:
+        sock.setsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER, name.encode())
+
+
 def server(proto, family, port):
     fam = family_of(family)
     ls = socket.socket(fam, socket.SOCK_STREAM, proto_of(proto))
     ls.settimeout(TIMEOUT_S)
+    _with_path_manager(ls)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", int(port)))
     ls.listen(1)
@@ -64,6 +76,7 @@ def client(proto, addr, port, nbytes, check_info=""):
     data = os.urandom(int(nbytes))
     s = socket.socket(family_of(addr), socket.SOCK_STREAM, proto_of(proto))
     s.settimeout(TIMEOUT_S)
+    _with_path_manager(s)
     s.connect((addr, int(port)))
     s.sendall(data)
     s.shutdown(socket.SHUT_WR)
@@ -219,6 +232,91 @@ def _connected_pair(addr, port):
     c.connect((addr, int(port)))
     a, _ = ls.accept()
     return ls, c, a
+
+
+def probe_path_manager(addr, port):
+    """setsockopt/getsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER): the namespace's manager at
+    first, any available name taken before connect(), others refused (ENOENT, EINVAL) with the
+    value kept, EISCONN once connected; an accepted socket has its listener's."""
+    def get(sock):
+        return sock.getsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER, 16).rstrip(b"\0").decode()
+
+    def refused(sock, value):
+        try:
+            sock.setsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER, value)
+            return "accepted"
+        except OSError as e:
+            return errname(e)
+
+    bad = []
+    s = socket.socket(family_of(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+    if get(s) != "kernel":
+        bad.append(f"default-{get(s)}")
+    # With or without a C string's NUL.
+    for name, value in (("fullmesh", b"fullmesh"), ("ndiffports", b"ndiffports\0"),
+                        ("kernel", b"kernel")):
+        s.setsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER, value)
+        if get(s) != name:
+            bad.append(f"set-{name}-got-{get(s)}")
+    for value, want in ((b"userspace", "ENOENT"), (b"\0", "ENOENT"), (b"kernel\0x", "EINVAL"),
+                        (b"", "EINVAL"), (b"x" * 16, "EINVAL")):
+        got = refused(s, value)
+        if got != want or get(s) != "kernel":
+            bad.append(f"{value!r}-{got}-{get(s)}")
+    s.close()
+    fam = family_of(addr)
+    ls = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.settimeout(TIMEOUT_S)
+    ls.bind((addr, int(port)))
+    ls.listen(1)
+    ls.setsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER, b"ndiffports")
+    c = socket.socket(fam, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    c.settimeout(TIMEOUT_S)
+    c.connect((addr, int(port)))
+    a, _ = ls.accept()
+    if refused(c, b"fullmesh") != "EISCONN" or get(c) != "kernel":
+        bad.append("after-connect")
+    if get(a) != "ndiffports":
+        bad.append(f"accepted-{get(a)}")
+    for sock in (a, c, ls):
+        sock.close()
+    return "ok" if not bad else "bad-" + ",".join(bad)
+
+
+def probe_fill_drain(addr, port):
+    """A non-blocking writer fills the connection while the reader sleeps: a write poll()
+    cleared never fails with EAGAIN, poll() stops clearing writes (0.5 s without POLLOUT)
+    within the timeout, and every byte written arrives, in order, once the reader drains."""
+    ls, c, a = _connected_pair(addr, port)
+    c.setblocking(False)
+    poller = select.poll()
+    poller.register(c, select.POLLOUT)
+    pattern = os.urandom(1 << 20)
+    sent = 0
+    bad = []
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        if time.monotonic() > deadline:
+            bad.append("never-full")
+            break
+        if not poller.poll(500):
+            break
+        off = sent % len(pattern)
+        try:
+            sent += c.send(pattern[off:] + pattern[:off][:65536])
+        except BlockingIOError:
+            bad.append(f"EAGAIN-after-POLLOUT-at-{sent}")
+            break
+    c.setblocking(True)
+    c.settimeout(TIMEOUT_S)
+    c.shutdown(socket.SHUT_WR)
+    got = recv_all(a)
+    want = (pattern * (sent // len(pattern) + 1))[:sent]
+    if got != want:
+        bad.append(f"received-{len(got)}-of-{sent}")
+    for s in (a, c, ls):
+        s.close()
+    return "ok" if not bad else "bad-" + ",".join(bad)
 
 
 def probe_abort(addr, port):
@@ -402,6 +500,8 @@ PROBES = {
     "peek-inq": probe_peek_inq,
     "big-writes": probe_big_writes,
     "info": probe_info,
+    "path-manager": probe_path_manager,
+    "fill-drain": probe_fill_drain,
 }
 
 

@@ -39,6 +39,7 @@
 
 #include "mptcp_glue.h"
 #include "msk.h"
+#include "uapi/mptcp_rs.h"
 
 /* Every msk with an attached subflow, in creation order: what diag (ss -M) walks. */
 static LIST_HEAD(mptcp_rs_msks);
@@ -652,6 +653,8 @@ static int mptcp_rs_wrap_accepted(struct sock *listener, struct socket *newsock,
 #endif
 	copy_addrs(sk, sub->sk);
 	msk_init(sk);
+	/* The listener's path manager (its own, if it set one: MPTCP_RS_PATH_MANAGER). */
+	msk_of(sk)->pm.kind = READ_ONCE(msk_of(listener)->pm.kind);
 	attach_first(sk, sub);
 	msk_count_inuse(sk);
 	lock_sock(sub->sk);
@@ -792,11 +795,61 @@ static int mptcp_rs_shutdown(struct socket *sock, int how)
  * where they take effect (timeouts, buffers, mark, device, linger, keepalive...). Everything
  * else is the subflow's.
  */
+/*
+ * setsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER), ours (include/uapi/mptcp_rs.h): the connection's
+ * path manager by name, before connect() or on a listener (its later connections take it).
+ */
+static int msk_set_path_manager(struct socket *sock, sockptr_t optval, unsigned int optlen)
+{
+	char name[MPTCP_RS_PM_NAME_MAX];
+	int kind, state, err = 0;
+
+	if (optlen == 0 || optlen >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_sockptr(name, optval, optlen))
+		return -EFAULT;
+	/* A C string's terminating NUL may come along; nothing may follow it. */
+	if (strnlen(name, optlen) < optlen - 1)
+		return -EINVAL;
+	name[optlen] = 0;
+	kind = mptcp_rs_pm_manager_by_name(name);
+	if (kind < 0)
+		return kind;
+	lock_sock(sock->sk);
+	state = inet_sk_state_load(first_of(sock)->sk);
+	if (state == TCP_CLOSE || state == TCP_LISTEN)
+		WRITE_ONCE(msk_of(sock->sk)->pm.kind, kind);
+	else
+		err = -EISCONN;
+	release_sock(sock->sk);
+	return err;
+}
+
+/* getsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER): the name, NUL-terminated, cut to the length. */
+static int msk_get_path_manager(struct socket *sock, char __user *optval, int __user *optlen)
+{
+	char name[MPTCP_RS_PM_NAME_MAX];
+	int len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	mptcp_rs_pm_manager_name(READ_ONCE(msk_of(sock->sk)->pm.kind), name, sizeof(name));
+	len = min_t(unsigned int, len, strlen(name) + 1);
+	if (put_user(len, optlen) || copy_to_user(optval, name, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sockptr_t optval,
 			       unsigned int optlen)
 {
 	struct socket *first = first_of(sock);
 	int err;
+
+	if (level == SOL_MPTCP && optname == MPTCP_RS_PATH_MANAGER)
+		return msk_set_path_manager(sock, optval, optlen);
 
 	if (level == SOL_SOCKET) {
 		err = sock_setsockopt(sock, level, optname, optval, optlen);
@@ -903,6 +956,8 @@ static int mptcp_rs_getsockopt(struct socket *sock, int level, int optname,
 	bool mptcp;
 	int len;
 
+	if (level == SOL_MPTCP && optname == MPTCP_RS_PATH_MANAGER)
+		return msk_get_path_manager(sock, optval, optlen);
 	if (level == SOL_MPTCP && optname == MPTCP_INFO) {
 		mptcp = mptcp_glue_msk_info(sock->sk, &info);
 		if (mptcp) {
