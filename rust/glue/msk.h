@@ -84,8 +84,6 @@ struct msk_tx {
 	u64 snd_nxt;		/* DSN of the next new byte */
 	u64 bytes_sent;		/* every byte sent, again ones included (MPTCP_INFO) */
 	struct list_head chunks;	/* struct msk_tx_chunk, in DSN order, from snd_una */
-	/* The last chunk waits for a subflow, sent nowhere yet (see tx_queue_unsent()). */
-	bool unsent;
 	u64 rtx_una;		/* snd_una when the reinjection timer last saw it move ... */
 	unsigned long rtx_stamp;	/* ... and when */
 	/* Writers of the first subflow's own (before the take-over, or plain TCP). */

@@ -13,12 +13,12 @@
  * moving, and at once when a subflow closes (a path failed). The receiver drops what it
  * already has, by DSN.
  *
- * Only what some subflow took is copied, so unsent bytes do not wait here: the writer sleeps
+ * Only what some subflow took is copied, so unsent bytes never wait here: the writer sleeps
  * until a subflow has room and the peer's connection-level window is open, as TCP's would.
- * One exception: a non-blocking writer that poll() told it could write, and that finds no
- * subflow to take its bytes after all (one went stale or filled up in between), leaves up to
- * one chunk here unsent, which the next write or the reinjection timer hands to a subflow;
- * applications that take EAGAIN after EPOLLOUT for an error never see one.
+ * A non-blocking writer that poll() cleared, and whose subflow the scheduler no longer picks
+ * (it went stale, or its congestion window shrank), has its bytes taken by any subflow TCP
+ * lets take them: applications that treat EAGAIN after EPOLLOUT as an error (upstream's
+ * mptcp_connect) then see it only when every subflow filled or failed in between.
  *
  * Locking: the msk's socket lock for the chunks and the cursor, subflow socket locks inside
  * it one at a time (nested, as rx.c takes them); tx.lock (BH) for what subflows report of the
@@ -137,16 +137,6 @@ static void tx_purge(struct sock *sk)
 		list_del(&c->node);
 		kfree(c);
 	}
-	WRITE_ONCE(msk_of(sk)->tx.unsent, false);
-}
-
-/* Whether the last chunk is still sent nowhere (tx_queue_unsent()). msk locked. */
-static void tx_note_unsent(struct msk_tx *tx)
-{
-	struct msk_tx_chunk *last = list_last_entry_or_null(&tx->chunks, struct msk_tx_chunk,
-							     node);
-
-	WRITE_ONCE(tx->unsent, last && !last->sent_on);
 }
 
 /* Wakes a writer (or poller) of the msk. Any context. */
@@ -307,6 +297,39 @@ static struct sock *tx_schedule(struct sock *sk, bool reinject)
 }
 
 /*
+ * A subflow TCP lets take the msk's next bytes now, the scheduler's preferences aside (stale,
+ * backup, queue deeper than its congestion window): a usable one first. Held, or NULL. msk
+ * locked.
+ */
+static struct sock *tx_any_subflow(struct sock *sk)
+{
+	u64 next = msk_of(sk)->tx.snd_nxt;
+	struct tx_subflows subs;
+	struct sock *found = NULL;
+	unsigned int pass, i;
+
+	tx_subflows_get(sk, &subs);
+	for (pass = 0; pass < 2 && !found; pass++) {
+		for (i = 0; i < subs.n && !found; i++) {
+			struct sock *ssk = subs.ssk[i];
+			void *state;
+
+			if (!pass && !subs.c[i].usable)
+				continue;
+			lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
+			state = mptcp_glue_subflow_state(ssk);
+			if (subflow_can_send(ssk, state) && sk_stream_memory_free(ssk) &&
+			    mptcp_rs_tx_room_for(state, tcp_sk(ssk)->write_seq, tcp_sk(ssk)->snd_una,
+						 next))
+				found = ssk;
+			release_sock(ssk);
+		}
+	}
+	tx_subflows_put(&subs, found);
+	return found;
+}
+
+/*
  * Queues @len bytes of the stream at @dsn on @ssk (locked): how many TCP took, or -errno.
  * Never blocks.
  */
@@ -397,57 +420,6 @@ static int tx_send_new(struct sock *sk, struct sock *ssk, struct msghdr *msg, si
 	if (done && !delayed_work_pending(&tx->retrans))
 		tx_retrans_arm(sk, MSK_TX_TICK);
 	return done ? done : err;
-}
-
-/*
- * A non-blocking writer finds no subflow to take its bytes now, though poll() may just have
- * said it could write: up to @len of them (one chunk) wait here, sent nowhere, for the next
- * write or the reinjection timer to hand them to a subflow. The bytes taken, or -errno. msk
- * locked, no chunk unsent already.
- */
-static int tx_queue_unsent(struct sock *sk, struct msghdr *msg, size_t len)
-{
-	struct msk_tx *tx = &msk_of(sk)->tx;
-	size_t n = min_t(size_t, len, MSK_TX_CHUNK);
-	struct msk_tx_chunk *c;
-
-	c = kmalloc(sizeof(*c) + n, sk->sk_allocation);
-	if (!c)
-		return -ENOMEM;
-	if (!copy_from_iter_full(c->data, n, &msg->msg_iter)) {
-		kfree(c);
-		return -EFAULT;
-	}
-	c->dsn = tx->snd_nxt;
-	c->len = n;
-	c->sent_on = NULL;
-	list_add_tail(&c->node, &tx->chunks);
-	tx->snd_nxt += n;
-	WRITE_ONCE(tx->unsent, true);
-	if (!delayed_work_pending(&tx->retrans))
-		tx_retrans_arm(sk, MSK_TX_TICK);
-	return n;
-}
-
-/*
- * The chunk left unsent (the last one) goes to @ssk, picked for new bytes; it counts as sent
- * once @ssk took it whole (a part taken goes again with the rest: the peer drops what it has).
- * msk locked.
- */
-static void tx_send_unsent(struct sock *sk, struct sock *ssk)
-{
-	struct msk_tx *tx = &msk_of(sk)->tx;
-	struct msk_tx_chunk *c = list_last_entry(&tx->chunks, struct msk_tx_chunk, node);
-	int sent;
-
-	lock_sock_nested(ssk, SINGLE_DEPTH_NESTING);
-	sent = tx_push(ssk, c->dsn, c->data, c->len);
-	release_sock(ssk);
-	if (sent > 0)
-		tx->bytes_sent += sent;
-	if (sent == c->len)
-		c->sent_on = ssk;
-	tx_note_unsent(tx);
 }
 
 /*
@@ -584,17 +556,21 @@ bool msk_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t len, int *ret)
 			/* The peer may owe the window update: ask for it (tx.c). */
 			mptcp_glue_window_probe_blocked(&msk_of(sk)->window_probe, true);
 		}
-		sent = 0;
+		sent = -EAGAIN;
 		if (ssk) {
-			/* The bytes left unsent go first. */
-			if (tx->unsent)
-				tx_send_unsent(sk, ssk);
 			sent = tx_send_new(sk, ssk, msg,
 					   min3(len - copied, window, (size_t)MSK_TX_BURST));
 			sock_put(ssk);
 		}
-		if (!sent && window && !copied && !timeo && !tx->unsent)
-			sent = tx_queue_unsent(sk, msg, min(len, window));
+		/* Non-blocking, nothing taken: poll() may have seen a pick that changed since. */
+		if ((sent == 0 || sent == -EAGAIN) && window && !timeo && !copied) {
+			ssk = tx_any_subflow(sk);
+			if (ssk) {
+				sent = tx_send_new(sk, ssk, msg,
+						   min3(len, window, (size_t)MSK_TX_BURST));
+				sock_put(ssk);
+			}
+		}
 		if (sent == -EFAULT || sent == -ENOMEM) {
 			err = sent;
 			break;
@@ -690,9 +666,7 @@ static void tx_reinject(struct sock *sk, bool stalled)
 		if (sent <= 0)
 			break;
 		tx->bytes_sent += sent;
-		/* Bytes sent nowhere yet (tx_queue_unsent()) are not sent again. */
-		if (c->sent_on)
-			again += sent;
+		again += sent;
 		budget -= sent;
 		from = c->dsn + off + sent;
 		if (sent < n || !budget)
@@ -704,7 +678,6 @@ static void tx_reinject(struct sock *sk, bool stalled)
 		mptcp_rs_mib_pm_event(sock_net(sk), MPTCP_RS_TX_REINJECTED);
 	release_sock(ssk);
 	tx_subflows_put(&subs, NULL);
-	tx_note_unsent(tx);
 }
 
 /*
@@ -882,12 +855,7 @@ bool msk_tx_writable(struct sock *sk)
 
 	if (!after64(tx_wnd_end(tx), READ_ONCE(tx->snd_nxt)))
 		return false;
-	/*
-	 * When sendmsg() would find a subflow, or leave a chunk unsent (tx_queue_unsent()):
-	 * EAGAIN after EPOLLOUT fails some applications.
-	 */
-	if (!READ_ONCE(tx->unsent))
-		return true;
+	/* Exactly when sendmsg() would find a subflow: EAGAIN after EPOLLOUT fails some apps. */
 	tx_subflows_get(sk, &subs);
 	pick = mptcp_rs_sched_pick(subs.c, subs.n, false);
 	tx_subflows_put(&subs, NULL);
