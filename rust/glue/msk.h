@@ -32,6 +32,8 @@ struct msk_pm {
 	bool mesh_taken;
 	u8 nmesh;
 	struct mptcp_rs_endpoint mesh[MSK_PM_MESH];
+	/* ndiffports opened its subflows (once per connection, pm_mesh.c). */
+	bool ndiffports_opened;
 	/* Our announcement waiting for its echo (its endpoint id), 0: none. */
 	u8 announcing;
 	/* ... the endpoint, and how often it was sent again (pm_retrans). */

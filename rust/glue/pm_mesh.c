@@ -151,11 +151,18 @@ void msk_mesh_open_subflows(struct sock *sk, struct sock *first,
 
 	if (!msk_initiator(first))
 		return;
-	/* From each of our other addresses to each address a subflow goes to (the peer's first). */
+	/*
+	 * From each of our other addresses to each address a subflow goes to (the peer's first),
+	 * once per connection: a subflow that failed or closed is not opened again (as
+	 * multipath-tcp.org's fullmesh without create_on_err).
+	 */
 	while (msk_mesh_next_local(sk, ours, after, &local)) {
 		after = local.id;
+		if (test_bit(local.id, msk_of(sk)->pm.used))
+			continue;
 		if (msk_pm_fullmesh_from(sk, first, &local) == -EPERM)
 			return;
+		__set_bit(local.id, msk_of(sk)->pm.used);
 	}
 }
 
@@ -192,8 +199,11 @@ void msk_ndiffports_open(struct sock *sk, struct sock *first,
 	struct mptcp_rs_endpoint local = *ours, peer;
 	u32 accepted_max, subflows_max, joins, open;
 
-	if (!msk_initiator(first) || peer_denies_join_id0(first))
+	/* Once per connection: subflows that failed or closed are not opened again. */
+	if (msk_of(sk)->pm.ndiffports_opened || !msk_initiator(first) ||
+	    peer_denies_join_id0(first))
 		return;
+	msk_of(sk)->pm.ndiffports_opened = true;
 	mptcp_rs_pm_get_limits(sock_net(sk), &accepted_max, &subflows_max);
 	spin_lock_bh(&msk_of(sk)->joins_lock);
 	joins = msk_of(sk)->njoins;
