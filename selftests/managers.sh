@@ -6,7 +6,7 @@
 # addresses to each of the peer's), with no endpoint configured.
 . "$(dirname "$0")/lib.sh"
 
-tap_plan 17
+tap_plan 19
 
 peer="python3 $(dirname "$0")/msk_peer.py"
 load_module
@@ -132,6 +132,18 @@ check "ndiffports asked for by the socket (MPTCP_RS_PATH_MANAGER): 3 subflows, 1
 	transfer 7403 "ports_seen mg-s 7403 3"
 client_pm=
 check "... two joins, no announcement" ndiffports_counters
+# A server that takes no more subflows refuses the joins: each is tried once, not again.
+ip -n mg-s mptcp limits set subflows 0 || echo "# limits setup failed"
+snap mg-c mg-s
+client_pm=ndiffports
+check "ndiffports against a server that takes no join: 16 MiB intact over the first subflow" \
+	transfer 7404 true
+client_pm=
+ndiffports_refused() {
+	rose mg-c MPJoinSynTx 2 && rose mg-s MPJoinRejected 2 MPJoinAckRx 0
+}
+check "... each of its two subflows tried once and refused" ndiffports_refused
+ip -n mg-s mptcp limits set subflows 2 || echo "# limits setup failed"
 
 # fullmesh on both ends, no endpoint, add_addr_accepted 0 (the kernel manager's limit, which
 # fullmesh does not read), 4 subflows allowed: each end announces its second address and the
