@@ -89,9 +89,6 @@ later upstream 4 iptables -A INPUT -s $net4.1 -j DROP
 mptcp-ours-first-path-fails 5020 4 upstream MPTCP MPTCP SubflowStale
 on upstream iptables -F INPUT
 on ours ip mptcp endpoint flush
-on ours sysctl -qw net.mptcp.path_manager=ndiffports
-mptcp-ours-ndiffports-to-upstream 5021 4 upstream MPTCP MPTCP MPJoinSynAckRx MPJoinAckRx
-on ours sysctl -qw net.mptcp.path_manager=kernel
 netem off
 "
 # Can our side create MPTCP sockets at all? (Not until the data plane lands.)
