@@ -513,8 +513,9 @@ pub(crate) fn register_netlink() -> Result<GlueRegistration> {
     }
 }
 
-/// `net.mptcp.path_manager` written with `name` (NUL-terminated): the manager's number
-/// (`MPTCP_RS_PM_*`), or `-ENOENT` when the module has none of that name, as upstream answers.
+/// `net.mptcp.path_manager` written, or `MPTCP_RS_PATH_MANAGER` set, with `name`
+/// (NUL-terminated): the manager's number (`MPTCP_RS_PM_*`), or `-ENOENT` when the module has
+/// none of that name, as upstream's sysctl answers.
 ///
 /// # Safety
 ///
