@@ -495,6 +495,14 @@ static bool rx_first_over(struct sock *sk, struct sock *ssk)
 	return !mptcp_glue_msk_lives_on(sk);
 }
 
+/* Whether the subflow @ssk holds received bytes not moved into the msk (its FIN aside). */
+static bool subflow_holds_data(struct sock *ssk)
+{
+	const struct tcp_sock *tp = tcp_sk(ssk);
+
+	return READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq) > 1;
+}
+
 /*
  * Sleeps until more than @seen bytes were ever queued (what the caller read up to), the
  * stream ends, or the subflow fails or closes. The mover wakes the msk; the subflow's own
@@ -565,8 +573,18 @@ static int rx_recvmsg_locked(struct sock *sk, struct mptcp_rs_msk_rx *rx, struct
 			 * ends the stream then).
 			 */
 			if (sock_flag(ssk, SOCK_DONE) && !READ_ONCE(rx->stalled) &&
-			    !READ_ONCE(rx->multipath))
-				break;
+			    !READ_ONCE(rx->multipath)) {
+				if (!subflow_holds_data(ssk))
+					break;
+				/*
+				 * Not the end while the subflow still holds bytes before its FIN
+				 * that no move took (seen under load: the reader took the FIN for
+				 * the end and lost them): move them now, and copy them.
+				 */
+				mptcp_glue_rx_refill_subflow(sk, rx, ssk);
+				if (READ_ONCE(rx->queued) != seen)
+					continue;
+			}
 			/*
 			 * Likewise a first subflow closed or reset while joins carried on, and
 			 * the last of them is gone too (msk_join_gone() set the msk's error).
