@@ -791,11 +791,6 @@ static int mptcp_rs_shutdown(struct socket *sock, int how)
 }
 
 /*
- * SOL_SOCKET options land on the msk (so getsockopt reads them back) and on the subflow,
- * where they take effect (timeouts, buffers, mark, device, linger, keepalive...). Everything
- * else is the subflow's.
- */
-/*
  * setsockopt(SOL_MPTCP, MPTCP_RS_PATH_MANAGER), ours (include/uapi/mptcp_rs.h): the connection's
  * path manager by name, before connect() or on a listener (its later connections take it).
  */
@@ -842,6 +837,11 @@ static int msk_get_path_manager(struct socket *sock, char __user *optval, int __
 	return 0;
 }
 
+/*
+ * SOL_SOCKET options land on the msk (so getsockopt reads them back) and on the subflow,
+ * where they take effect (timeouts, buffers, mark, device, linger, keepalive...). Ours
+ * (MPTCP_RS_PATH_MANAGER) is the msk's; everything else is the subflow's.
+ */
 static int mptcp_rs_setsockopt(struct socket *sock, int level, int optname, sockptr_t optval,
 			       unsigned int optlen)
 {
